@@ -1,0 +1,113 @@
+"""`build_bot(settings)`: the one place that wires database -> repositories -> services -> cogs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+import discord
+from discord.ext import commands
+
+from bot.cogs.embeds import Renderer
+from bot.cogs.structure_events import StructureEvents
+from bot.cogs.workshop import WorkshopCog
+from bot.domain.clock import Clock, SystemClock
+from bot.gateway import DiscordGateway, point_client_at
+from bot.i18n import Catalog
+from bot.i18n.translator import CatalogTranslator
+from bot.services.status import StatusService
+from bot.services.structure import StructureService
+from bot.settings import Settings
+from bot.store.audit_repo import AuditRepository
+from bot.store.db import Database
+from bot.store.structure_repo import StructureRepository
+from bot.tree import WorkshopTree
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Only what the features need, and nothing privileged (no members, presences, content)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True  # channels, roles, threads, GUILD_CREATE
+    wanted.guild_messages = True  # MESSAGE_DELETE of the board; no message content
+    wanted.voice_states = True  # who is in which room
+    wanted.guild_scheduled_events = True  # sessions' Scheduled Events
+    return wanted
+
+
+@dataclass
+class Services:
+    gateway: DiscordGateway
+    structure: StructureService
+    status: StatusService
+    audit: AuditRepository
+
+
+class WorkshopBot(commands.Bot):
+    def __init__(self, settings: Settings, *, clock: Clock, db: Database, catalog: Catalog) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=WorkshopTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_messages=None,
+        )
+        self.settings = settings
+        self.clock = clock
+        self.db = db
+        self.catalog = catalog
+        self.renderer = Renderer(catalog)
+        gateway = DiscordGateway(self, self.renderer)
+        audit = AuditRepository(db)
+        self.services = Services(
+            gateway=gateway,
+            structure=StructureService(
+                gateway,
+                StructureRepository(db),
+                audit,
+                clock,
+                names=lambda key: catalog.t(key, settings.locale),
+                organizer_roles=settings.organizer_roles,
+            ),
+            status=StatusService(db),
+            audit=audit,
+        )
+        self._reconciled: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def serves(self, guild_id: int) -> bool:
+        return self.settings.guild_id is None or self.settings.guild_id == guild_id
+
+    def mark_reconciled(self, guild_id: int) -> None:
+        self._reconciled[guild_id].set()
+
+    async def wait_reconciled(self, guild_id: int) -> None:
+        """Until the startup reconciliation of `guild_id` has run (tests, rehearsals)."""
+        await self._reconciled[guild_id].wait()
+
+    async def setup_hook(self) -> None:
+        await self.db.open()
+        result = await self.db.migrate()
+        if result.applied:
+            log.info("database at schema version %s", result.to_version)
+        await self.tree.set_translator(CatalogTranslator(self.catalog))
+        await self.add_cog(WorkshopCog(self))
+        await self.add_cog(StructureEvents(self))
+        # The command tree is never synced here: `workshop-bot sync` does that.
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            await self.db.close()
+
+
+def build_bot(settings: Settings, *, clock: Clock | None = None) -> WorkshopBot:
+    point_client_at(settings.discord_api_base, settings.discord_gateway_url)
+    catalog = Catalog.load(default_locale=settings.locale)
+    return WorkshopBot(
+        settings, clock=clock or SystemClock(), db=Database(settings.database), catalog=catalog
+    )

@@ -1,0 +1,133 @@
+"""Embeds built from domain objects, localized through the catalogs. No I/O here."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.domain.board import RoomBoard
+from bot.domain.ports import GuildStats
+from bot.domain.structure import Purpose, StructureItem
+from bot.i18n import Catalog
+from bot.services.structure import Outcome, SetupReport
+
+GUILD_CHANNEL_LIMIT = 500
+COLOR = discord.Colour(0x3B82F6)
+
+_ORDER = (
+    Purpose.INFO_CATEGORY,
+    Purpose.ANNOUNCEMENTS,
+    Purpose.LOBBY,
+    Purpose.HELP,
+    Purpose.LOBBY_BOARD,
+)
+_ICONS = {
+    Outcome.CREATED: "🆕",
+    Outcome.RECREATED: "♻️",
+    Outcome.ADOPTED: "🔗",
+    Outcome.MOVED: "↪️",
+    Outcome.FOUND: "✅",
+}
+
+
+def _mention(purpose: str, discord_id: int, guild_id: int, lobby_id: int | None) -> str:
+    if purpose == Purpose.LOBBY_BOARD and lobby_id is not None:
+        return f"https://discord.com/channels/{guild_id}/{lobby_id}/{discord_id}"
+    return f"<#{discord_id}>"
+
+
+class Renderer:
+    """Turns domain snapshots into embeds. `locale` None means the workshop's own locale."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def t(self, key: str, locale: str | None = None, /, **params: object) -> str:
+        return self.catalog.t(key, locale, **params)
+
+    def board(self, board: RoomBoard, locale: str | None = None) -> discord.Embed:
+        embed = discord.Embed(title=self.t("board.title", locale), colour=COLOR)
+        if board.empty:
+            embed.description = self.t("board.empty", locale)
+        embed.set_footer(text=self.t("board.footer", locale))
+        return embed
+
+    def setup_report(self, report: SetupReport, guild_id: int, locale: str) -> discord.Embed:
+        lobby = report.items.get(Purpose.LOBBY)
+        lobby_id = lobby[1] if lobby else None
+        lines = []
+        for purpose in _ORDER:
+            if purpose not in report.items:
+                continue
+            outcome, discord_id = report.items[purpose]
+            lines.append(
+                self.t(
+                    "setup.line",
+                    locale,
+                    icon=_ICONS[outcome],
+                    what=self.t(f"setup.purpose.{purpose}", locale),
+                    where=_mention(purpose, discord_id, guild_id, lobby_id),
+                    outcome=self.t(f"setup.outcome.{outcome.value}", locale),
+                )
+            )
+        title_key = "setup.title_changed" if report.changed else "setup.title_unchanged"
+        embed = discord.Embed(title=self.t(title_key, locale), colour=COLOR)
+        embed.description = "\n".join(lines)
+        if report.missing_roles:
+            embed.add_field(
+                name=self.t("setup.missing_roles_title", locale),
+                value=self.t("setup.missing_roles", locale, roles=", ".join(report.missing_roles))[
+                    :1024
+                ],
+                inline=False,
+            )
+        return embed
+
+    def status(
+        self,
+        *,
+        items: list[StructureItem],
+        stats: GuildStats,
+        live_ids: set[int],
+        counts: dict[str, int],
+        locale: str,
+    ) -> discord.Embed:
+        embed = discord.Embed(title=self.t("status.title", locale), colour=COLOR)
+        by_purpose = {item.purpose: item for item in items}
+        if not items:
+            structure = self.t("status.not_set_up", locale)
+        else:
+            rows = []
+            for purpose in _ORDER[:-1]:
+                item = by_purpose.get(purpose)
+                ok = item is not None and item.discord_id in live_ids
+                where = f"<#{item.discord_id}>" if ok and item else self.t("status.missing", locale)
+                rows.append(
+                    f"{'✅' if ok else '❌'} {self.t(f'setup.purpose.{purpose}', locale)}: {where}"
+                )
+            structure = "\n".join(rows)
+        embed.add_field(name=self.t("status.structure", locale), value=structure, inline=False)
+        embed.add_field(
+            name=self.t("status.programme", locale),
+            value=self.t("status.programme_counts", locale, **counts),
+            inline=False,
+        )
+        embed.add_field(
+            name=self.t("status.channels", locale),
+            value=self.t(
+                "status.channels_value",
+                locale,
+                used=stats.channels,
+                limit=GUILD_CHANNEL_LIMIT,
+                left=GUILD_CHANNEL_LIMIT - stats.channels,
+            ),
+        )
+        embed.add_field(
+            name=self.t("status.voice", locale),
+            value=self.t(
+                "status.voice_value",
+                locale,
+                people=stats.people_in_voice,
+                rooms=stats.voice_channels_in_use,
+            ),
+        )
+        return embed

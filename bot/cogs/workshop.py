@@ -1,0 +1,52 @@
+"""`/workshop setup` and `/workshop status` (organizers)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.checks import organizer_only
+
+if TYPE_CHECKING:
+    from bot.app import WorkshopBot
+
+
+class WorkshopCog(commands.Cog):
+    workshop = app_commands.Group(
+        name="workshop",
+        description="Set up and watch over the workshop",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: WorkshopBot) -> None:
+        self.bot = bot
+
+    @workshop.command(name="setup", description="Create the base channels (safe to run again)")
+    @organizer_only()
+    async def setup(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.bot.services.structure.ensure(interaction.guild_id, interaction.user.id)
+        embed = self.bot.renderer.setup_report(
+            report, interaction.guild_id, str(interaction.locale)
+        )
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @workshop.command(name="status", description="What exists now: structure, programme, voice")
+    @organizer_only()
+    async def status(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        services = self.bot.services
+        embed = self.bot.renderer.status(
+            items=await services.structure.items(guild.id),
+            stats=services.gateway.stats(guild.id),
+            live_ids={c.id for c in guild.channels},
+            counts=await services.status.counts(guild.id),
+            locale=str(interaction.locale),
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -1,0 +1,214 @@
+"""The base structure of a workshop guild, converged from the database (a small reconciler).
+
+`ensure()` is `/workshop setup`: for every item of the blueprint it finds the channel the database
+says the bot owns, or creates it (intent recorded first, id recorded after Discord answers), or
+adopts a channel a crashed earlier run created before it could record the id. Run again it creates
+nothing; an item deleted by hand is recreated and re-recorded. `reconcile()` does the same on
+start and when Discord reports an owned channel deleted, for guilds that were set up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.domain.board import RoomBoard
+from bot.domain.clock import Clock
+from bot.domain.organizers import configured_role_ids
+from bot.domain.ports import StructurePort
+from bot.domain.structure import (
+    BASE_CHANNELS,
+    ChannelSpec,
+    ItemKind,
+    Purpose,
+    StructureItem,
+    resolve_overwrites,
+)
+from bot.store.audit_repo import AuditRepository
+from bot.store.structure_repo import StructureRepository
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    FOUND = "found"
+    RECREATED = "recreated"
+    ADOPTED = "adopted"
+    MOVED = "moved"
+
+
+@dataclass
+class SetupReport:
+    items: dict[str, tuple[Outcome, int]] = field(default_factory=dict)
+    missing_roles: list[str] = field(default_factory=list)
+
+    def add(self, purpose: str, outcome: Outcome, discord_id: int) -> None:
+        self.items[purpose] = (outcome, discord_id)
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome is not Outcome.FOUND for outcome, _ in self.items.values())
+
+
+class StructureService:
+    def __init__(
+        self,
+        port: StructurePort,
+        repo: StructureRepository,
+        audit: AuditRepository,
+        clock: Clock,
+        *,
+        names: Callable[[str], str],
+        organizer_roles: tuple[str, ...],
+    ) -> None:
+        self._port = port
+        self._repo = repo
+        self._audit = audit
+        self._clock = clock
+        self._names = names  # catalog key -> text in the workshop's locale
+        self._organizer_roles = organizer_roles
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
+        async with self._locks[guild_id]:
+            report = await self._converge(guild_id, verify_board=False)
+        if actor_id is not None:
+            detail = {p: o.value for p, (o, _) in report.items.items() if o is not Outcome.FOUND}
+            await self._audit.add(guild_id, actor_id, "workshop.setup", detail, self._clock.now())
+        return report
+
+    async def is_set_up(self, guild_id: int) -> bool:
+        return bool(await self._repo.all(guild_id))
+
+    async def reconcile(self, guild_id: int, *, verify_board: bool = False) -> SetupReport | None:
+        """Converge a guild that was set up before; a guild never set up is left alone."""
+        if not await self.is_set_up(guild_id):
+            return None
+        async with self._locks[guild_id]:
+            report = await self._converge(guild_id, verify_board=verify_board)
+        if report.changed:
+            log.info(
+                "reconciled guild %s: %s",
+                guild_id,
+                {p: o.value for p, (o, _) in report.items.items() if o is not Outcome.FOUND},
+            )
+        return report
+
+    async def on_channel_deleted(self, guild_id: int, channel_id: int) -> SetupReport | None:
+        item = await self._repo.clear_id(channel_id, self._clock.now())
+        if item is None:
+            return None
+        log.warning("owned channel %s (%s) was deleted; recreating it", channel_id, item.purpose)
+        return await self.reconcile(guild_id)
+
+    async def on_message_deleted(self, message_id: int) -> bool:
+        """Forget a deleted board message; it is reposted at the next reconcile (now)."""
+        item = await self._repo.clear_id(message_id, self._clock.now())
+        if item is None:
+            return False
+        await self.reconcile(item.guild_id)
+        return True
+
+    async def items(self, guild_id: int) -> list[StructureItem]:
+        return await self._repo.all(guild_id)
+
+    # -- convergence ---------------------------------------------------------------------------
+
+    async def _converge(self, guild_id: int, *, verify_board: bool) -> SetupReport:
+        report = SetupReport()
+        organizer_ids, report.missing_roles = self._organizer_role_ids(guild_id)
+        ids: dict[str, int] = {}
+        for spec in BASE_CHANNELS:
+            parent_id = ids[spec.parent] if spec.parent else None
+            outcome, channel_id = await self._ensure_channel(
+                guild_id, spec, parent_id, organizer_ids
+            )
+            ids[spec.purpose] = channel_id
+            report.add(spec.purpose, outcome, channel_id)
+        lobby_outcome = report.items[Purpose.LOBBY][0]
+        fresh_lobby = lobby_outcome in (Outcome.CREATED, Outcome.RECREATED)
+        outcome, message_id = await self._ensure_board(
+            guild_id, ids[Purpose.LOBBY], fresh_lobby=fresh_lobby, verify=verify_board
+        )
+        report.add(Purpose.LOBBY_BOARD, outcome, message_id)
+        return report
+
+    def _organizer_role_ids(self, guild_id: int) -> tuple[list[int], list[str]]:
+        return configured_role_ids(self._organizer_roles, self._port.roles(guild_id))
+
+    async def _ensure_channel(
+        self, guild_id: int, spec: ChannelSpec, parent_id: int | None, organizer_ids: list[int]
+    ) -> tuple[Outcome, int]:
+        now = self._clock.now()
+        kind = ItemKind(spec.kind.value)
+        name = self._names(spec.name_key)
+        item = await self._repo.get(guild_id, spec.purpose)
+
+        if item is not None and item.discord_id is not None:
+            existing = self._port.channel(guild_id, item.discord_id)
+            if existing is not None and existing.kind is spec.kind:
+                if spec.parent and existing.parent_id != parent_id and parent_id is not None:
+                    await self._port.move_channel(
+                        guild_id, existing.id, parent_id, reason="workshop setup: parent restored"
+                    )
+                    return Outcome.MOVED, existing.id
+                return Outcome.FOUND, existing.id
+
+        if item is not None and item.pending:
+            # A previous run recorded the intent but died before recording the id: the channel
+            # may exist. Adopt it instead of creating a second one.
+            found = self._port.find_channel(
+                guild_id, name=name, kind=spec.kind, parent_id=parent_id
+            )
+            if found is not None:
+                await self._repo.record(guild_id, spec.purpose, found.id, now)
+                return Outcome.ADOPTED, found.id
+
+        outcome = Outcome.CREATED if item is None else Outcome.RECREATED
+        await self._repo.intend(guild_id, spec.purpose, kind, spec.parent, now)
+        overwrites = resolve_overwrites(
+            spec.overwrites,
+            everyone_role_id=guild_id,
+            organizer_role_ids=organizer_ids,
+            bot_user_id=self._port.bot_user_id,
+        )
+        created = await self._port.create_channel(
+            guild_id,
+            name=name,
+            kind=spec.kind,
+            parent_id=parent_id,
+            topic=self._names(spec.topic_key) if spec.topic_key else None,
+            overwrites=overwrites,
+            reason=f"workshop setup: {spec.purpose}",
+        )
+        await self._repo.record(guild_id, spec.purpose, created.id, self._clock.now())
+        return outcome, created.id
+
+    async def _ensure_board(
+        self, guild_id: int, lobby_id: int, *, fresh_lobby: bool, verify: bool
+    ) -> tuple[Outcome, int]:
+        item = await self._repo.get(guild_id, Purpose.LOBBY_BOARD)
+        if (
+            item is not None
+            and item.discord_id is not None
+            and not fresh_lobby
+            and (not verify or await self._port.message_exists(lobby_id, item.discord_id))
+        ):
+            return Outcome.FOUND, item.discord_id
+        if item is not None and item.pending and not fresh_lobby:
+            adopted = await self._port.find_own_message(lobby_id)
+            if adopted is not None:
+                await self._repo.record(guild_id, Purpose.LOBBY_BOARD, adopted, self._clock.now())
+                return Outcome.ADOPTED, adopted
+        outcome = Outcome.CREATED if item is None else Outcome.RECREATED
+        await self._repo.intend(
+            guild_id, Purpose.LOBBY_BOARD, ItemKind.MESSAGE, Purpose.LOBBY, self._clock.now()
+        )
+        message_id = await self._port.post_board(lobby_id, RoomBoard())
+        await self._repo.record(guild_id, Purpose.LOBBY_BOARD, message_id, self._clock.now())
+        return outcome, message_id

@@ -1,0 +1,194 @@
+"""Settings: `config/workshop.toml` (path from `WORKSHOP_CONFIG`), overridden by the environment.
+
+Environment variables are `WORKSHOP_<KEY>` and `WORKSHOP_<SECTION>__<KEY>`; a few operator-facing
+ones keep their own names (`DISCORD_TOKEN`, `DISCORD_TOKEN_FILE`, `DISCORD_API_BASE`,
+`DISCORD_GATEWAY_URL`). Nothing here is read at import time: call `load_settings()`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG = Path("config/workshop.toml")
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+DEFAULT_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+# Where each setting comes from, for error messages that tell the operator what to change.
+ENV_NAMES = {
+    "discord_token": "DISCORD_TOKEN",
+    "discord_token_file": "DISCORD_TOKEN_FILE",
+    "discord_api_base": "DISCORD_API_BASE",
+    "discord_gateway_url": "DISCORD_GATEWAY_URL",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid. `str()` is one line an operator can act on."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WORKSHOP_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="forbid",
+        frozen=True,
+    )
+
+    timezone: str = Field("Asia/Tokyo", description="IANA zone user input is parsed in")
+    locale: Literal["en", "ja"] = Field(
+        "en", description="language of channel names and messages posted to channels"
+    )
+    organizer_roles: tuple[str, ...] = Field(
+        ("Organizer",), description="role names or ids whose members are organizers"
+    )
+    database: Path = Field(Path("data/workshop.db"), description="SQLite file")
+    guild_id: int | None = Field(None, gt=0, description="the guild served (others are ignored)")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    discord_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")
+    )
+    discord_token_file: Path | None = Field(
+        None, validation_alias=AliasChoices("discord_token_file", "DISCORD_TOKEN_FILE")
+    )
+    discord_api_base: str = Field(
+        DEFAULT_API_BASE, validation_alias=AliasChoices("discord_api_base", "DISCORD_API_BASE")
+    )
+    discord_gateway_url: str = Field(
+        DEFAULT_GATEWAY_URL,
+        validation_alias=AliasChoices("discord_gateway_url", "DISCORD_GATEWAY_URL"),
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name like Asia/Tokyo)"
+            ) from exc
+        return value
+
+    @field_validator("organizer_roles")
+    @classmethod
+    def _role_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(v.strip() for v in value if v.strip())
+        if len(cleaned) != len(value):
+            raise ValueError("role names must not be empty")
+        return cleaned
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://discord.com/api/v10")
+        return value.rstrip("/")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _ws_url(cls, value: str) -> str:
+        if not value.startswith(("ws://", "wss://")):
+            raise ValueError("must be a ws(s) URL such as wss://gateway.discord.gg/")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def token(self) -> str:
+        """The bot token, from DISCORD_TOKEN or the file DISCORD_TOKEN_FILE names."""
+        if self.discord_token is not None and self.discord_token.get_secret_value().strip():
+            return self.discord_token.get_secret_value().strip()
+        if self.discord_token_file is not None:
+            try:
+                text = self.discord_token_file.read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise SettingsError(
+                    f"DISCORD_TOKEN_FILE: cannot read {self.discord_token_file} ({exc.strerror})"
+                ) from None
+            if text:
+                return text
+            raise SettingsError(f"DISCORD_TOKEN_FILE: {self.discord_token_file} is empty")
+        raise SettingsError(
+            "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
+            "(DISCORD_TOKEN=...), or point DISCORD_TOKEN_FILE at a file that holds it"
+        )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("WORKSHOP_CONFIG", str(DEFAULT_CONFIG)))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path)
+        return (init_settings, env_settings, dotenv_settings, toml)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the TOML file and the environment; raise `SettingsError` with one clear line."""
+    config = Path(os.environ.get("WORKSHOP_CONFIG", str(DEFAULT_CONFIG)))
+    if "WORKSHOP_CONFIG" in os.environ and not config.is_file():
+        raise SettingsError(f"WORKSHOP_CONFIG: {config} does not exist or is not a file")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, config)) from None
+    except (OSError, ValueError) as exc:  # unreadable or malformed TOML
+        raise SettingsError(f"{config}: {exc}") from None
+
+
+def describe_validation_error(exc: ValidationError, config: Path) -> str:
+    """One line naming the first bad setting, where it can be set, and what is wrong."""
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    dotted = ".".join(loc)
+    if loc and loc[0] in ENV_NAMES:
+        where = ENV_NAMES[loc[0]]
+    else:
+        env = "WORKSHOP_" + "__".join(part.upper() for part in loc)
+        key = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else dotted
+        where = f"{env} or {key} in {config}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown setting (check its spelling against config/workshop.example.toml)"
+    extra = f" (got {error['input']!r})" if _shown_input(error) else ""
+    return f"invalid setting {dotted}: {message}{extra} — set {where}"
+
+
+def _shown_input(error: Mapping[str, Any]) -> bool:
+    loc = error.get("loc", ())
+    if loc and loc[0] in ("discord_token",):
+        return False  # a secret is never printed
+    return error.get("type") != "extra_forbidden" and isinstance(
+        error.get("input"), str | int | float
+    )

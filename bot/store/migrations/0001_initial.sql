@@ -1,0 +1,28 @@
+-- What the bot owns in each guild, by purpose (info category, announcements, lobby, help, the
+-- lobby board message, ...). A row is written before the Discord call (discord_id NULL: intent),
+-- and the id is recorded once Discord answers; on restart the reconciler converges from here.
+CREATE TABLE guild_structure (
+    guild_id       INTEGER NOT NULL,
+    purpose        TEXT    NOT NULL,
+    kind           TEXT    NOT NULL CHECK (kind IN ('category', 'text', 'voice', 'stage', 'forum', 'message')),
+    parent_purpose TEXT,
+    discord_id     INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, purpose)
+) STRICT;
+
+CREATE UNIQUE INDEX guild_structure_discord_id
+    ON guild_structure (discord_id) WHERE discord_id IS NOT NULL;
+
+-- Organizer actions, for accountability after the event.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    guild_id   INTEGER NOT NULL,
+    actor_id   INTEGER NOT NULL,
+    action     TEXT    NOT NULL,
+    detail     TEXT    NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX audit_log_by_guild ON audit_log (guild_id, created_at);

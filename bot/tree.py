@@ -1,0 +1,99 @@
+"""The command tree: one error handler for every command, and the served-guild gate.
+
+Domain, check and transformer errors become a localized ephemeral message; anything else is
+logged with its traceback and the user gets a short apology with an error reference to quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.app import WorkshopBot
+
+log = logging.getLogger(__name__)
+
+
+class NotOrganizerCheck(app_commands.CheckFailure):
+    """Raised by the server-side organizer check."""
+
+
+class WrongGuild(app_commands.CheckFailure):
+    """A command arrived from a guild this bot does not serve."""
+
+
+async def send_ephemeral(
+    interaction: discord.Interaction[Any],
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+) -> None:
+    """Answer ephemerally whatever state the interaction is in (fresh, deferred or answered)."""
+    kwargs: dict[str, Any] = {"ephemeral": True}
+    if content is not None:
+        kwargs["content"] = content
+    if embed is not None:
+        kwargs["embed"] = embed
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+class WorkshopTree(app_commands.CommandTree["WorkshopBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[WorkshopBot]) -> bool:
+        served = interaction.client.settings.guild_id
+        if served is not None and interaction.guild_id not in (None, served):
+            raise WrongGuild()
+        return True
+
+    def message_for(
+        self, interaction: discord.Interaction[WorkshopBot], error: Exception
+    ) -> str | None:
+        """The localized text for an error the user can act on, or None for a bug."""
+        catalog = interaction.client.catalog
+        locale = str(interaction.locale)
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(original, DomainError):
+            return catalog.t(original.key, locale, **original.params)
+        if isinstance(error, NotOrganizerCheck):
+            return catalog.t("errors.not_organizer", locale)
+        if isinstance(error, WrongGuild):
+            return catalog.t("errors.wrong_guild", locale)
+        if isinstance(error, app_commands.NoPrivateMessage):
+            return catalog.t("errors.guild_only", locale)
+        if isinstance(error, app_commands.CommandOnCooldown):
+            return catalog.t("errors.cooldown", locale, seconds=round(error.retry_after, 1))
+        if isinstance(error, app_commands.TransformerError):
+            return catalog.t("errors.bad_value", locale, value=str(error.value)[:100])
+        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+            return catalog.t("errors.not_allowed", locale)
+        return None
+
+    async def on_error(
+        self, interaction: discord.Interaction[WorkshopBot], error: app_commands.AppCommandError
+    ) -> None:
+        text = self.message_for(interaction, error)
+        if text is None:
+            reference = secrets.token_hex(4)
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "command %s failed (reference %s)",
+                command,
+                reference,
+                exc_info=getattr(error, "original", error),
+            )
+            text = interaction.client.catalog.t(
+                "errors.internal", str(interaction.locale), reference=reference
+            )
+        try:
+            await send_ephemeral(interaction, text)
+        except discord.HTTPException:
+            log.warning("could not tell the user about an error", exc_info=True)
