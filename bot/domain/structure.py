@@ -154,6 +154,12 @@ def resolve_overwrites(
     return resolved
 
 
+class ItemState(StrEnum):
+    PENDING = "pending"  # intent recorded, Discord's answer not (yet): the object may exist
+    LIVE = "live"  # discord_id is the object
+    GONE = "gone"  # Discord reported it deleted: recreate, never adopt
+
+
 class StructureItem(BaseModel):
     """A row of guild_structure: what the bot owns for a purpose."""
 
@@ -163,7 +169,8 @@ class StructureItem(BaseModel):
     kind: ItemKind
     parent_purpose: str | None
     discord_id: int | None
+    state: ItemState
 
     @property
     def pending(self) -> bool:
-        return self.discord_id is None
+        return self.state is ItemState.PENDING

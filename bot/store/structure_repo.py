@@ -7,10 +7,10 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.clock import to_epoch
-from bot.domain.structure import ItemKind, StructureItem
+from bot.domain.structure import ItemKind, ItemState, StructureItem
 from bot.store.db import Database
 
-_COLUMNS = "guild_id, purpose, kind, parent_purpose, discord_id"
+_COLUMNS = "guild_id, purpose, kind, parent_purpose, discord_id, state"
 
 
 def _item(row: aiosqlite.Row) -> StructureItem:
@@ -20,6 +20,7 @@ def _item(row: aiosqlite.Row) -> StructureItem:
         kind=ItemKind(row["kind"]),
         parent_purpose=row["parent_purpose"],
         discord_id=row["discord_id"],
+        state=ItemState(row["state"]),
     )
 
 
@@ -65,12 +66,14 @@ class StructureRepository:
             await conn.execute(
                 """
                 INSERT INTO guild_structure
-                    (guild_id, purpose, kind, parent_purpose, discord_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, NULL, ?, ?)
+                    (guild_id, purpose, kind, parent_purpose, discord_id, state,
+                     created_at, updated_at)
+                VALUES (?, ?, ?, ?, NULL, 'pending', ?, ?)
                 ON CONFLICT (guild_id, purpose) DO UPDATE SET
                     kind = excluded.kind,
                     parent_purpose = excluded.parent_purpose,
                     discord_id = NULL,
+                    state = 'pending',
                     updated_at = excluded.updated_at
                 """,
                 (guild_id, purpose, kind.value, parent_purpose, at, at),
@@ -81,6 +84,7 @@ class StructureRepository:
             kind=kind,
             parent_purpose=parent_purpose,
             discord_id=None,
+            state=ItemState.PENDING,
         )
 
     async def record(
@@ -88,7 +92,7 @@ class StructureRepository:
     ) -> StructureItem:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE guild_structure SET discord_id = ?, updated_at = ? "
+                "UPDATE guild_structure SET discord_id = ?, state = 'live', updated_at = ? "
                 "WHERE guild_id = ? AND purpose = ?",
                 (discord_id, to_epoch(now), guild_id, purpose),
             )
@@ -97,14 +101,15 @@ class StructureRepository:
             raise LookupError(f"no intent recorded for {purpose} in guild {guild_id}")
         return item
 
-    async def clear_id(self, discord_id: int, now: datetime) -> StructureItem | None:
-        """The object is gone from Discord: keep the purpose, forget the id."""
+    async def mark_gone(self, discord_id: int, now: datetime) -> StructureItem | None:
+        """Discord reported the object deleted: keep the purpose, forget the id."""
         item = await self.by_discord_id(discord_id)
         if item is None:
             return None
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE guild_structure SET discord_id = NULL, updated_at = ? WHERE discord_id = ?",
+                "UPDATE guild_structure SET discord_id = NULL, state = 'gone', updated_at = ? "
+                "WHERE discord_id = ?",
                 (to_epoch(now), discord_id),
             )
-        return item.model_copy(update={"discord_id": None})
+        return item.model_copy(update={"discord_id": None, "state": ItemState.GONE})

@@ -1,15 +1,19 @@
 -- What the bot owns in each guild, by purpose (info category, announcements, lobby, help, the
--- lobby board message, ...). A row is written before the Discord call (discord_id NULL: intent),
--- and the id is recorded once Discord answers; on restart the reconciler converges from here.
+-- lobby board message, ...). A row is written before the Discord call (state 'pending', no id),
+-- the id is recorded once Discord answers ('live'); when Discord reports the object deleted the
+-- id is dropped ('gone'). On restart the reconciler converges from here: a 'pending' row may
+-- have an object a crashed run created (adopt it), a 'gone' one is recreated.
 CREATE TABLE guild_structure (
     guild_id       INTEGER NOT NULL,
     purpose        TEXT    NOT NULL,
     kind           TEXT    NOT NULL CHECK (kind IN ('category', 'text', 'voice', 'stage', 'forum', 'message')),
     parent_purpose TEXT,
     discord_id     INTEGER,
+    state          TEXT    NOT NULL CHECK (state IN ('pending', 'live', 'gone')),
     created_at     INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL,
-    PRIMARY KEY (guild_id, purpose)
+    PRIMARY KEY (guild_id, purpose),
+    CHECK ((state = 'live') = (discord_id IS NOT NULL))
 ) STRICT;
 
 CREATE UNIQUE INDEX guild_structure_discord_id

@@ -1,0 +1,111 @@
+"""Catalogs stay in step, and every command has valid Japanese names and descriptions."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.app import build_bot
+from bot.i18n import Catalog, load_catalog_file, pick_locale
+from bot.i18n.translator import CatalogTranslator
+from bot.settings import Settings
+
+I18N = Path(__file__).resolve().parents[3] / "bot" / "i18n"
+# Discord's rule for command and option names (CHAT_INPUT): letters of any script, digits, - and _
+NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
+
+
+def test_en_and_ja_have_identical_keys() -> None:
+    en, ja = load_catalog_file("en"), load_catalog_file("ja")
+    assert sorted(set(en) - set(ja)) == []
+    assert sorted(set(ja) - set(en)) == []
+
+
+def test_catalogs_are_valid_toml_with_placeholders_in_step() -> None:
+    en, ja = load_catalog_file("en"), load_catalog_file("ja")
+    placeholder = re.compile(r"\{(\w+)\}")
+    for key, text in en.items():
+        assert set(placeholder.findall(text)) == set(placeholder.findall(ja[key])), key
+    for name in ("en.toml", "ja.toml"):
+        with (I18N / name).open("rb") as fh:
+            tomllib.load(fh)
+
+
+@pytest.mark.parametrize(
+    ("requested", "fallback", "expected"),
+    [
+        ("ja", "en", "ja"),
+        ("en-US", "ja", "en"),
+        ("en-GB", "ja", "en"),
+        ("fr", "ja", "ja"),
+        ("fr", "en", "en"),
+        (None, "ja", "ja"),
+        ("ko", "xx", "en"),
+    ],
+)
+def test_locale_selection(requested: str | None, fallback: str, expected: str) -> None:
+    assert pick_locale(requested, fallback) == expected
+
+
+def test_messages_fall_back_and_fill_placeholders() -> None:
+    catalog = Catalog(
+        {"en": {"a": "Hi {name}", "b": "only en"}, "ja": {"a": "こんにちは {name}"}}, "ja"
+    )
+    assert catalog.t("a", "ja", name="x") == "こんにちは x"
+    assert catalog.t("a", "de", name="x") == "こんにちは x"  # the workshop's locale
+    assert catalog.t("b", "ja") == "only en"
+    assert catalog.t("a", "en-US", name="x") == "Hi x"
+
+
+def walk(commands: list[app_commands.Command | app_commands.Group]):  # type: ignore[no-untyped-def]
+    for command in commands:
+        yield command
+        if isinstance(command, app_commands.Group):
+            yield from walk(list(command.commands))
+
+
+async def test_every_command_and_option_has_a_valid_japanese_translation(tmp_path: Path) -> None:
+    bot = build_bot(Settings(database=tmp_path / "w.db"))
+    await bot.setup_hook()
+    try:
+        translator = CatalogTranslator(bot.catalog)
+        await bot.tree.set_translator(translator)
+        payloads = [
+            await c.get_translated_payload(bot.tree, translator) for c in bot.tree.get_commands()
+        ]
+        assert payloads, "no commands registered"
+
+        def check(node: dict, path: str) -> None:  # type: ignore[type-arg]
+            ja_name = node.get("name_localizations", {}).get("ja")
+            ja_desc = node.get("description_localizations", {}).get("ja")
+            assert ja_name, f"{path}: no ja name"
+            assert NAME.match(ja_name) and ja_name == ja_name.lower(), (
+                f"{path}: bad ja name {ja_name!r}"
+            )
+            assert NAME.match(node["name"]) and node["name"] == node["name"].lower(), path
+            assert ja_desc and 1 <= len(ja_desc) <= 100, f"{path}: bad ja description {ja_desc!r}"
+            assert 1 <= len(node["description"]) <= 100, path
+            for option in node.get("options", []):
+                check(option, f"{path} {option['name']}")
+
+        for payload in payloads:
+            check(payload, payload["name"])
+    finally:
+        await bot.close()
+
+
+def test_every_command_key_exists_in_both_catalogs() -> None:
+    en = load_catalog_file("en")
+    assert any(k.startswith("commands.") for k in en)
+    for key, text in en.items():
+        if key.startswith("commands.") and key.endswith(".name"):
+            assert NAME.match(text) and text == text.lower(), key
+
+
+def test_discord_locale_japanese_is_translated() -> None:
+    assert discord.Locale.japanese.value == "ja"

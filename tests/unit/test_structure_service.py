@@ -1,0 +1,254 @@
+"""The base-structure reconciler with a fake Discord port and a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.domain.board import RoomBoard
+from bot.domain.clock import FakeClock
+from bot.domain.permissions import Perm
+from bot.domain.ports import ChannelRef, GuildStats
+from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
+from bot.i18n import Catalog
+from bot.services.structure import Outcome, StructureService
+from bot.store.audit_repo import AuditRepository
+from bot.store.db import Database
+from bot.store.structure_repo import StructureRepository
+
+GUILD = 1000
+BOT = 42
+ORGANIZER_ROLE = 77
+
+
+class FakePort:
+    def __init__(self) -> None:
+        self.channels: dict[int, ChannelRef] = {}
+        self.overwrites: dict[int, list[ResolvedOverwrite]] = {}
+        self.messages: dict[int, set[int]] = {}
+        self.calls: list[str] = []
+        self._next = 5000
+
+    @property
+    def bot_user_id(self) -> int:
+        return BOT
+
+    def _id(self) -> int:
+        self._next += 1
+        return self._next
+
+    def channel(self, guild_id: int, channel_id: int) -> ChannelRef | None:
+        return self.channels.get(channel_id)
+
+    def find_channel(
+        self, guild_id: int, *, name: str, kind: ChannelKind, parent_id: int | None
+    ) -> ChannelRef | None:
+        for c in self.channels.values():
+            if c.name == name and c.kind is kind and c.parent_id == parent_id:
+                return c
+        return None
+
+    def roles(self, guild_id: int) -> list[tuple[int, str]]:
+        return [(GUILD, "@everyone"), (ORGANIZER_ROLE, "Organizer")]
+
+    def stats(self, guild_id: int) -> GuildStats:
+        return GuildStats(channels=len(self.channels), people_in_voice=0, voice_channels_in_use=0)
+
+    async def create_channel(
+        self,
+        guild_id: int,
+        *,
+        name: str,
+        kind: ChannelKind,
+        parent_id: int | None,
+        topic: str | None,
+        overwrites: Sequence[ResolvedOverwrite],
+        reason: str,
+    ) -> ChannelRef:
+        self.calls.append(f"create {name}")
+        ref = ChannelRef(id=self._id(), kind=kind, name=name, parent_id=parent_id)
+        self.channels[ref.id] = ref
+        self.overwrites[ref.id] = list(overwrites)
+        return ref
+
+    async def move_channel(
+        self, guild_id: int, channel_id: int, parent_id: int, reason: str
+    ) -> None:
+        self.calls.append(f"move {channel_id}")
+        self.channels[channel_id] = self.channels[channel_id].model_copy(
+            update={"parent_id": parent_id}
+        )
+
+    async def post_board(self, channel_id: int, board: RoomBoard) -> int:
+        self.calls.append("post board")
+        message_id = self._id()
+        self.messages.setdefault(channel_id, set()).add(message_id)
+        return message_id
+
+    async def message_exists(self, channel_id: int, message_id: int) -> bool:
+        self.calls.append("get message")
+        return message_id in self.messages.get(channel_id, set())
+
+    async def find_own_message(self, channel_id: int) -> int | None:
+        self.calls.append("history")
+        found = sorted(self.messages.get(channel_id, set()))
+        return found[-1] if found else None
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "w.db")
+    await database.open()
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def make_service(
+    db: Database, port: FakePort, roles: tuple[str, ...] = ("Organizer",)
+) -> StructureService:
+    catalog = Catalog.load("en")
+    return StructureService(
+        port,
+        StructureRepository(db),
+        AuditRepository(db),
+        FakeClock(),
+        names=lambda key: catalog.t(key, "en"),
+        organizer_roles=roles,
+    )
+
+
+async def test_first_run_creates_everything_once_then_finds_it(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    report = await service.ensure(GUILD, actor_id=9)
+    assert port.calls == [
+        "create Workshop info",
+        "create announcements",
+        "create lobby",
+        "create help",
+        "post board",
+    ]
+    assert {o for o, _ in report.items.values()} == {Outcome.CREATED}
+    category = report.items[Purpose.INFO_CATEGORY][1]
+    for purpose in (Purpose.ANNOUNCEMENTS, Purpose.LOBBY, Purpose.HELP):
+        assert port.channels[report.items[purpose][1]].parent_id == category
+
+    port.calls.clear()
+    again = await service.ensure(GUILD, actor_id=9)
+    assert port.calls == []
+    assert not again.changed
+    audit = await AuditRepository(db).recent(GUILD)
+    assert [e.action for e in audit] == ["workshop.setup", "workshop.setup"]
+    assert audit[-1].detail["announcements"] == "created"
+
+
+async def test_announcements_is_read_only_for_attendees_but_not_for_organizers_or_bot(
+    db: Database,
+) -> None:
+    port = FakePort()
+    report = await make_service(db, port).ensure(GUILD)
+    overwrites = {
+        (o.target_id, o.is_role): o for o in port.overwrites[report.items[Purpose.ANNOUNCEMENTS][1]]
+    }
+    everyone = overwrites[(GUILD, True)]
+    assert everyone.deny & Perm.SEND_MESSAGES and everyone.allow & Perm.VIEW_CHANNEL
+    assert overwrites[(ORGANIZER_ROLE, True)].allow & Perm.SEND_MESSAGES
+    assert overwrites[(BOT, False)].allow & Perm.SEND_MESSAGES
+    assert port.overwrites[report.items[Purpose.HELP][1]] == []
+
+
+async def test_missing_organizer_role_is_reported(db: Database) -> None:
+    report = await make_service(db, FakePort(), roles=("Staff",)).ensure(GUILD)
+    assert report.missing_roles == ["Staff"]
+
+
+async def test_hand_deleted_channel_is_recreated_and_rerecorded(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    first = await service.ensure(GUILD)
+    help_id = first.items[Purpose.HELP][1]
+    del port.channels[help_id]
+    port.calls.clear()
+    await service.on_channel_deleted(GUILD, help_id)
+    assert port.calls == ["create help"]
+    item = await StructureRepository(db).get(GUILD, Purpose.HELP)
+    assert item is not None and item.discord_id not in (None, help_id)
+
+
+async def test_deleted_lobby_brings_a_new_board(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    first = await service.ensure(GUILD)
+    del port.channels[first.items[Purpose.LOBBY][1]]
+    port.calls.clear()
+    report = await service.ensure(GUILD)
+    assert port.calls == ["create lobby", "post board"]
+    assert report.items[Purpose.LOBBY][0] is Outcome.RECREATED
+    assert report.items[Purpose.LOBBY_BOARD][0] is Outcome.RECREATED
+
+
+async def test_deleted_category_is_recreated_and_children_moved_back(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    first = await service.ensure(GUILD)
+    old = first.items[Purpose.INFO_CATEGORY][1]
+    del port.channels[old]
+    for cid, ref in list(port.channels.items()):
+        if ref.parent_id == old:
+            port.channels[cid] = ref.model_copy(update={"parent_id": None})
+    port.calls.clear()
+    report = await service.on_channel_deleted(GUILD, old)
+    assert report is not None
+    assert port.calls[0] == "create Workshop info"
+    assert sorted(port.calls[1:]) == sorted(
+        f"move {first.items[p][1]}" for p in (Purpose.ANNOUNCEMENTS, Purpose.LOBBY, Purpose.HELP)
+    )
+
+
+async def test_crash_after_create_before_record_adopts_instead_of_duplicating(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    repo = StructureRepository(db)
+    await service.ensure(GUILD)
+    # Simulate a crash between the Discord call and recording the id.
+    lobby = await repo.get(GUILD, Purpose.LOBBY)
+    board = await repo.get(GUILD, Purpose.LOBBY_BOARD)
+    assert lobby is not None and board is not None and lobby.discord_id and board.discord_id
+    for item in (lobby, board):
+        await repo.intend(GUILD, item.purpose, item.kind, item.parent_purpose, FakeClock().now())
+    port.calls.clear()
+    report = await service.ensure(GUILD)
+    assert port.calls == ["history"]
+    assert report.items[Purpose.LOBBY] == (Outcome.ADOPTED, lobby.discord_id)
+    assert report.items[Purpose.LOBBY_BOARD] == (Outcome.ADOPTED, board.discord_id)
+
+
+async def test_reconcile_ignores_guilds_never_set_up_and_verifies_board(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    assert await service.reconcile(GUILD) is None
+    assert port.calls == []
+    first = await service.ensure(GUILD)
+    port.messages.clear()  # the board was deleted while the bot was down
+    port.calls.clear()
+    report = await service.reconcile(GUILD, verify_board=True)
+    assert report is not None
+    assert port.calls == ["get message", "post board"]
+    assert report.items[Purpose.LOBBY_BOARD][1] != first.items[Purpose.LOBBY_BOARD][1]
+
+
+async def test_message_delete_of_the_board_reposts_it(db: Database) -> None:
+    port = FakePort()
+    service = make_service(db, port)
+    first = await service.ensure(GUILD)
+    board_id = first.items[Purpose.LOBBY_BOARD][1]
+    port.calls.clear()
+    # Another bot message with an embed stays in the lobby: a deleted board is never "adopted".
+    assert await service.on_message_deleted(board_id)
+    assert port.calls == ["post board"]
+    item = await StructureRepository(db).get(GUILD, Purpose.LOBBY_BOARD)
+    assert item is not None and item.discord_id not in (None, board_id)
+    assert not await service.on_message_deleted(123456)
