@@ -59,8 +59,8 @@ _DASHES = re.compile(r"-{2,}")
 def channel_name(title: str, kind: ChannelKind, *, fallback: str = "session") -> str:
     """A valid Discord channel name for `title` (see the module doc); `fallback` when nothing
     usable is left."""
-    text = "".join(ch for ch in title if unicodedata.category(ch) != "Cc")
-    text = " ".join(text.split())
+    text = " ".join(title.split())  # tabs/newlines become single spaces first
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
     if kind is ChannelKind.TEXT:
         text = text.lower().replace("#", "").replace(" ", "-")
         text = _DASHES.sub("-", text).strip("-")
