@@ -47,10 +47,11 @@ BOT_PERMISSIONS: dict[Perm, str] = {
     Perm.EMBED_LINKS: "show embeds (programme, board, reports)",
     Perm.ATTACH_FILES: "attach .ics, CSV and chart files",
     Perm.READ_MESSAGE_HISTORY: "find its own board message again after a restart",
-    Perm.MENTION_EVERYONE: "ping a session's role in a reminder (only there)",
-    Perm.CONNECT: "set voice permissions it must hold itself",
-    Perm.MOVE_MEMBERS: "manage voice and stage rooms",
-    Perm.MUTE_MEMBERS: "moderate Stage channels for keynotes",
+    Perm.CONNECT: "grant Connect in the rooms it opens (it may only grant what it holds)",
+    Perm.SPEAK: "grant Speak in the rooms it opens",
+    Perm.REQUEST_TO_SPEAK: "grant Request to Speak on keynote stages",
+    Perm.MOVE_MEMBERS: "make organizers moderators of keynote stages",
+    Perm.MUTE_MEMBERS: "make organizers moderators of keynote stages",
 }
 
 

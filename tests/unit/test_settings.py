@@ -21,6 +21,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         if name.startswith(("WORKSHOP_", "DISCORD_")):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+    # tests/conftest.py points the default config elsewhere; these tests exercise the real default.
+    monkeypatch.setattr("bot.settings.DEFAULT_CONFIG", Path("config/workshop.toml"))
     return tmp_path
 
 

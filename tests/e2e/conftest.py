@@ -1,0 +1,135 @@
+"""End-to-end harness: the real bot (`build_bot`) against the sandbox Discord on 127.0.0.1.
+
+Every test fails on an exception the bot swallowed (any ERROR log record from discord.py or the
+bot: "Ignoring exception", tree/client error handlers) and on a request the sandbox does not know.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import WorkshopBot, build_bot
+from bot.domain.clock import FakeClock
+from bot.domain.permissions import bot_permissions_value
+from bot.sandbox.sandbox import Sandbox
+from bot.settings import Settings
+from bot.sync import sync_commands
+
+
+class ErrorLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(("discord", "bot")):
+            self.records.append(record)
+
+
+@pytest.fixture
+def swallowed_errors() -> Iterator[ErrorLog]:
+    handler = ErrorLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield handler
+    root.removeHandler(handler)
+    if handler.records:
+        details = "\n".join(
+            f"{r.name}: {r.getMessage()}\n{logging.Formatter().formatException(r.exc_info) if r.exc_info else ''}"
+            for r in handler.records
+        )
+        pytest.fail(f"the bot logged errors:\n{details}")
+
+
+@pytest.fixture
+async def sandbox(swallowed_errors: ErrorLog) -> AsyncIterator[Sandbox]:
+    sb = Sandbox()
+    sb.heartbeat_interval = 1000
+    sb.default_bot_permissions = bot_permissions_value()  # exactly what the README's invite asks
+    await sb.start()
+    yield sb
+    await sb.stop()
+    assert not sb.unknown_requests, f"requests the sandbox does not know: {sb.unknown_requests}"
+    assert not sb.internal_errors, f"sandbox errors: {sb.internal_errors}"
+
+
+@dataclass
+class World:
+    """A guild with an organizer (by role), an admin (Manage Server) and plain attendees."""
+
+    sb: Sandbox
+    tmp: Path
+    guild_id: int
+    organizer_role_id: int
+    organizer_id: int
+    admin_id: int
+    attendee_id: int
+    clock: FakeClock = field(default_factory=lambda: FakeClock(datetime(2026, 7, 1, 0, 0, tzinfo=UTC)))
+    bots: list[WorkshopBot] = field(default_factory=list)
+    tasks: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Path:
+        return self.tmp / "data" / "workshop.db"
+
+    def settings(self, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database": self.database,
+            "guild_id": self.guild_id,
+            "discord_api_base": self.sb.api_base,
+            "discord_gateway_url": self.sb.gateway_url,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    async def start_bot(self, *, sync: bool = True, **overrides: Any) -> WorkshopBot:
+        bot = build_bot(self.settings(**overrides), clock=self.clock)
+        self.bots.append(bot)
+        await bot.login(self.sb.token)
+        if sync:
+            await sync_commands(bot, self.guild_id)
+        self.tasks[id(bot)] = asyncio.create_task(bot.connect(reconnect=True))
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        await asyncio.wait_for(bot.wait_reconciled(self.guild_id), 10)
+        return bot
+
+    async def stop_bot(self, bot: WorkshopBot) -> None:
+        await bot.close()
+        self.bots.remove(bot)
+        task = self.tasks.pop(id(bot), None)
+        if task is not None:
+            await asyncio.wait_for(task, 10)
+
+    async def settle(self, seconds: float = 0.3) -> None:
+        """Let dispatched gateway events reach the bot and its listeners finish."""
+        await asyncio.sleep(seconds)
+
+
+@pytest.fixture
+async def world(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[World]:
+    guild = sandbox.add_guild("ML Summer Camp")
+    role = sandbox.add_role(guild.id, "Organizer")
+    organizer = sandbox.add_member(guild.id, name="organizer", roles=[int(role["id"])])
+    admin_role = sandbox.add_role(guild.id, "Admins", permissions=1 << 5)  # MANAGE_GUILD
+    admin = sandbox.add_member(guild.id, name="admin", roles=[int(admin_role["id"])])
+    attendee = sandbox.add_member(guild.id, name="attendee", locale="ja")
+    w = World(
+        sb=sandbox,
+        tmp=tmp_path,
+        guild_id=guild.id,
+        organizer_role_id=int(role["id"]),
+        organizer_id=int(organizer["id"]),
+        admin_id=int(admin["id"]),
+        attendee_id=int(attendee["id"]),
+    )
+    yield w
+    for bot in list(w.bots):
+        await w.stop_bot(bot)
