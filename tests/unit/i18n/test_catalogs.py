@@ -109,3 +109,17 @@ def test_every_command_key_exists_in_both_catalogs() -> None:
 
 def test_discord_locale_japanese_is_translated() -> None:
     assert discord.Locale.japanese.value == "ja"
+
+
+def test_every_message_key_used_in_the_code_exists() -> None:
+    """Catalog keys written as literals anywhere in bot/ (errors.*, import.*, ...) resolve."""
+    en = load_catalog_file("en")
+    pattern = re.compile(r"""["']((?:errors|import|setup|status|board|structure)\.[a-z_.]+)["']""")
+    used: set[str] = set()
+    for path in (I18N.parent).rglob("*.py"):
+        if "sandbox" in path.parts:
+            continue
+        used.update(pattern.findall(path.read_text(encoding="utf-8")))
+    dynamic_prefixes = tuple(k for k in used if k.endswith("."))
+    missing = sorted(k for k in used if k not in en and k not in dynamic_prefixes)
+    assert missing == []
