@@ -1,0 +1,276 @@
+"""Setting the scene by hand, as an organizer would in the Discord client."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.sandbox import permissions as p
+from bot.sandbox.state import CATEGORY, THREAD_TYPES, GuildState, Snowflakes, State
+
+
+@dataclass(frozen=True)
+class SandboxGuild:
+    id: int
+    name: str
+    owner_id: int
+    everyone_role_id: int
+    bot_role_id: int
+
+
+def voice_state_payload(
+    guild: GuildState, user_id: int, channel_id: int | None, member: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "guild_id": str(guild.id),
+        "channel_id": str(channel_id) if channel_id else None,
+        "user_id": str(user_id),
+        "member": copy.deepcopy(member),
+        "session_id": f"voice-{user_id}",
+        "deaf": False,
+        "mute": False,
+        "self_deaf": False,
+        "self_mute": False,
+        "self_stream": False,
+        "self_video": False,
+        "suppress": False,
+        "request_to_speak_timestamp": None,
+    }
+
+
+class SetupMixin:
+    state: State
+    ids: Snowflakes
+    bot_user_id: int
+    application_id: int
+    default_bot_permissions: int
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def add_guild(
+        self,
+        name: str = "Camp",
+        owner_id: int | None = None,
+        *,
+        default_channels: bool = False,
+        locale: str = "en-US",
+    ) -> SandboxGuild:
+        """A guild with @everyone, an owner, the bot and its managed role (GUILD_CREATE if live)."""
+        gid = self.ids.next()
+        owner = self.state.users.get(owner_id) if owner_id else None
+        if owner is None:
+            owner = self.state.add_user(owner_id, f"{name.lower()}-owner")
+        guild = GuildState(
+            data={
+                "id": str(gid),
+                "name": name,
+                "icon": None,
+                "splash": None,
+                "discovery_splash": None,
+                "owner_id": owner["id"],
+                "afk_channel_id": None,
+                "afk_timeout": 300,
+                "verification_level": 1,
+                "default_message_notifications": 1,
+                "explicit_content_filter": 2,
+                "features": ["COMMUNITY", "NEWS"],
+                "mfa_level": 0,
+                "application_id": None,
+                "system_channel_id": None,
+                "system_channel_flags": 0,
+                "rules_channel_id": None,
+                "max_members": 500000,
+                "vanity_url_code": None,
+                "description": None,
+                "banner": None,
+                "premium_tier": 0,
+                "premium_subscription_count": 0,
+                "preferred_locale": locale,
+                "public_updates_channel_id": None,
+                "nsfw_level": 0,
+                "premium_progress_bar_enabled": False,
+                "safety_alerts_channel_id": None,
+                "emojis": [],
+                "stickers": [],
+            }
+        )
+        self.state.guilds[gid] = guild
+        guild.roles[gid] = self.state.role_payload(
+            guild, gid, "@everyone", p.DEFAULT_EVERYONE, position=0
+        )
+        bot_role = self.ids.next()
+        guild.bot_role_id = bot_role
+        guild.roles[bot_role] = self.state.role_payload(
+            guild,
+            bot_role,
+            self.state.users[self.bot_user_id]["username"],
+            self.default_bot_permissions,
+            position=1,
+            managed=True,
+            tags={"bot_id": str(self.bot_user_id)},
+        )
+        guild.members[int(owner["id"])] = self.state.member_payload(guild, owner, [])
+        bot_user = self.state.users[self.bot_user_id]
+        guild.members[self.bot_user_id] = self.state.member_payload(guild, bot_user, [bot_role])
+        if default_channels:
+            self.add_channel(gid, "general", 0)
+            self.add_channel(gid, "General", 2)
+        self.dispatch(
+            "GUILD_CREATE", guild.full_guild(members=[guild.members[self.bot_user_id]], threads=[])
+        )
+        return SandboxGuild(gid, name, int(owner["id"]), gid, bot_role)
+
+    def add_role(
+        self,
+        guild_id: int,
+        name: str,
+        permissions: int = 0,
+        *,
+        mentionable: bool = False,
+        color: int = 0,
+        hoist: bool = False,
+        above_bot: bool = False,
+    ) -> dict[str, Any]:
+        """A role made by hand; placed just above @everyone (below the bot) unless ``above_bot``."""
+        guild = self.state.guild(guild_id)
+        role_id = self.ids.next()
+        if above_bot:
+            position = max(r["position"] for r in guild.roles.values()) + 1
+        else:
+            position = 1
+            for role in guild.roles.values():
+                if role["position"] >= 1:
+                    role["position"] += 1
+        role = self.state.role_payload(
+            guild,
+            role_id,
+            name,
+            permissions,
+            position=position,
+            mentionable=mentionable,
+            color=color,
+            hoist=hoist,
+        )
+        guild.roles[role_id] = role
+        self.dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": copy.deepcopy(role)})
+        return copy.deepcopy(role)
+
+    def add_member(
+        self,
+        guild_id: int,
+        user_id: int | None = None,
+        *,
+        name: str,
+        display_name: str | None = None,
+        roles: Iterable[int] = (),
+        bot: bool = False,
+        locale: str = "en-US",
+    ) -> dict[str, Any]:
+        guild = self.state.guild(guild_id)
+        user = self.state.users.get(int(user_id)) if user_id else None
+        if user is None:
+            user = self.state.add_user(user_id, name, bot=bot, global_name=display_name)
+        user["locale"] = locale
+        role_ids = [int(r) for r in roles]
+        for rid in role_ids:
+            self.state.role(guild, rid)
+        member = self.state.member_payload(guild, user, role_ids)
+        guild.members[int(user["id"])] = member
+        self.dispatch("GUILD_MEMBER_ADD", {**copy.deepcopy(member), "guild_id": str(guild.id)})
+        out = copy.deepcopy(member)
+        out["id"] = user["id"]
+        return out
+
+    def set_bot_permissions(self, guild_id: int, permissions: int) -> None:
+        guild = self.state.guild(guild_id)
+        role = guild.roles[guild.bot_role_id]
+        role["permissions"] = str(int(permissions))
+        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": copy.deepcopy(role)})
+
+    def add_channel(
+        self,
+        guild_id: int,
+        name: str,
+        type: int = 0,
+        parent_id: int | None = None,
+        overwrites: Iterable[dict[str, Any]] = (),
+        *,
+        position: int | None = None,
+    ) -> dict[str, Any]:
+        """A channel made by hand (no permission or rename checks; Discord's shape)."""
+        guild = self.state.guild(guild_id)
+        if parent_id is not None:
+            _, parent = self.state.channel(parent_id)
+            assert parent["type"] == CATEGORY, "parent must be a category"
+        ows = [
+            {
+                "id": str(o["id"]),
+                "type": int(o.get("type", 0)),
+                "allow": str(int(o.get("allow", 0))),
+                "deny": str(int(o.get("deny", 0))),
+            }
+            for o in overwrites
+        ]
+        cid = self.ids.next()
+        pos = self.state.next_position(guild, type) if position is None else position
+        channel = self.state.channel_payload(
+            guild, cid, name, type, parent_id=parent_id, position=pos, overwrites=ows
+        )
+        self.state.register_channel(guild, channel)
+        self.dispatch("CHANNEL_CREATE", copy.deepcopy(channel))
+        return copy.deepcopy(channel)
+
+    def delete_channel(self, channel_id: int) -> None:
+        """Deleted by hand: CHANNEL_DELETE; a category's children lose their parent."""
+        guild, channel = self.state.channel(channel_id)
+        remove_channel(self.state, guild, channel, self.dispatch)
+
+    def delete_message(self, channel_id: int, message_id: int) -> None:
+        guild, _ = self.state.channel(channel_id)
+        self.state.message(channel_id, message_id)
+        del self.state.messages[int(channel_id)][int(message_id)]
+        self.dispatch(
+            "MESSAGE_DELETE",
+            {"id": str(message_id), "channel_id": str(channel_id), "guild_id": str(guild.id)},
+        )
+
+    def set_voice_state(
+        self, guild_id: int, user_id: int, channel_id: int | None
+    ) -> dict[str, Any]:
+        """Join, move or leave voice (VOICE_STATE_UPDATE with the member object)."""
+        guild = self.state.guild(guild_id)
+        member = self.state.member(guild, user_id)
+        if channel_id is not None:
+            _, channel = self.state.channel(channel_id)
+            assert channel["type"] in (2, 13), "voice states need a voice or stage channel"
+        vs = voice_state_payload(guild, int(user_id), channel_id, member)
+        if channel_id is None:
+            guild.voice_states.pop(int(user_id), None)
+        else:
+            prev = guild.voice_states.get(int(user_id))
+            if prev is not None:
+                vs["session_id"] = prev["session_id"]
+            guild.voice_states[int(user_id)] = vs
+        self.dispatch("VOICE_STATE_UPDATE", copy.deepcopy(vs))
+        return copy.deepcopy(vs)
+
+
+def remove_channel(state: State, guild: GuildState, channel: dict[str, Any], dispatch: Any) -> None:
+    cid = int(channel["id"])
+    for child in list(guild.channels.values()):
+        if child.get("parent_id") == str(cid) and child["type"] not in THREAD_TYPES:
+            child["parent_id"] = None
+            dispatch("CHANNEL_UPDATE", copy.deepcopy(child))
+        elif child.get("parent_id") == str(cid):
+            state.unregister_channel(guild, int(child["id"]))
+    for uid, vs in list(guild.voice_states.items()):
+        if vs["channel_id"] == str(cid):
+            del guild.voice_states[uid]
+            left = copy.deepcopy(vs)
+            left["channel_id"] = None
+            dispatch("VOICE_STATE_UPDATE", left)
+    state.unregister_channel(guild, cid)
+    dispatch("CHANNEL_DELETE", copy.deepcopy(channel))
