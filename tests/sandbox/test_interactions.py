@@ -137,14 +137,14 @@ async def test_second_response_is_40060(
     assert res.content == "first"
     interaction_id, token = bot.answered  # type: ignore[attr-defined]
     url = f"{sb.api_base}/interactions/{interaction_id}/{token}/callback"
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, json={"type": 4, "data": {"content": "again"}}) as resp:
-            assert resp.status == 400
-            assert resp.headers["Content-Type"] == "application/json"
-            assert await resp.json() == {
-                "message": "Interaction has already been acknowledged.",
-                "code": 40060,
-            }
+    payload = {"type": 4, "data": {"content": "again"}}
+    async with aiohttp.ClientSession() as session, session.post(url, json=payload) as resp:
+        assert resp.status == 400
+        assert resp.headers["Content-Type"] == "application/json"
+        assert await resp.json() == {
+            "message": "Interaction has already been acknowledged.",
+            "code": 40060,
+        }
     assert any("40060" in e for e in res.errors)
     (rejected,) = sb.rejected
     assert rejected.status == 400 and rejected.response["code"] == 40060
