@@ -190,6 +190,13 @@ class SetupMixin:
         role["permissions"] = str(int(permissions))
         self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": copy.deepcopy(role)})
 
+    def set_role_permissions(self, guild_id: int, role_id: int, permissions: int) -> None:
+        """Change any role's permissions by hand (e.g. @everyone, whose id is the guild id)."""
+        guild = self.state.guild(guild_id)
+        role = self.state.role(guild, role_id)
+        role["permissions"] = str(int(permissions))
+        self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": copy.deepcopy(role)})
+
     def add_channel(
         self,
         guild_id: int,

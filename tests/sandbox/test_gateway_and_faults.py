@@ -175,9 +175,12 @@ async def test_spec_validation_rejects_bad_body(sb: Sandbox, guild: SandboxGuild
         pytest.skip("Discord's OpenAPI spec is not available")
     headers = {"Authorization": f"Bot {sb.token}"}
     url = f"{sb.api_base}/guilds/{guild.id}/channels"
-    async with aiohttp.ClientSession() as session:
-        async with session.post(url, json={"name": 42, "type": 0}, headers=headers) as resp:
-            body = await resp.json()
+    bad = {"name": 42, "type": 0}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=bad, headers=headers) as resp,
+    ):
+        body = await resp.json()
     assert resp.status == 400
     assert body["code"] == 50035 and body["message"] == "Invalid Form Body"
     assert "name" in body["errors"]
