@@ -53,10 +53,30 @@ def _widen_snowflakes(node: Any) -> Any:
     return node
 
 
+_CODES = {
+    "maxLength": "BASE_TYPE_BAD_LENGTH",
+    "minLength": "BASE_TYPE_BAD_LENGTH",
+    "maxItems": "BASE_TYPE_MAX_LENGTH",
+    "minItems": "BASE_TYPE_MIN_LENGTH",
+    "required": "BASE_TYPE_REQUIRED",
+    "enum": "BASE_TYPE_CHOICES",
+    "const": "BASE_TYPE_CHOICES",
+    "maximum": "NUMBER_TYPE_MAX",
+    "minimum": "NUMBER_TYPE_MIN",
+    "type": "BASE_TYPE_INVALID",
+}
+
+
 @dataclass(frozen=True)
 class Violation:
     path: list[str | int]
     message: str
+    validator: str = ""
+
+    @property
+    def code(self) -> str:
+        """Discord's error code for this kind of failure (the message stays jsonschema's)."""
+        return _CODES.get(self.validator, "SCHEMA_INVALID")
 
 
 @dataclass
@@ -125,7 +145,7 @@ class SpecValidator:
             return []
         best = jsonschema.exceptions.best_match(errs)
         chosen = [best] if best is not None else errs[:1]
-        return [Violation(list(e.absolute_path), _describe(e)) for e in chosen]
+        return [Violation(list(e.absolute_path), _describe(e), str(e.validator)) for e in chosen]
 
 
 def _describe(error: Any) -> str:

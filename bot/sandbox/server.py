@@ -102,9 +102,7 @@ async def handle_rest(request: web.Request) -> web.Response:
             if violations:
                 tree: dict[str, Any] = {}
                 for v in violations:
-                    errors.merge_errors(
-                        tree, errors.nest_error(v.path or [], "SCHEMA_INVALID", v.message)
-                    )
+                    errors.merge_errors(tree, errors.nest_error(v.path or [], v.code, v.message))
                 raise errors.form_error(
                     tree, "; ".join(f"{v.path}: {v.message}" for v in violations)
                 )
