@@ -55,7 +55,7 @@ async def stage(workdir: Path | None = None) -> AsyncIterator[Stage]:
             discord_gateway_url=sb.gateway_url,
             log_level="WARNING",
         )
-        bot = build_bot(settings)
+        bot = build_bot(settings, guild_ready_timeout=0.1)
         await bot.login(sb.token)
         await sync_commands(bot, None)  # global: every guild of the bench has the commands
         task = asyncio.create_task(bot.connect())

@@ -27,6 +27,9 @@ from bot.tree import WorkshopTree
 
 log = logging.getLogger(__name__)
 
+# discord.py names the tasks that run event listeners, commands and view callbacks like this.
+_WORK_TASK_PREFIXES = ("discord.py: ", "CommandTree-invoker", "discord-ui-")
+
 
 def intents() -> discord.Intents:
     """Only what the features need, and nothing privileged (no members, presences, content)."""
@@ -47,8 +50,18 @@ class Services:
 
 
 class WorkshopBot(commands.Bot):
-    def __init__(self, settings: Settings, *, clock: Clock, db: Database, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock,
+        db: Database,
+        catalog: Catalog,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
         super().__init__(
+            guild_ready_timeout=guild_ready_timeout,
+            max_ratelimit_timeout=30.0,
             command_prefix=commands.when_mentioned,
             intents=intents(),
             tree_cls=WorkshopTree,
@@ -77,6 +90,7 @@ class WorkshopBot(commands.Bot):
             audit=audit,
         )
         self._reconciled: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
+        self._closing = False
 
     def serves(self, guild_id: int) -> bool:
         return self.settings.guild_id is None or self.settings.guild_id == guild_id
@@ -98,16 +112,53 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(StructureEvents(self))
         # The command tree is never synced here: `workshop-bot sync` does that.
 
+    @property
+    def closing(self) -> bool:
+        """Shutdown has begun: listeners and commands start no new work."""
+        return self._closing
+
+    async def drain(self, grace: float = 10.0) -> None:
+        """Wait for in-flight event listeners and commands (discord.py runs each as a task)."""
+        current = asyncio.current_task()
+        deadline = asyncio.get_running_loop().time() + grace
+        while True:
+            pending = [
+                task
+                for task in asyncio.all_tasks()
+                if task is not current
+                and not task.done()
+                and task.get_name().startswith(_WORK_TASK_PREFIXES)
+            ]
+            left = deadline - asyncio.get_running_loop().time()
+            if not pending or left <= 0:
+                if pending:
+                    log.warning("shutting down with %s handlers still running", len(pending))
+                return
+            await asyncio.wait(pending, timeout=left)
+
     async def close(self) -> None:
+        """Stop taking work, let what is running finish, then disconnect and close the store."""
+        if self._closing:
+            return
+        self._closing = True
         try:
+            await self.drain()
             await super().close()
         finally:
             await self.db.close()
 
 
-def build_bot(settings: Settings, *, clock: Clock | None = None) -> WorkshopBot:
+def build_bot(
+    settings: Settings, *, clock: Clock | None = None, guild_ready_timeout: float = 2.0
+) -> WorkshopBot:
+    """The bot with everything wired. `guild_ready_timeout`: how long discord.py waits for the
+    guilds after READY (tests and rehearsals against the sandbox pass a small value)."""
     point_client_at(settings.discord_api_base, settings.discord_gateway_url)
     catalog = Catalog.load(default_locale=settings.locale)
     return WorkshopBot(
-        settings, clock=clock or SystemClock(), db=Database(settings.database), catalog=catalog
+        settings,
+        clock=clock or SystemClock(),
+        db=Database(settings.database),
+        catalog=catalog,
+        guild_ready_timeout=guild_ready_timeout,
     )

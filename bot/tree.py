@@ -29,6 +29,10 @@ class WrongGuild(app_commands.CheckFailure):
     """A command arrived from a guild this bot does not serve."""
 
 
+class ShuttingDown(app_commands.CheckFailure):
+    """The bot is stopping: it starts no new work."""
+
+
 async def send_ephemeral(
     interaction: discord.Interaction[Any],
     content: str | None = None,
@@ -49,6 +53,8 @@ async def send_ephemeral(
 
 class WorkshopTree(app_commands.CommandTree["WorkshopBot"]):
     async def interaction_check(self, interaction: discord.Interaction[WorkshopBot]) -> bool:
+        if interaction.client.closing:
+            raise ShuttingDown()
         served = interaction.client.settings.guild_id
         if served is not None and interaction.guild_id not in (None, served):
             raise WrongGuild()
@@ -65,6 +71,8 @@ class WorkshopTree(app_commands.CommandTree["WorkshopBot"]):
             return catalog.t(original.key, locale, **original.params)
         if isinstance(error, NotOrganizerCheck):
             return catalog.t("errors.not_organizer", locale)
+        if isinstance(error, ShuttingDown):
+            return catalog.t("errors.shutting_down", locale)
         if isinstance(error, WrongGuild):
             return catalog.t("errors.wrong_guild", locale)
         if isinstance(error, app_commands.NoPrivateMessage):

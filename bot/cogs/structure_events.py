@@ -21,7 +21,7 @@ class StructureEvents(commands.Cog):
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
         """Startup, reconnect with a new session: converge whatever changed while away."""
-        if not self.bot.serves(guild.id):
+        if not self.bot.serves(guild.id) or self.bot.closing:
             return
         try:
             await self.bot.services.structure.reconcile(guild.id, verify_board=True)
@@ -30,10 +30,14 @@ class StructureEvents(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        if self.bot.serves(channel.guild.id):
+        if self.bot.serves(channel.guild.id) and not self.bot.closing:
             await self.bot.services.structure.on_channel_deleted(channel.guild.id, channel.id)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if payload.guild_id is not None and self.bot.serves(payload.guild_id):
+        if (
+            payload.guild_id is not None
+            and self.bot.serves(payload.guild_id)
+            and not self.bot.closing
+        ):
             await self.bot.services.structure.on_message_deleted(payload.message_id)

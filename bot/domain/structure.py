@@ -29,6 +29,7 @@ class ItemKind(StrEnum):
     STAGE = "stage"
     FORUM = "forum"
     MESSAGE = "message"
+    EVENT = "event"
 
 
 class Target(StrEnum):

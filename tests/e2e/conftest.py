@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,16 @@ from bot.domain.permissions import bot_permissions_value
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import Settings
 from bot.sync import sync_commands
+
+
+async def eventually(predicate: Callable[[], bool], within: float = 15.0) -> None:
+    """Wait until `predicate()` holds: for state changed by another task or process."""
+
+    async def poll() -> None:
+        while not predicate():  # noqa: ASYNC110 (the state lives elsewhere: no event to wait on)
+            await asyncio.sleep(0.005)
+
+    await asyncio.wait_for(poll(), within)
 
 
 class ErrorLog(logging.Handler):
@@ -42,10 +52,8 @@ def swallowed_errors() -> Iterator[ErrorLog]:
     yield handler
     root.removeHandler(handler)
     if handler.records:
-        details = "\n".join(
-            f"{r.name}: {r.getMessage()}\n{logging.Formatter().formatException(r.exc_info) if r.exc_info else ''}"
-            for r in handler.records
-        )
+        formatter = logging.Formatter("%(name)s: %(message)s")
+        details = "\n".join(formatter.format(r) for r in handler.records)
         pytest.fail(f"the bot logged errors:\n{details}")
 
 
@@ -72,7 +80,9 @@ class World:
     organizer_id: int
     admin_id: int
     attendee_id: int
-    clock: FakeClock = field(default_factory=lambda: FakeClock(datetime(2026, 7, 1, 0, 0, tzinfo=UTC)))
+    clock: FakeClock = field(
+        default_factory=lambda: FakeClock(datetime(2026, 7, 1, 0, 0, tzinfo=UTC))
+    )
     bots: list[WorkshopBot] = field(default_factory=list)
     tasks: dict[int, asyncio.Task[None]] = field(default_factory=dict)
 
@@ -91,7 +101,7 @@ class World:
         return Settings(**values)
 
     async def start_bot(self, *, sync: bool = True, **overrides: Any) -> WorkshopBot:
-        bot = build_bot(self.settings(**overrides), clock=self.clock)
+        bot = build_bot(self.settings(**overrides), clock=self.clock, guild_ready_timeout=0.1)
         self.bots.append(bot)
         await bot.login(self.sb.token)
         if sync:

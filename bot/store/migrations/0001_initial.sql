@@ -6,7 +6,8 @@
 CREATE TABLE guild_structure (
     guild_id       INTEGER NOT NULL,
     purpose        TEXT    NOT NULL,
-    kind           TEXT    NOT NULL CHECK (kind IN ('category', 'text', 'voice', 'stage', 'forum', 'message')),
+    kind           TEXT    NOT NULL
+                   CHECK (kind IN ('category', 'text', 'voice', 'stage', 'forum', 'message', 'event')),
     parent_purpose TEXT,
     discord_id     INTEGER,
     state          TEXT    NOT NULL CHECK (state IN ('pending', 'live', 'gone')),
