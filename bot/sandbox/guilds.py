@@ -235,6 +235,24 @@ class SetupMixin:
         guild, channel = self.state.channel(channel_id)
         remove_channel(self.state, guild, channel, self.dispatch)
 
+    def post_message(
+        self,
+        channel_id: int,
+        user_id: int,
+        content: str = "",
+        *,
+        embeds: Iterable[dict[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """A member writes in a channel (MESSAGE_CREATE; content hidden without MESSAGE_CONTENT)."""
+        from bot.sandbox import messages
+
+        guild, channel = self.state.channel(channel_id)
+        member = self.state.member(guild, user_id)
+        body = {"content": content, "embeds": list(embeds)}
+        msg = messages.build(self, guild, channel, body, [], author=member["user"])  # type: ignore[arg-type]
+        messages.store(self, guild, channel, msg)  # type: ignore[arg-type]
+        return copy.deepcopy(msg)
+
     def delete_message(self, channel_id: int, message_id: int) -> None:
         guild, _ = self.state.channel(channel_id)
         self.state.message(channel_id, message_id)
