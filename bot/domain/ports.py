@@ -4,6 +4,8 @@ unit tests use fakes. Reads (`GuildView`) come from the gateway cache and cost n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from enum import IntEnum, StrEnum
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
@@ -69,4 +71,108 @@ class StructurePort(GuildView, Protocol):
 
     async def find_own_message(self, channel_id: int) -> int | None:
         """The id of a recent message the bot posted with an embed in this channel, if any."""
+        ...
+
+
+class EventEntity(StrEnum):
+    STAGE = "stage"
+    VOICE = "voice"
+    EXTERNAL = "external"
+
+
+class EventStatus(IntEnum):
+    """Discord's GuildScheduledEventStatus values."""
+
+    SCHEDULED = 1
+    ACTIVE = 2
+    COMPLETED = 3
+    CANCELED = 4
+
+
+class EventSpec(BaseModel):
+    """A Discord Scheduled Event as the bot wants it."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    description: str | None
+    start: datetime
+    end: datetime
+    entity: EventEntity
+    channel_id: int | None = None  # stage / voice
+    location: str | None = None  # external (<= 100 characters)
+
+
+class EventRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    name: str
+    description: str | None
+    start: datetime
+    end: datetime | None
+    status: EventStatus
+    channel_id: int | None
+    location: str | None
+
+
+class ChannelState(BaseModel):
+    """What the cache knows of a channel the bot manages (for converging it)."""
+
+    model_config = ConfigDict(frozen=True)
+    ref: ChannelRef
+    overwrites: frozenset[ResolvedOverwrite]
+
+
+class SessionPort(GuildView, Protocol):
+    """What sessions need from Discord, beyond the reads of `GuildView`."""
+
+    def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None: ...
+
+    def event(self, guild_id: int, event_id: int) -> EventRef | None: ...
+
+    async def create_channel(
+        self,
+        guild_id: int,
+        *,
+        name: str,
+        kind: ChannelKind,
+        parent_id: int | None,
+        topic: str | None,
+        overwrites: Sequence[ResolvedOverwrite],
+        reason: str,
+    ) -> ChannelRef: ...
+
+    async def edit_channel(
+        self,
+        channel_id: int,
+        *,
+        reason: str,
+        name: str | None = None,
+        parent_id: int | None = None,
+        overwrites: Sequence[ResolvedOverwrite] | None = None,
+    ) -> None:
+        """One request for every change given (None: leave as is)."""
+        ...
+
+    async def delete_channel(self, channel_id: int, reason: str) -> None: ...
+
+    async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int: ...
+
+    async def edit_event(
+        self,
+        guild_id: int,
+        event_id: int,
+        *,
+        reason: str,
+        spec: EventSpec | None = None,
+        status: EventStatus | None = None,
+    ) -> None: ...
+
+    async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None: ...
+
+    async def post(self, channel_id: int, text: str, *, marker: str) -> int:
+        """Post `text` (no pings); `marker` lets `find_post` recognise it later."""
+        ...
+
+    async def find_post(self, channel_id: int, marker: str) -> int | None:
+        """A recent message of the bot carrying `marker` (for a job interrupted by a crash)."""
         ...

@@ -1,19 +1,14 @@
-"""The Discord implementation of the ports in `bot/domain/ports.py` (discord.py lives here)."""
+"""Channels and guild reads: reads come from the gateway cache, every change is one request."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import discord
-import yarl
 
-from bot.domain.board import RoomBoard
-from bot.domain.ports import ChannelRef, GuildStats
+from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
-
-if TYPE_CHECKING:
-    from bot.cogs.embeds import Renderer
+from bot.gateway.base import GatewayBase
 
 _KINDS: dict[discord.ChannelType, ChannelKind] = {
     discord.ChannelType.category: ChannelKind.CATEGORY,
@@ -25,15 +20,6 @@ _KINDS: dict[discord.ChannelType, ChannelKind] = {
 _TYPES = {kind: ctype for ctype, kind in _KINDS.items()}
 
 
-def point_client_at(api_base: str, gateway_url: str) -> None:
-    """Send discord.py's REST and gateway traffic to `api_base` / `gateway_url`.
-
-    discord.py keeps both as class attributes, so this is process-wide: one Discord per process.
-    """
-    discord.http.Route.BASE = api_base.rstrip("/")
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-
-
 def channel_ref(channel: discord.abc.GuildChannel) -> ChannelRef:
     return ChannelRef(
         id=channel.id,
@@ -43,28 +29,43 @@ def channel_ref(channel: discord.abc.GuildChannel) -> ChannelRef:
     )
 
 
-class DiscordGateway:
-    def __init__(self, client: discord.Client, renderer: Renderer) -> None:
-        self._client = client
-        self._renderer = renderer
+def overwrites_payload(overwrites: Sequence[ResolvedOverwrite]) -> list[dict[str, object]]:
+    return [
+        {
+            "id": o.target_id,
+            "type": 0 if o.is_role else 1,
+            "allow": str(o.allow),
+            "deny": str(o.deny),
+        }
+        for o in overwrites
+    ]
 
-    # -- reads (cache only) ----------------------------------------------------------------------
 
-    @property
-    def bot_user_id(self) -> int:
-        if self._client.user is None:
-            raise RuntimeError("not logged in")
-        return self._client.user.id
+def _resolved(channel: discord.abc.GuildChannel) -> frozenset[ResolvedOverwrite]:
+    found = set()
+    for target, overwrite in channel.overwrites.items():
+        is_role = isinstance(target, discord.Role) or (
+            isinstance(target, discord.Object) and target.type is discord.Role
+        )
+        allow, deny = overwrite.pair()
+        found.add(
+            ResolvedOverwrite(
+                target_id=target.id, is_role=is_role, allow=allow.value, deny=deny.value
+            )
+        )
+    return frozenset(found)
 
-    def _guild(self, guild_id: int) -> discord.Guild:
-        guild = self._client.get_guild(guild_id)
-        if guild is None:
-            raise LookupError(f"guild {guild_id} is not available")
-        return guild
 
+class ChannelsMixin(GatewayBase):
     def channel(self, guild_id: int, channel_id: int) -> ChannelRef | None:
         channel = self._guild(guild_id).get_channel(channel_id)
         return None if channel is None else channel_ref(channel)
+
+    def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None:
+        channel = self._guild(guild_id).get_channel(channel_id)
+        if channel is None:
+            return None
+        return ChannelState(ref=channel_ref(channel), overwrites=_resolved(channel))
 
     def find_channel(
         self, guild_id: int, *, name: str, kind: ChannelKind, parent_id: int | None
@@ -97,8 +98,6 @@ class DiscordGateway:
             channels=len(guild.channels), people_in_voice=people, voice_channels_in_use=in_use
         )
 
-    # -- writes ----------------------------------------------------------------------------------
-
     async def create_channel(
         self,
         guild_id: int,
@@ -110,55 +109,47 @@ class DiscordGateway:
         overwrites: Sequence[ResolvedOverwrite],
         reason: str,
     ) -> ChannelRef:
-        guild = self._guild(guild_id)
         # Overwrites travel in the create request itself: one request per channel.
-        payload = [
-            {
-                "id": o.target_id,
-                "type": 0 if o.is_role else 1,
-                "allow": str(o.allow),
-                "deny": str(o.deny),
-            }
-            for o in overwrites
-        ]
         options: dict[str, object] = {}
         if topic is not None and kind is ChannelKind.TEXT:
             options["topic"] = topic
         data = await self._client.http.create_channel(
-            guild.id,
+            guild_id,
             _TYPES[kind].value,
             name=name,
             parent_id=parent_id,
-            permission_overwrites=payload,
+            permission_overwrites=overwrites_payload(overwrites),
             reason=reason,
             **options,
         )
         return ChannelRef(id=int(data["id"]), kind=kind, name=data["name"], parent_id=parent_id)
 
+    async def edit_channel(
+        self,
+        channel_id: int,
+        *,
+        reason: str,
+        name: str | None = None,
+        parent_id: int | None = None,
+        overwrites: Sequence[ResolvedOverwrite] | None = None,
+    ) -> None:
+        fields: dict[str, object] = {}
+        if name is not None:
+            fields["name"] = name
+        if parent_id is not None:
+            fields["parent_id"] = parent_id
+        if overwrites is not None:
+            fields["permission_overwrites"] = overwrites_payload(overwrites)
+        if fields:
+            await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+
     async def move_channel(
         self, guild_id: int, channel_id: int, parent_id: int, reason: str
     ) -> None:
-        await self._client.http.edit_channel(channel_id, reason=reason, parent_id=parent_id)
+        await self.edit_channel(channel_id, reason=reason, parent_id=parent_id)
 
-    def _messageable(self, channel_id: int) -> discord.abc.Messageable:
-        channel = self._client.get_channel(channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise LookupError(f"channel {channel_id} is not a text channel the bot can see")
-        return channel
-
-    async def post_board(self, channel_id: int, board: RoomBoard) -> int:
-        message = await self._messageable(channel_id).send(embed=self._renderer.board(board))
-        return message.id
-
-    async def message_exists(self, channel_id: int, message_id: int) -> bool:
+    async def delete_channel(self, channel_id: int, reason: str) -> None:
         try:
-            await self._messageable(channel_id).fetch_message(message_id)
+            await self._client.http.delete_channel(channel_id, reason=reason)
         except discord.NotFound:
-            return False
-        return True
-
-    async def find_own_message(self, channel_id: int) -> int | None:
-        async for message in self._messageable(channel_id).history(limit=25):
-            if message.author.id == self.bot_user_id and message.embeds:
-                return message.id
-        return None
+            return  # already gone: the goal is reached

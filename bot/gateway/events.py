@@ -1,0 +1,73 @@
+"""Discord Scheduled Events of sessions (native RSVP: "Interested")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus
+from bot.gateway.base import GatewayBase
+
+_ENTITY_TYPES = {EventEntity.STAGE: 1, EventEntity.VOICE: 2, EventEntity.EXTERNAL: 3}
+PRIVACY_GUILD_ONLY = 2
+
+
+def _payload(spec: EventSpec) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "name": spec.name,
+        "privacy_level": PRIVACY_GUILD_ONLY,
+        "scheduled_start_time": spec.start.isoformat(),
+        "scheduled_end_time": spec.end.isoformat(),
+        "entity_type": _ENTITY_TYPES[spec.entity],
+        "description": spec.description or "",
+    }
+    if spec.entity is EventEntity.EXTERNAL:
+        payload["entity_metadata"] = {"location": spec.location}
+        payload["channel_id"] = None
+    else:
+        payload["channel_id"] = spec.channel_id
+    return payload
+
+
+class EventsMixin(GatewayBase):
+    def event(self, guild_id: int, event_id: int) -> EventRef | None:
+        event = self._guild(guild_id).get_scheduled_event(event_id)
+        if event is None:
+            return None
+        return EventRef(
+            id=event.id,
+            name=event.name,
+            description=event.description or None,
+            start=event.start_time,
+            end=event.end_time,
+            status=EventStatus(event.status.value),
+            channel_id=event.channel_id,
+            location=event.location,
+        )
+
+    async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int:
+        data = await self._client.http.create_guild_scheduled_event(
+            guild_id, reason=reason, **_payload(spec)
+        )
+        return int(data["id"])
+
+    async def edit_event(
+        self,
+        guild_id: int,
+        event_id: int,
+        *,
+        reason: str,
+        spec: EventSpec | None = None,
+        status: EventStatus | None = None,
+    ) -> None:
+        payload = _payload(spec) if spec is not None else {}
+        if status is not None:
+            payload["status"] = int(status)
+        await self._client.http.edit_scheduled_event(guild_id, event_id, reason=reason, **payload)
+
+    async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
+        try:
+            await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)
+        except discord.NotFound:
+            return
