@@ -253,6 +253,28 @@ class SetupMixin:
         messages.store(self, guild, channel, msg)  # type: ignore[arg-type]
         return copy.deepcopy(msg)
 
+    def add_reaction(
+        self, channel_id: int, message_id: int, user_id: int, emoji: str, *, remove: bool = False
+    ) -> None:
+        """A member reacts (or un-reacts) by hand: MESSAGE_REACTION_ADD / _REMOVE."""
+        from bot.sandbox.rest.pins_reactions import parse_emoji, react
+
+        guild, channel = self.state.channel(channel_id)
+        self.state.member(guild, user_id)
+        msg = self.state.message(channel_id, message_id)
+        payload = react(
+            self.state,
+            guild,
+            channel,
+            msg,
+            int(user_id),
+            parse_emoji(emoji),
+            add=not remove,
+            me=int(user_id) == self.bot_user_id,
+        )
+        if payload is not None:
+            self.dispatch("MESSAGE_REACTION_REMOVE" if remove else "MESSAGE_REACTION_ADD", payload)
+
     def delete_message(self, channel_id: int, message_id: int) -> None:
         guild, _ = self.state.channel(channel_id)
         self.state.message(channel_id, message_id)

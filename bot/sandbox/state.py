@@ -81,6 +81,7 @@ class GuildState:
     # Channels that exist for interactions but are not in the guild's channel list (see
     # ``State.command_channel``).
     detached: dict[int, dict[str, Any]] = field(default_factory=dict)
+    stage_instances: dict[int, dict[str, Any]] = field(default_factory=dict)
     bot_role_id: int = 0
 
     @property
@@ -132,7 +133,7 @@ class GuildState:
             unavailable=False,
             joined_at=iso_now(),
             presences=[],
-            stage_instances=[],
+            stage_instances=copy.deepcopy(list(self.stage_instances.values())),
             emojis=[],
             stickers=[],
             soundboard_sounds=[],
@@ -155,6 +156,8 @@ class State:
         self.guild_commands: dict[int, dict[int, dict[str, Any]]] = {}
         self.attachments: dict[int, tuple[str, bytes]] = {}
         self.rename_log: dict[int, list[float]] = {}
+        self.pinned_at: dict[int, str] = {}
+        self.reactors: dict[tuple[int, str], set[int]] = {}
         self.dispatch: Dispatcher = lambda event, data: None
 
     # ---- lookups -------------------------------------------------------------------------

@@ -104,5 +104,7 @@ def _register_routes() -> None:
         interactions,
         messages,
         meta,
+        pins_reactions,
+        stage,
         threads,
     )

@@ -1,0 +1,71 @@
+"""Pins, reactions, typing, bulk delete, stage instances, nickname, channel positions."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import pytest
+
+from bot.sandbox import Sandbox, SandboxGuild
+
+
+def _g(client: discord.Client, guild: SandboxGuild) -> discord.Guild:
+    g = client.get_guild(guild.id)
+    assert g is not None
+    return g
+
+
+async def test_pins_reactions_typing_bulk(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    channel = discord.utils.get(_g(client, guild).text_channels, name="general")
+    assert channel is not None
+    board = await channel.send("board")
+    await board.pin()
+    assert [m.id async for m in channel.pins()] == [board.id]
+    await board.add_reaction("✅")
+    alice = int(sb.add_member(guild.id, name="alice")["id"])
+    sb.add_reaction(channel.id, board.id, alice, "✅")
+    fetched = await channel.fetch_message(board.id)
+    assert fetched.reactions[0].count == 2 and fetched.reactions[0].me
+    await board.remove_reaction("✅", _g(client, guild).me)
+    async with channel.typing():
+        pass
+    extra = [await channel.send(str(i)) for i in range(3)]
+    await channel.delete_messages(extra)
+    assert [m["content"] for m in sb.messages(channel.id)] == ["board"]
+    await board.unpin()
+    assert not sb.messages(channel.id)[0]["pinned"]
+    assert not sb.rejected
+
+
+async def test_stage_instance_and_nick(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    g = _g(client, guild)
+    stage = await g.create_stage_channel("Keynote stage")
+    instance = await stage.create_instance(topic="Opening keynote")
+    assert instance.topic == "Opening keynote"
+    with pytest.raises(discord.HTTPException):
+        await stage.create_instance(topic="again")
+    await instance.delete()
+    await g.me.edit(nick="Workshop")
+    assert (
+        next(m for m in sb.members(guild.id) if int(m["user"]["id"]) == sb.bot_user_id)["nick"]
+        == "Workshop"
+    )
+
+
+async def test_channel_positions(sb: Sandbox, guild: SandboxGuild, client: discord.Client) -> None:
+    g = _g(client, guild)
+    a = await g.create_text_channel("a")
+    b = await g.create_text_channel("b")
+    await b.edit(position=0)
+    await asyncio.sleep(0.05)
+    assert sb.channel(b.id)["position"] == 0  # type: ignore[index]
+    category = discord.utils.get(g.categories, name="Rooms")
+    assert category is not None
+    await a.move(category=category, beginning=True, sync_permissions=True)
+    assert sb.channel(a.id)["parent_id"] == str(category.id)  # type: ignore[index]
+    assert not sb.rejected
