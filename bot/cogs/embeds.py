@@ -8,7 +8,8 @@ from bot.domain.board import RoomBoard
 from bot.domain.ports import GuildStats
 from bot.domain.structure import Purpose, StructureItem
 from bot.i18n import Catalog
-from bot.services.structure import Outcome, SetupReport
+from bot.services.owned import Outcome
+from bot.services.structure import SetupReport
 
 GUILD_CHANNEL_LIMIT = 500
 COLOR = discord.Colour(0x3B82F6)

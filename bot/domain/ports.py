@@ -46,7 +46,19 @@ class GuildView(Protocol):
     def stats(self, guild_id: int) -> GuildStats: ...
 
 
-class StructurePort(GuildView, Protocol):
+class ChannelState(BaseModel):
+    """What the cache knows of a channel the bot manages (for converging it)."""
+
+    model_config = ConfigDict(frozen=True)
+    ref: ChannelRef
+    overwrites: frozenset[ResolvedOverwrite]
+
+
+class ChannelPort(GuildView, Protocol):
+    """Channels: cache reads, and one request per change."""
+
+    def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None: ...
+
     async def create_channel(
         self,
         guild_id: int,
@@ -59,10 +71,22 @@ class StructurePort(GuildView, Protocol):
         reason: str,
     ) -> ChannelRef: ...
 
-    async def move_channel(
-        self, guild_id: int, channel_id: int, parent_id: int, reason: str
-    ) -> None: ...
+    async def edit_channel(
+        self,
+        channel_id: int,
+        *,
+        reason: str,
+        name: str | None = None,
+        parent_id: int | None = None,
+        overwrites: Sequence[ResolvedOverwrite] | None = None,
+    ) -> None:
+        """One request for every change given (None: leave as is)."""
+        ...
 
+    async def delete_channel(self, channel_id: int, reason: str) -> None: ...
+
+
+class StructurePort(ChannelPort, Protocol):
     async def post_board(self, channel_id: int, board: RoomBoard) -> int:
         """Post the live room board message; returns the message id."""
         ...
@@ -114,46 +138,10 @@ class EventRef(BaseModel):
     location: str | None
 
 
-class ChannelState(BaseModel):
-    """What the cache knows of a channel the bot manages (for converging it)."""
-
-    model_config = ConfigDict(frozen=True)
-    ref: ChannelRef
-    overwrites: frozenset[ResolvedOverwrite]
-
-
-class SessionPort(GuildView, Protocol):
-    """What sessions need from Discord, beyond the reads of `GuildView`."""
-
-    def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None: ...
+class SessionPort(ChannelPort, Protocol):
+    """What sessions need from Discord beyond channels: events and posts."""
 
     def event(self, guild_id: int, event_id: int) -> EventRef | None: ...
-
-    async def create_channel(
-        self,
-        guild_id: int,
-        *,
-        name: str,
-        kind: ChannelKind,
-        parent_id: int | None,
-        topic: str | None,
-        overwrites: Sequence[ResolvedOverwrite],
-        reason: str,
-    ) -> ChannelRef: ...
-
-    async def edit_channel(
-        self,
-        channel_id: int,
-        *,
-        reason: str,
-        name: str | None = None,
-        parent_id: int | None = None,
-        overwrites: Sequence[ResolvedOverwrite] | None = None,
-    ) -> None:
-        """One request for every change given (None: leave as is)."""
-        ...
-
-    async def delete_channel(self, channel_id: int, reason: str) -> None: ...
 
     async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int: ...
 

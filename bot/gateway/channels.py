@@ -143,11 +143,6 @@ class ChannelsMixin(GatewayBase):
         if fields:
             await self._client.http.edit_channel(channel_id, reason=reason, **fields)
 
-    async def move_channel(
-        self, guild_id: int, channel_id: int, parent_id: int, reason: str
-    ) -> None:
-        await self.edit_channel(channel_id, reason=reason, parent_id=parent_id)
-
     async def delete_channel(self, channel_id: int, reason: str) -> None:
         try:
             await self._client.http.delete_channel(channel_id, reason=reason)

@@ -14,7 +14,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from bot.domain.board import RoomBoard
 from bot.domain.clock import Clock
@@ -28,18 +27,11 @@ from bot.domain.structure import (
     StructureItem,
     resolve_overwrites,
 )
+from bot.services.owned import ChannelWish, Outcome, OwnedChannels
 from bot.store.audit_repo import AuditRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
-
-
-class Outcome(StrEnum):
-    CREATED = "created"
-    FOUND = "found"
-    RECREATED = "recreated"
-    ADOPTED = "adopted"
-    MOVED = "moved"
 
 
 @dataclass
@@ -73,6 +65,7 @@ class StructureService:
         self._names = names  # catalog key -> text in the workshop's locale
         self._organizer_roles = organizer_roles
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._channels = OwnedChannels(port, repo, clock)
 
     async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
         async with self._locks[guild_id]:
@@ -144,50 +137,22 @@ class StructureService:
     async def _ensure_channel(
         self, guild_id: int, spec: ChannelSpec, parent_id: int | None, organizer_ids: list[int]
     ) -> tuple[Outcome, int]:
-        now = self._clock.now()
-        kind = ItemKind(spec.kind.value)
-        name = self._names(spec.name_key)
-        item = await self._repo.get(guild_id, spec.purpose)
-
-        if item is not None and item.discord_id is not None:
-            existing = self._port.channel(guild_id, item.discord_id)
-            if existing is not None and existing.kind is spec.kind:
-                if spec.parent and existing.parent_id != parent_id and parent_id is not None:
-                    await self._port.move_channel(
-                        guild_id, existing.id, parent_id, reason="workshop setup: parent restored"
-                    )
-                    return Outcome.MOVED, existing.id
-                return Outcome.FOUND, existing.id
-
-        if item is not None and item.pending:
-            # A previous run recorded the intent but died before recording the id: the channel
-            # may exist. Adopt it instead of creating a second one.
-            found = self._port.find_channel(
-                guild_id, name=name, kind=spec.kind, parent_id=parent_id
-            )
-            if found is not None:
-                await self._repo.record(guild_id, spec.purpose, found.id, now)
-                return Outcome.ADOPTED, found.id
-
-        outcome = Outcome.CREATED if item is None else Outcome.RECREATED
-        await self._repo.intend(guild_id, spec.purpose, kind, spec.parent, now)
         overwrites = resolve_overwrites(
             spec.overwrites,
             everyone_role_id=guild_id,
             organizer_role_ids=organizer_ids,
             bot_user_id=self._port.bot_user_id,
         )
-        created = await self._port.create_channel(
-            guild_id,
-            name=name,
+        wish = ChannelWish(
+            purpose=spec.purpose,
             kind=spec.kind,
+            name=self._names(spec.name_key),
             parent_id=parent_id,
+            parent_purpose=spec.parent,
+            overwrites=tuple(overwrites),
             topic=self._names(spec.topic_key) if spec.topic_key else None,
-            overwrites=overwrites,
-            reason=f"workshop setup: {spec.purpose}",
         )
-        await self._repo.record(guild_id, spec.purpose, created.id, self._clock.now())
-        return outcome, created.id
+        return await self._channels.ensure(guild_id, wish, f"workshop setup: {spec.purpose}")
 
     async def _ensure_board(
         self, guild_id: int, lobby_id: int, *, fresh_lobby: bool, verify: bool

@@ -113,3 +113,19 @@ class StructureRepository:
                 (to_epoch(now), discord_id),
             )
         return item.model_copy(update={"discord_id": None, "state": ItemState.GONE})
+
+    async def forget(self, guild_id: int, purpose: str) -> None:
+        """The bot no longer wants anything for this purpose."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM guild_structure WHERE guild_id = ? AND purpose = ?",
+                (guild_id, purpose),
+            )
+
+    async def with_prefix(self, guild_id: int, prefix: str) -> list[StructureItem]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM guild_structure "
+            "WHERE guild_id = ? AND substr(purpose, 1, length(?)) = ? ORDER BY purpose",
+            (guild_id, prefix, prefix),
+        )
+        return [_item(r) for r in rows]

@@ -10,10 +10,11 @@ import pytest
 from bot.domain.board import RoomBoard
 from bot.domain.clock import FakeClock
 from bot.domain.permissions import Perm
-from bot.domain.ports import ChannelRef, GuildStats
+from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
 from bot.i18n import Catalog
-from bot.services.structure import Outcome, StructureService
+from bot.services.owned import Outcome
+from bot.services.structure import StructureService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
@@ -73,13 +74,30 @@ class FakePort:
         self.overwrites[ref.id] = list(overwrites)
         return ref
 
-    async def move_channel(
-        self, guild_id: int, channel_id: int, parent_id: int, reason: str
+    def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None:
+        ref = self.channels.get(channel_id)
+        if ref is None:
+            return None
+        return ChannelState(ref=ref, overwrites=frozenset(self.overwrites.get(channel_id, [])))
+
+    async def edit_channel(
+        self,
+        channel_id: int,
+        *,
+        reason: str,
+        name: str | None = None,
+        parent_id: int | None = None,
+        overwrites: Sequence[ResolvedOverwrite] | None = None,
     ) -> None:
+        assert name is None and overwrites is None, "the base structure only moves channels"
         self.calls.append(f"move {channel_id}")
         self.channels[channel_id] = self.channels[channel_id].model_copy(
             update={"parent_id": parent_id}
         )
+
+    async def delete_channel(self, channel_id: int, reason: str) -> None:
+        self.calls.append(f"delete {channel_id}")
+        self.channels.pop(channel_id, None)
 
     async def post_board(self, channel_id: int, board: RoomBoard) -> int:
         self.calls.append("post board")

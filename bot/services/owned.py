@@ -1,0 +1,119 @@
+"""Keeping a Discord channel the bot owns for a purpose: find it, fix it, or (re)create it.
+
+The database row comes first (intent), the Discord call second, the id is recorded last. A row
+left 'pending' by a crash may have a channel Discord created: it is adopted (found by name, kind
+and parent) instead of being created twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.clock import Clock
+from bot.domain.ports import ChannelPort, ChannelState
+from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite
+from bot.store.structure_repo import StructureRepository
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    FOUND = "found"
+    RECREATED = "recreated"
+    ADOPTED = "adopted"
+    MOVED = "moved"
+    UPDATED = "updated"
+
+
+@dataclass(frozen=True)
+class ChannelWish:
+    """How a channel should be. `enforce_*`: whether drift made by hand is reverted."""
+
+    purpose: str
+    kind: ChannelKind
+    name: str
+    parent_id: int | None
+    parent_purpose: str | None
+    overwrites: tuple[ResolvedOverwrite, ...] = ()
+    topic: str | None = None
+    enforce_name: bool = False
+    enforce_overwrites: bool = False
+
+
+class OwnedChannels:
+    def __init__(self, port: ChannelPort, repo: StructureRepository, clock: Clock) -> None:
+        self._port = port
+        self._repo = repo
+        self._clock = clock
+
+    async def ensure(self, guild_id: int, wish: ChannelWish, reason: str) -> tuple[Outcome, int]:
+        item = await self._repo.get(guild_id, wish.purpose)
+        if item is not None and item.discord_id is not None:
+            state = self._port.channel_state(guild_id, item.discord_id)
+            if state is not None and state.ref.kind is wish.kind:
+                return await self._converge(state, wish, reason)
+            if state is not None:
+                # Its kind must change (e.g. a session got an external location): replace it.
+                await self._port.delete_channel(state.ref.id, reason)
+
+        if item is not None and item.pending:
+            found = self._port.find_channel(
+                guild_id, name=wish.name, kind=wish.kind, parent_id=wish.parent_id
+            )
+            if found is not None:
+                await self._repo.record(guild_id, wish.purpose, found.id, self._clock.now())
+                state = self._port.channel_state(guild_id, found.id)
+                if state is not None:
+                    await self._converge(state, wish, reason)
+                return Outcome.ADOPTED, found.id
+
+        outcome = Outcome.CREATED if item is None else Outcome.RECREATED
+        await self._repo.intend(
+            guild_id,
+            wish.purpose,
+            ItemKind(wish.kind.value),
+            wish.parent_purpose,
+            self._clock.now(),
+        )
+        created = await self._port.create_channel(
+            guild_id,
+            name=wish.name,
+            kind=wish.kind,
+            parent_id=wish.parent_id,
+            topic=wish.topic,
+            overwrites=wish.overwrites,
+            reason=reason,
+        )
+        await self._repo.record(guild_id, wish.purpose, created.id, self._clock.now())
+        return outcome, created.id
+
+    async def _converge(
+        self, state: ChannelState, wish: ChannelWish, reason: str
+    ) -> tuple[Outcome, int]:
+        name = wish.name if wish.enforce_name and state.ref.name != wish.name else None
+        parent = (
+            wish.parent_id
+            if wish.parent_id is not None and state.ref.parent_id != wish.parent_id
+            else None
+        )
+        overwrites = (
+            wish.overwrites
+            if wish.enforce_overwrites and state.overwrites != frozenset(wish.overwrites)
+            else None
+        )
+        if name is None and parent is None and overwrites is None:
+            return Outcome.FOUND, state.ref.id
+        await self._port.edit_channel(
+            state.ref.id, reason=reason, name=name, parent_id=parent, overwrites=overwrites
+        )
+        only_moved = name is None and overwrites is None
+        return (Outcome.MOVED if only_moved else Outcome.UPDATED), state.ref.id
+
+    async def remove(self, guild_id: int, purpose: str, reason: str) -> None:
+        """Delete the channel (if any) and forget the purpose."""
+        item = await self._repo.get(guild_id, purpose)
+        if item is None:
+            return
+        if item.discord_id is not None:
+            await self._port.delete_channel(item.discord_id, reason)
+        await self._repo.forget(guild_id, purpose)
