@@ -169,6 +169,10 @@ class Gateway:
             if session is not None and session.ws is ws:
                 session.ws = None
                 session.queue = None
+                if ws.close_code in (1000, 1001):
+                    # A clean close ends the session for good (Discord cannot resume it).
+                    session.invalid = True
+                    self.sessions.pop(session.id, None)
             queue.put_nowait(None)
             with contextlib.suppress(Exception):
                 await writer

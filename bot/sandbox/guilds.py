@@ -173,7 +173,7 @@ class SetupMixin:
         user = self.state.users.get(int(user_id)) if user_id else None
         if user is None:
             user = self.state.add_user(user_id, name, bot=bot, global_name=display_name)
-        user["locale"] = locale
+        self.state.user_locales[int(user["id"])] = locale
         role_ids = [int(r) for r in roles]
         for rid in role_ids:
             self.state.role(guild, rid)

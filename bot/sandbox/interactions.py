@@ -138,13 +138,15 @@ class InteractionManager:
         guild_id: int,
         user_id: int,
         channel_id: int | None,
-        locale: str,
+        locale: str | None,
         data: dict[str, Any],
         message: dict[str, Any] | None = None,
     ) -> Pending:
         sb = self.sb
         guild = sb.state.guild(guild_id)
         member = copy.deepcopy(sb.state.member(guild, user_id))
+        if locale is None:
+            locale = sb.state.user_locales.get(int(user_id), "en-US")
         cid = channel_id or self._default_channel(guild)
         _, channel = sb.state.channel(cid)
         member["permissions"] = str(guild.channel_permissions(int(user_id), channel))
@@ -211,7 +213,7 @@ class InteractionManager:
         user_id: int,
         command: str,
         options: dict[str, Any],
-        locale: str,
+        locale: str | None,
         channel_id: int | None,
         wait: float | None,
     ) -> InteractionResult:
@@ -226,7 +228,7 @@ class InteractionManager:
         command: str,
         focused: str,
         options: dict[str, Any],
-        locale: str,
+        locale: str | None,
         channel_id: int | None,
     ) -> list[dict[str, Any]]:
         data = build_command_data(self.sb, int(guild_id), command, options, focused)
@@ -243,7 +245,7 @@ class InteractionManager:
         message_id: int,
         custom_id: str,
         values: list[str] | None,
-        locale: str,
+        locale: str | None,
     ) -> InteractionResult:
         message, channel_id = self._find_message(message_id)
         component = find_component(message["components"], custom_id)
@@ -273,7 +275,7 @@ class InteractionManager:
         user_id: int,
         custom_id: str,
         fields: dict[str, str],
-        locale: str,
+        locale: str | None,
         channel_id: int | None,
     ) -> InteractionResult:
         opener = self.modals.get((int(user_id), custom_id))

@@ -184,6 +184,8 @@ class Sandbox(SetupMixin):
         message: str | None = None,
     ) -> None:
         """Answer the next ``times`` requests to ``route`` (any route if None) with ``status``."""
+        if route is not None and route not in {r.name for r in rest.router.routes}:
+            raise ValueError(f"no such route template: {route!r}")
         self.faults.add(Fault(route, status, retry_after, times, global_, code, message))
 
     # ---- interactions ----------------------------------------------------------------------
@@ -194,7 +196,7 @@ class Sandbox(SetupMixin):
         command: str,
         *,
         options: dict[str, Any] | None = None,
-        locale: str = "en-US",
+        locale: str | None = None,
         channel_id: int | None = None,
         timeout: float | None = None,  # noqa: ASYNC109
     ) -> InteractionResult:
@@ -210,7 +212,7 @@ class Sandbox(SetupMixin):
         *,
         focused: str,
         options: dict[str, Any] | None = None,
-        locale: str = "en-US",
+        locale: str | None = None,
         channel_id: int | None = None,
     ) -> list[dict[str, Any]]:
         return await self.interactions.autocomplete(
@@ -225,7 +227,7 @@ class Sandbox(SetupMixin):
         custom_id: str,
         values: Iterable[str] | None = None,
         *,
-        locale: str = "en-US",
+        locale: str | None = None,
     ) -> InteractionResult:
         return await self.interactions.click(
             guild_id,
@@ -243,7 +245,7 @@ class Sandbox(SetupMixin):
         custom_id: str,
         fields: dict[str, str],
         *,
-        locale: str = "en-US",
+        locale: str | None = None,
         channel_id: int | None = None,
     ) -> InteractionResult:
         return await self.interactions.submit_modal(

@@ -157,6 +157,7 @@ class State:
         self.attachments: dict[int, tuple[str, bytes]] = {}
         self.rename_log: dict[int, list[float]] = {}
         self.pinned_at: dict[int, str] = {}
+        self.user_locales: dict[int, str] = {}
         self.reactors: dict[tuple[int, str], set[int]] = {}
         self.dispatch: Dispatcher = lambda event, data: None
 

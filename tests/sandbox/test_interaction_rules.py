@@ -170,3 +170,15 @@ async def test_message_content_intent(
     # Without MESSAGE_CONTENT only the bot's own messages and mentions of it keep content.
     assert seen == ["from the bot", "", f"hey <@{sb.bot_user_id}>"]
     assert sb.messages(channel_obj.id)[1]["content"] == "secret words"
+
+
+async def test_invoke_uses_member_locale(sb: Sandbox, guild: SandboxGuild, silent: int) -> None:
+    hiro = int(sb.add_member(guild.id, name="hiro", locale="ja")["id"])
+    sb.interaction_deadline = 0.1
+    for user, expected in ((hiro, "ja"), (silent, "en-US")):
+        with pytest.raises(InteractionNotAnswered):
+            await sb.invoke(guild.id, user, "room open", options={"topic": "x"})
+        sent = [d for _, t, d in sb.gateway_events if t == "INTERACTION_CREATE"][-1]
+        assert sent["locale"] == expected
+    with pytest.raises(ValueError):
+        sb.inject_fault(route="POST /guilds/{guild_id}/channel")
