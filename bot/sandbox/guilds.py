@@ -275,6 +275,32 @@ class SetupMixin:
         if payload is not None:
             self.dispatch("MESSAGE_REACTION_REMOVE" if remove else "MESSAGE_REACTION_ADD", payload)
 
+    def set_event_interest(
+        self, guild_id: int, event_id: int, user_id: int, interested: bool = True
+    ) -> None:
+        """A member clicks "Interested" on a scheduled event (or takes it back)."""
+        guild = self.state.guild(guild_id)
+        self.state.member(guild, user_id)
+        ev = guild.events.get(int(event_id))
+        if ev is None:
+            raise KeyError(f"unknown scheduled event {event_id}")
+        users = self.state.event_users.setdefault(int(event_id), set())
+        if interested == (int(user_id) in users):
+            return
+        (users.add if interested else users.discard)(int(user_id))
+        ev["user_count"] = len(users)
+        event = (
+            "GUILD_SCHEDULED_EVENT_USER_ADD" if interested else "GUILD_SCHEDULED_EVENT_USER_REMOVE"
+        )
+        self.dispatch(
+            event,
+            {
+                "guild_scheduled_event_id": str(event_id),
+                "user_id": str(user_id),
+                "guild_id": str(guild.id),
+            },
+        )
+
     def delete_message(self, channel_id: int, message_id: int) -> None:
         guild, _ = self.state.channel(channel_id)
         self.state.message(channel_id, message_id)

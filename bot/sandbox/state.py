@@ -158,6 +158,7 @@ class State:
         self.rename_log: dict[int, list[float]] = {}
         self.pinned_at: dict[int, str] = {}
         self.user_locales: dict[int, str] = {}
+        self.event_users: dict[int, set[int]] = {}
         self.reactors: dict[tuple[int, str], set[int]] = {}
         self.dispatch: Dispatcher = lambda event, data: None
 

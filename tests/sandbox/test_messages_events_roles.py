@@ -129,6 +129,9 @@ async def test_scheduled_events(sb: Sandbox, guild: SandboxGuild, client: discor
         entity_type=discord.EntityType.voice,
         privacy_level=discord.PrivacyLevel.guild_only,
     )
+    alice = int(sb.add_member(guild.id, name="alice")["id"])
+    sb.set_event_interest(guild.id, ev.id, alice)
+    assert [u.id async for u in ev.users()] == [alice]
     ev = await ev.start()
     ev = await ev.end()
     assert sb.scheduled_events(guild.id)[0]["status"] == 3

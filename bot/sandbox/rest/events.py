@@ -91,7 +91,10 @@ def _validate(
                 )
             else:
                 errs.raise_if_any()
-                ctx.sb.state.require_channel(guild, channel, p.VIEW_CHANNEL | p.CONNECT)
+                needed = p.VIEW_CHANNEL | p.CONNECT
+                if kind == STAGE_INSTANCE:
+                    needed |= p.MANAGE_CHANNELS | p.MUTE_MEMBERS | p.MOVE_MEMBERS
+                ctx.sb.state.require_channel(guild, channel, needed)
     else:
         errs.add(["entity_type"], "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3}.")
     errs.raise_if_any()
@@ -215,3 +218,30 @@ async def delete_event(ctx: Ctx) -> Reply:
     del guild.events[int(ev["id"])]
     ctx.sb.dispatch("GUILD_SCHEDULED_EVENT_DELETE", copy.deepcopy(ev))
     return Reply(204)
+
+
+@router.add("GET", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users")
+async def event_users(ctx: Ctx) -> Reply:
+    guild, ev = _get(ctx)
+    limit = int(ctx.query.get("limit", 100))
+    if not 1 <= limit <= 100:
+        raise errors.field_error(
+            ["limit"], "NUMBER_TYPE_MAX", "int value should be between 1 and 100."
+        )
+    users = sorted(ctx.sb.state.event_users.get(int(ev["id"]), []))
+    if "after" in ctx.query:
+        users = [u for u in users if u > int(ctx.query["after"])]
+    if "before" in ctx.query:
+        users = [u for u in users if u < int(ctx.query["before"])][-limit:]
+    with_member = ctx.query.get("with_member", "").lower() in ("1", "true")
+    out = []
+    for uid in users[:limit]:
+        entry: dict[str, Any] = {
+            "guild_scheduled_event_id": ev["id"],
+            "user": copy.deepcopy(ctx.sb.state.users[uid]),
+        }
+        member = guild.members.get(uid)
+        if with_member and member is not None:
+            entry["member"] = copy.deepcopy(member)
+        out.append(entry)
+    return Reply(200, out)

@@ -62,7 +62,10 @@ async def send_message(ctx: Ctx) -> Reply:
 
 @router.add("GET", "/channels/{channel_id}/messages")
 async def list_messages(ctx: Ctx) -> Reply:
-    _, channel = _readable(ctx)
+    guild, channel = ctx.sb.state.channel(ctx.id("channel_id"))
+    ctx.sb.state.require_channel(guild, channel, p.VIEW_CHANNEL)
+    if not ctx.sb.state.bot_channel_perms(guild, channel) & p.READ_MESSAGE_HISTORY:
+        return Reply(200, [])  # Discord returns no messages rather than an error
     errs = FormErrors()
     try:
         limit = int(ctx.query.get("limit", 50))
