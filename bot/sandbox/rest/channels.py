@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 from bot.sandbox import errors, limits
@@ -11,152 +10,20 @@ from bot.sandbox import permissions as p
 from bot.sandbox.errors import ApiError, FormErrors
 from bot.sandbox.guilds import remove_channel
 from bot.sandbox.rest import Ctx, Reply, router
+from bot.sandbox.rest.channel_rules import (
+    check_fields,
+    check_overwrite_bits,
+    check_parent,
+    normalize_name,
+    parse_overwrites,
+)
 from bot.sandbox.state import (
-    CATEGORY,
-    FORUM,
     GUILD_CHANNEL_TYPES,
-    MEDIA,
     NEWS,
-    STAGE,
     TEXT,
     THREAD_TYPES,
-    VOICE,
     GuildState,
 )
-
-TEXT_LIKE = (TEXT, NEWS, FORUM, MEDIA)
-
-
-def normalize_name(name: str, ctype: int) -> str:
-    if ctype not in TEXT_LIKE:
-        return name
-    out = re.sub(r"\s+", "-", name.strip().lower())
-    return re.sub(r"-{2,}", "-", out)
-
-
-def check_fields(errs: FormErrors, body: dict[str, Any], ctype: int, *, creating: bool) -> None:
-    name = body.get("name")
-    if creating and name is None:
-        errs.add(["name"], "BASE_TYPE_REQUIRED", "This field is required")
-    if name is not None:
-        errs.length(["name"], str(name), 1, 100)
-    topic = body.get("topic")
-    if topic is not None:
-        errs.length(["topic"], str(topic), 0, 4096 if ctype in (FORUM, MEDIA) else 1024)
-    ul = body.get("user_limit")
-    if ul is not None:
-        hi = 99 if ctype == VOICE else 10000
-        if not 0 <= int(ul) <= hi:
-            errs.add(
-                ["user_limit"],
-                "NUMBER_TYPE_MAX",
-                f"int value should be less than or equal to {hi}.",
-            )
-    bitrate = body.get("bitrate")
-    if bitrate is not None and ctype in (VOICE, STAGE):
-        hi = 96000 if ctype == VOICE else 64000
-        if not 8000 <= int(bitrate) <= hi:
-            errs.add(
-                ["bitrate"],
-                "NUMBER_TYPE_MAX" if int(bitrate) > hi else "NUMBER_TYPE_MIN",
-                f"int value should be between 8000 and {hi}.",
-            )
-    slow = body.get("rate_limit_per_user")
-    if slow is not None and not 0 <= int(slow) <= 21600:
-        errs.add(
-            ["rate_limit_per_user"],
-            "NUMBER_TYPE_MAX",
-            "int value should be less than or equal to 21600.",
-        )
-
-
-def parse_overwrites(ctx: Ctx, guild: GuildState, raw: list[Any]) -> list[dict[str, Any]]:
-    out = []
-    errs = FormErrors()
-    for i, ow in enumerate(raw):
-        try:
-            oid = int(ow["id"])
-            kind = int(
-                ow.get("type") if ow.get("type") is not None else (0 if oid in guild.roles else 1)
-            )
-            out.append(
-                {
-                    "id": str(oid),
-                    "type": kind,
-                    "allow": str(int(ow.get("allow") or 0)),
-                    "deny": str(int(ow.get("deny") or 0)),
-                }
-            )
-        except (KeyError, TypeError, ValueError):
-            errs.add(
-                ["permission_overwrites", i], "BASE_TYPE_INVALID", "Invalid permission overwrite"
-            )
-            continue
-        if kind == 0 and oid not in guild.roles:
-            errs.add(["permission_overwrites", i, "id"], "UNKNOWN_ROLE", "Unknown role")
-        if kind == 1 and oid not in guild.members:
-            errs.add(["permission_overwrites", i, "id"], "UNKNOWN_USER", "Unknown user")
-    errs.raise_if_any()
-    return out
-
-
-def check_overwrite_bits(
-    ctx: Ctx, guild: GuildState, overwrites: list[dict[str, Any]], channel: dict[str, Any] | None
-) -> None:
-    """Bots may only allow/deny permissions they have themselves (Discord returns 50013)."""
-    state = ctx.sb.state
-    base = state.bot_perms(guild)
-    if base & p.ADMINISTRATOR or base == p.ALL:
-        return
-    have = base
-    if channel is not None:
-        member_ow = next(
-            (
-                o
-                for o in channel["permission_overwrites"]
-                if o["type"] == 1 and int(o["id"]) == ctx.sb.bot_user_id
-            ),
-            None,
-        )
-        if member_ow is not None and int(member_ow["allow"]) & p.MANAGE_ROLES:
-            return
-        have = state.bot_channel_perms(guild, channel) | base
-    for ow in overwrites:
-        bits = int(ow["allow"]) | int(ow["deny"])
-        if bits & p.MANAGE_ROLES:
-            raise errors.missing_permissions(
-                "only administrators can set MANAGE_ROLES in overwrites"
-            )
-        if bits & ~have:
-            raise errors.missing_permissions(
-                f"overwrite grants bits the bot lacks: {p.names(bits & ~have)}"
-            )
-
-
-def check_parent(
-    ctx: Ctx, guild: GuildState, parent_id: Any, ctype: int, moving: int | None = None
-) -> dict[str, Any] | None:
-    if parent_id is None:
-        return None
-    parent = guild.channels.get(int(parent_id))
-    if parent is None or parent["type"] != CATEGORY or ctype == CATEGORY:
-        raise errors.field_error(
-            ["parent_id"], "CHANNEL_PARENT_INVALID_TYPE", "Invalid parent channel"
-        )
-    children = [
-        c
-        for c in guild.channels.values()
-        if c.get("parent_id") == parent["id"]
-        and c["type"] not in THREAD_TYPES
-        and int(c["id"]) != moving
-    ]
-    if len(children) >= limits.MAX_CATEGORY_CHANNELS:
-        raise errors.field_error(
-            ["parent_id"],
-            "CHANNEL_PARENT_MAX_CHANNELS",
-            "Maximum number of channels in category reached (50)",
-        )
-    return parent
 
 
 @router.add("GET", "/guilds/{guild_id}/channels")
