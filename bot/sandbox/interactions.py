@@ -120,6 +120,7 @@ class Pending:
     acknowledged: bool = False
     deferred_loading: bool = False
     modal: dict[str, Any] | None = None
+    opener: Pending | None = None
 
 
 class InteractionManager:
@@ -291,4 +292,5 @@ class InteractionManager:
             data,
             message=opener.source_message,
         )
+        pending.opener = opener
         return await self._await(pending, None)

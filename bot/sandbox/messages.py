@@ -40,8 +40,8 @@ def _attachments(
                 "url": url,
                 "proxy_url": url,
                 "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
-                "description": info.get("description"),
                 "ephemeral": False,
+                **({"description": info["description"]} if info.get("description") else {}),
                 **({"title": info["title"]} if info.get("title") else {}),
             }
         )
@@ -102,7 +102,7 @@ def build(
         "tts": bool(body.get("tts", False)),
         "attachments": _attachments(sb, channel_id, body, files),
         "embeds": [_embed(e) for e in body.get("embeds") or []],
-        "components": copy.deepcopy(body.get("components") or []),
+        "components": with_ids(body.get("components") or []),
         "reactions": [],
         "pinned": False,
         "flags": flags | (int(body.get("flags") or 0) & (4 | 64 | 4096 | limits.IS_COMPONENTS_V2)),
@@ -121,6 +121,32 @@ def build(
     if body.get("message_reference"):
         msg["message_reference"] = {**body["message_reference"], "channel_id": str(channel_id)}
     return msg
+
+
+def with_ids(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copy components, numbering each one as Discord does in responses (``id`` from 1)."""
+    out = copy.deepcopy(components)
+    taken: set[int] = set()
+    stack = list(out)
+    everything: list[dict[str, Any]] = []
+    while stack:
+        comp = stack.pop(0)
+        everything.append(comp)
+        if isinstance(comp.get("id"), int):
+            taken.add(comp["id"])
+        for key in ("components", "accessory", "component"):
+            child = comp.get(key)
+            stack.extend(
+                child if isinstance(child, list) else [child] if isinstance(child, dict) else []
+            )
+    next_id = 1
+    for comp in everything:
+        if not isinstance(comp.get("id"), int):
+            while next_id in taken:
+                next_id += 1
+            comp["id"] = next_id
+            taken.add(next_id)
+    return out
 
 
 def _embed(embed: dict[str, Any]) -> dict[str, Any]:
@@ -178,7 +204,7 @@ def _edit(
     if "embeds" in body:
         msg["embeds"] = [_embed(e) for e in body["embeds"] or []]
     if "components" in body:
-        msg["components"] = copy.deepcopy(body["components"] or [])
+        msg["components"] = with_ids(body["components"] or [])
     if "attachments" in body or files:
         keep_ids = {str(a.get("id")) for a in body.get("attachments") or [] if isinstance(a, dict)}
         kept = (

@@ -67,6 +67,8 @@ def user_payload(
         "banner": None,
         "accent_color": None,
         "avatar_decoration_data": None,
+        "collectibles": None,
+        "primary_guild": None,
     }
 
 
@@ -304,7 +306,6 @@ class State:
                 topic=None,
                 rate_limit_per_user=0,
                 last_message_id=None,
-                default_auto_archive_duration=None,
                 default_thread_rate_limit_per_user=0,
             )
         if ctype in (FORUM, MEDIA):

@@ -25,6 +25,9 @@ from bot.sandbox.state import (
     GuildState,
 )
 
+# Fields Discord omits until they are set.
+OPTIONAL_TEXT_KEYS = ("default_auto_archive_duration",)
+
 
 @router.add("GET", "/guilds/{guild_id}/channels")
 async def list_channels(ctx: Ctx) -> Reply:
@@ -86,7 +89,7 @@ async def create_channel(ctx: Ctx) -> Reply:
         "default_forum_layout",
         "default_thread_rate_limit_per_user",
     ):
-        if body.get(key) is not None and key in channel:
+        if body.get(key) is not None and (key in channel or key in OPTIONAL_TEXT_KEYS):
             channel[key] = copy.deepcopy(body[key])
     state.register_channel(guild, channel)
     ctx.sb.dispatch("CHANNEL_CREATE", copy.deepcopy(channel))
@@ -200,7 +203,7 @@ async def edit_channel(ctx: Ctx) -> Reply:
         "flags",
         "default_thread_rate_limit_per_user",
     ):
-        if key in body and key in work:
+        if key in body and (key in work or key in OPTIONAL_TEXT_KEYS):
             work[key] = copy.deepcopy(body[key])
     if "type" in body and int(body["type"]) != channel["type"]:
         if {int(body["type"]), channel["type"]} != {TEXT, NEWS}:

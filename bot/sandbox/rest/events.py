@@ -159,6 +159,7 @@ async def create_event(ctx: Ctx) -> Reply:
         "image": body.get("image"),
         "recurrence_rule": body.get("recurrence_rule"),
         "auto_start": False,
+        "guild_scheduled_event_exceptions": [],
     }
     guild.events[eid] = ev
     ctx.sb.dispatch("GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(ev))
@@ -238,6 +239,9 @@ async def event_users(ctx: Ctx) -> Reply:
     for uid in users[:limit]:
         entry: dict[str, Any] = {
             "guild_scheduled_event_id": ev["id"],
+            "user_id": str(uid),
+            "guild_scheduled_event_exception_id": None,
+            "response": 1,
             "user": copy.deepcopy(ctx.sb.state.users[uid]),
         }
         member = guild.members.get(uid)

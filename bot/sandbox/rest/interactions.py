@@ -37,12 +37,17 @@ def _fail(pending: Pending | None, exc: ApiError) -> ApiError:
 
 def _interaction_metadata(pending: Pending, ctx: Ctx) -> dict[str, Any]:
     user = ctx.sb.state.users.get(pending.user_id, {})
-    return {
+    meta: dict[str, Any] = {
         "id": str(pending.id),
         "type": pending.type,
         "user": copy.deepcopy(user),
         "authorizing_integration_owners": {"0": str(pending.guild_id)},
     }
+    if pending.type == MESSAGE_COMPONENT and pending.source_message is not None:
+        meta["interacted_message_id"] = pending.source_message["id"]
+    if pending.type == MODAL_SUBMIT and pending.opener is not None:
+        meta["triggering_interaction_metadata"] = _interaction_metadata(pending.opener, ctx)
+    return meta
 
 
 def _new_message(
@@ -146,19 +151,22 @@ def _respond(ctx: Ctx, pending: Pending) -> Reply:
     if ctx.query.get("with_response", "").lower() not in ("1", "true"):
         return Reply(204)
     original = result.original if kind in (4, 5, 7) else None
-    return Reply(
-        200,
-        {
-            "interaction": {
-                "id": str(pending.id),
-                "type": pending.type,
-                "response_message_id": original["id"] if original else None,
-                "response_message_loading": kind == 5,
-                "response_message_ephemeral": result.ephemeral,
-            },
-            "resource": resource,
-        },
-    )
+    interaction: dict[str, Any] = {
+        "id": str(pending.id),
+        "type": pending.type,
+        "channel_id": str(pending.channel_id),
+        "guild_id": str(pending.guild_id),
+    }
+    if original is not None:
+        interaction.update(
+            response_message_id=original["id"],
+            response_message_loading=kind == 5,
+            response_message_ephemeral=result.ephemeral,
+        )
+    out: dict[str, Any] = {"interaction": interaction}
+    if kind in (4, 7):  # Discord only returns a resource for messages it created or updated
+        out["resource"] = resource
+    return Reply(200, out)
 
 
 # ---- webhook (follow-ups) -------------------------------------------------------------------

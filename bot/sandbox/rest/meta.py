@@ -47,9 +47,19 @@ async def get_user(ctx: Ctx) -> Reply:
     return Reply(200, copy.deepcopy(user))
 
 
+# Null-valued fields Discord still sends; other unset fields are left out.
+_NULLABLE_APP_FIELDS = {
+    "icon",
+    "interactions_endpoint_url",
+    "role_connections_verification_url",
+    "team",
+    "type",
+}
+
+
 def application(ctx: Ctx) -> dict[str, Any]:
     sb = ctx.sb
-    return {
+    app: dict[str, Any] = {
         "id": str(sb.application_id),
         "name": sb.application_name,
         "icon": None,
@@ -82,7 +92,13 @@ def application(ctx: Ctx) -> dict[str, Any]:
         "event_webhooks_url": None,
         "event_webhooks_status": 1,
         "event_webhooks_types": [],
+        "flags_new": str(sb.application_flags),
+        "approximate_user_install_count": 0,
+        "approximate_user_authorization_count": 0,
+        "explicit_content_filter": 0,
+        "eligible_oauth2_scopes": ["bot", "applications.commands"],
     }
+    return {k: v for k, v in app.items() if v is not None or k in _NULLABLE_APP_FIELDS}
 
 
 @router.add("GET", "/oauth2/applications/@me")
