@@ -118,18 +118,42 @@ class SpecValidator:
         if key not in self._validators:
             content = (op.get("requestBody") or {}).get("content") or {}
             schema = (content.get("application/json") or {}).get("schema")
-            if schema is None:
-                self._validators[key] = None
-            else:
-                root = {
-                    "components": self.components,
-                    "allOf": [_widen_snowflakes(copy.deepcopy(schema))],
-                }
-                cls = jsonschema.validators.validator_for(
-                    root, default=jsonschema.Draft202012Validator
-                )
-                self._validators[key] = cls(root)
+            self._validators[key] = None if schema is None else self._build(schema)
         return self._validators[key]
+
+    def validate_response(self, method: str, path: str, status: int, body: Any) -> list[Violation]:
+        """Check a sandbox answer against the operation's documented response schema.
+
+        Used by the sandbox's own tests; only successful answers are checked (the spec types
+        field error codes as integers where Discord sends strings such as
+        ``BASE_TYPE_REQUIRED``).
+        """
+        found = self.operation(method, path)
+        if found is None or body is None or status >= 300:
+            return []
+        template, op = found
+        key = (f"{method.upper()} {status}", template)
+        if key not in self._validators:
+            response = (op.get("responses") or {}).get(str(status)) or {}
+            schema = ((response.get("content") or {}).get("application/json") or {}).get("schema")
+            self._validators[key] = None if schema is None else self._build(schema)
+        validator = self._validators[key]
+        if validator is None:
+            return []
+        return self._violations(validator, body)
+
+    def _build(self, schema: dict[str, Any]) -> Any:
+        root = {"components": self.components, "allOf": [_widen_snowflakes(copy.deepcopy(schema))]}
+        cls = jsonschema.validators.validator_for(root, default=jsonschema.Draft202012Validator)
+        return cls(root)
+
+    def _violations(self, validator: Any, body: Any) -> list[Violation]:
+        errs = list(validator.iter_errors(body))
+        if not errs:
+            return []
+        best = jsonschema.exceptions.best_match(errs)
+        chosen = [best] if best is not None else errs[:1]
+        return [Violation(list(e.absolute_path), _describe(e), str(e.validator)) for e in chosen]
 
     def validate(self, method: str, path: str, body: Any) -> list[Violation]:
         """Return the violations of ``body`` (empty when valid or when no schema applies)."""
@@ -140,12 +164,7 @@ class SpecValidator:
         validator = self._validator(method.upper(), template, op)
         if validator is None:
             return []
-        errs = list(validator.iter_errors(body))
-        if not errs:
-            return []
-        best = jsonschema.exceptions.best_match(errs)
-        chosen = [best] if best is not None else errs[:1]
-        return [Violation(list(e.absolute_path), _describe(e), str(e.validator)) for e in chosen]
+        return self._violations(validator, body)
 
 
 def _describe(error: Any) -> str:

@@ -53,6 +53,13 @@ async def sb(error_log: _ErrorRecords) -> AsyncIterator[Sandbox]:
     yield sandbox
     await sandbox.stop()
     assert not sandbox.internal_errors, sandbox.internal_errors
+    if sandbox.validator is not None:  # every answer matches Discord's documented responses
+        wrong = [
+            (r.method, r.path, r.status, v)
+            for r in sandbox.requests
+            for v in sandbox.validator.validate_response(r.method, r.path, r.status, r.response)
+        ]
+        assert not wrong, wrong
 
 
 @pytest.fixture
