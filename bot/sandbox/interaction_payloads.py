@@ -45,6 +45,8 @@ def build_command_data(
         spec = next((o for o in level if o["name"] == name), None)
         if spec is None:
             raise ValueError(f"/{path} has no option {name!r}")
+        if focused != name:
+            _check_value(path, spec, value)
         entry: dict[str, Any] = {
             "name": name,
             "type": spec["type"],
@@ -63,6 +65,22 @@ def build_command_data(
     if resolved:
         data["resolved"] = resolved
     return data
+
+
+def _check_value(path: str, spec: dict[str, Any], value: Any) -> None:
+    """What Discord's client would refuse to send: out-of-range values and unknown choices."""
+    name = spec["name"]
+    choices = spec.get("choices")
+    if choices and value not in [c["value"] for c in choices]:
+        raise ValueError(f"/{path} {name}: {value!r} is not one of the choices")
+    if spec["type"] in (INTEGER, NUMBER):
+        lo, hi = spec.get("min_value"), spec.get("max_value")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ValueError(f"/{path} {name}: {value!r} is outside [{lo}, {hi}]")
+    if spec["type"] == STRING:
+        lo, hi = spec.get("min_length", 0), spec.get("max_length", 6000)
+        if not lo <= len(str(value)) <= hi:
+            raise ValueError(f"/{path} {name}: length must be within [{lo}, {hi}]")
 
 
 def _option_value(
