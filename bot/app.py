@@ -6,22 +6,38 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
 import discord
 from discord.ext import commands
 
 from bot.cogs.embeds import Renderer
+from bot.cogs.programme_views import ImportButton, PageButton
+from bot.cogs.schedule import ScheduleCog
+from bot.cogs.session_embeds import SessionRenderer
+from bot.cogs.sessions import SessionCog
 from bot.cogs.structure_events import StructureEvents
 from bot.cogs.workshop import WorkshopCog
 from bot.domain.clock import Clock, SystemClock
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
+from bot.scheduler import Scheduler
+from bot.services.announcer import Announcer
+from bot.services.imports import ImportService
+from bot.services.reconcile import Reconciler
+from bot.services.session_jobs import SessionJobs
+from bot.services.session_places import PlacesConfig, SessionPlaces
+from bot.services.sessions import SessionsConfig, SessionService
 from bot.services.status import StatusService
 from bot.services.structure import StructureService
+from bot.services.texts import SessionTexts
 from bot.settings import Settings
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
+from bot.store.import_repo import ImportRepository
+from bot.store.job_repo import JobRepository
+from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
 from bot.tree import WorkshopTree
 
@@ -47,6 +63,75 @@ class Services:
     structure: StructureService
     status: StatusService
     audit: AuditRepository
+    sessions: SessionService
+    reconciler: Reconciler
+    scheduler: Scheduler
+    texts: SessionTexts
+    imports: ImportService
+
+
+def build_services(bot: WorkshopBot) -> Services:
+    """Repositories -> services, all on the bot's one database connection."""
+    settings, clock, db, catalog = bot.settings, bot.clock, bot.db, bot.catalog
+    gateway = DiscordGateway(bot, bot.renderer)
+    audit = AuditRepository(db)
+    objects = StructureRepository(db)
+    session_repo = SessionRepository(db)
+    jobs = JobRepository(db)
+    scheduler = Scheduler(jobs, clock, gate=bot.wait_until_ready)
+    texts = SessionTexts(catalog, settings.locale)
+    announcer = Announcer(objects, gateway)
+    structure = StructureService(
+        gateway,
+        objects,
+        audit,
+        clock,
+        names=lambda key: catalog.t(key, settings.locale),
+        organizer_roles=settings.organizer_roles,
+    )
+    places = SessionPlaces(
+        gateway,
+        objects,
+        session_repo,
+        clock,
+        PlacesConfig(
+            zone=settings.zone,
+            locale=settings.locale,
+            organizer_roles=settings.organizer_roles,
+            window=timedelta(hours=settings.sessions.events_window_hours),
+            cap=settings.sessions.events_cap,
+        ),
+        event_text=texts.event_description,
+    )
+    sessions = SessionService(
+        db,
+        session_repo,
+        jobs,
+        places,
+        audit,
+        clock,
+        SessionsConfig(
+            zone=settings.zone,
+            reminder=timedelta(minutes=settings.sessions.reminder_minutes),
+            grace=timedelta(minutes=settings.sessions.close_grace_minutes),
+            window=timedelta(hours=settings.sessions.events_window_hours),
+        ),
+        poke=scheduler.poke,
+        announcer=announcer,
+        texts=texts,
+    )
+    SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
+    return Services(
+        gateway=gateway,
+        structure=structure,
+        status=StatusService(db),
+        audit=audit,
+        sessions=sessions,
+        reconciler=Reconciler(objects, structure, sessions, clock),
+        scheduler=scheduler,
+        texts=texts,
+        imports=ImportService(ImportRepository(db), sessions, session_repo, clock),
+    )
 
 
 class WorkshopBot(commands.Bot):
@@ -74,21 +159,8 @@ class WorkshopBot(commands.Bot):
         self.db = db
         self.catalog = catalog
         self.renderer = Renderer(catalog)
-        gateway = DiscordGateway(self, self.renderer)
-        audit = AuditRepository(db)
-        self.services = Services(
-            gateway=gateway,
-            structure=StructureService(
-                gateway,
-                StructureRepository(db),
-                audit,
-                clock,
-                names=lambda key: catalog.t(key, settings.locale),
-                organizer_roles=settings.organizer_roles,
-            ),
-            status=StatusService(db),
-            audit=audit,
-        )
+        self.session_renderer = SessionRenderer(catalog)
+        self.services = build_services(self)
         self._reconciled: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self._closing = False
 
@@ -109,8 +181,12 @@ class WorkshopBot(commands.Bot):
             log.info("database at schema version %s", result.to_version)
         await self.tree.set_translator(CatalogTranslator(self.catalog))
         await self.add_cog(WorkshopCog(self))
+        await self.add_cog(SessionCog(self))
+        await self.add_cog(ScheduleCog(self))
         await self.add_cog(StructureEvents(self))
+        self.add_dynamic_items(PageButton, ImportButton)
         # The command tree is never synced here: `workshop-bot sync` does that.
+        self.services.scheduler.start()
 
     @property
     def closing(self) -> bool:
@@ -142,6 +218,7 @@ class WorkshopBot(commands.Bot):
             return
         self._closing = True
         try:
+            await self.services.scheduler.stop()
             await self.drain()
             await super().close()
         finally:

@@ -50,6 +50,21 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SessionsSettings(Section):
+    reminder_minutes: int = Field(
+        10, ge=0, le=1440, description="reminder this long before a session starts (0: none)"
+    )
+    close_grace_minutes: int = Field(
+        5, ge=0, le=240, description="a place stays open this long after its session ends"
+    )
+    events_window_hours: int = Field(
+        48, ge=1, le=24 * 30, description="Scheduled Events exist for sessions starting this soon"
+    )
+    events_cap: int = Field(
+        95, ge=1, le=100, description="at most this many Scheduled Events at once (Discord: 100)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -69,6 +84,7 @@ class Settings(BaseSettings):
     database: Path = Field(Path("data/workshop.db"), description="SQLite file")
     guild_id: int | None = Field(None, gt=0, description="the guild served (others are ignored)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    sessions: SessionsSettings = SessionsSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

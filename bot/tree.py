@@ -51,6 +51,55 @@ async def send_ephemeral(
         await interaction.response.send_message(**kwargs)
 
 
+def describe_error(interaction: discord.Interaction[WorkshopBot], error: Exception) -> str | None:
+    """The localized text for an error the user can act on, or None for a bug."""
+    catalog = interaction.client.catalog
+    locale = str(interaction.locale)
+    original: BaseException = error
+    if isinstance(error, app_commands.CommandInvokeError):
+        original = error.original
+    elif isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+        original = error.__cause__  # e.g. a session that does not exist
+    if isinstance(original, DomainError):
+        return catalog.t(original.key, locale, **original.params)
+    if isinstance(original, discord.Forbidden):
+        return catalog.t("errors.bot_forbidden", locale, detail=str(original.text)[:200])
+    if isinstance(original, discord.RateLimited):
+        return catalog.t("errors.rate_limited", locale, seconds=round(original.retry_after))
+    if isinstance(error, ShuttingDown):
+        return catalog.t("errors.shutting_down", locale)
+    if isinstance(error, NotOrganizerCheck):
+        return catalog.t("errors.not_organizer", locale)
+    if isinstance(error, WrongGuild):
+        return catalog.t("errors.wrong_guild", locale)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return catalog.t("errors.guild_only", locale)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return catalog.t("errors.cooldown", locale, seconds=round(error.retry_after, 1))
+    if isinstance(error, app_commands.TransformerError):
+        return catalog.t("errors.bad_value", locale, value=str(error.value)[:100])
+    if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+        return catalog.t("errors.not_allowed", locale)
+    return None
+
+
+async def answer_error(interaction: discord.Interaction[WorkshopBot], error: Exception) -> None:
+    """Tell the user what went wrong (ephemerally); log a bug with a reference to quote."""
+    text = describe_error(interaction, error)
+    if text is None:
+        reference = secrets.token_hex(4)
+        what = interaction.command.qualified_name if interaction.command else "a component"
+        cause = getattr(error, "original", error)
+        log.error("%s failed (reference %s)", what, reference, exc_info=cause)
+        text = interaction.client.catalog.t(
+            "errors.internal", str(interaction.locale), reference=reference
+        )
+    try:
+        await send_ephemeral(interaction, text)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error", exc_info=True)
+
+
 class WorkshopTree(app_commands.CommandTree["WorkshopBot"]):
     async def interaction_check(self, interaction: discord.Interaction[WorkshopBot]) -> bool:
         if interaction.client.closing:
@@ -60,48 +109,7 @@ class WorkshopTree(app_commands.CommandTree["WorkshopBot"]):
             raise WrongGuild()
         return True
 
-    def message_for(
-        self, interaction: discord.Interaction[WorkshopBot], error: Exception
-    ) -> str | None:
-        """The localized text for an error the user can act on, or None for a bug."""
-        catalog = interaction.client.catalog
-        locale = str(interaction.locale)
-        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if isinstance(original, DomainError):
-            return catalog.t(original.key, locale, **original.params)
-        if isinstance(error, NotOrganizerCheck):
-            return catalog.t("errors.not_organizer", locale)
-        if isinstance(error, ShuttingDown):
-            return catalog.t("errors.shutting_down", locale)
-        if isinstance(error, WrongGuild):
-            return catalog.t("errors.wrong_guild", locale)
-        if isinstance(error, app_commands.NoPrivateMessage):
-            return catalog.t("errors.guild_only", locale)
-        if isinstance(error, app_commands.CommandOnCooldown):
-            return catalog.t("errors.cooldown", locale, seconds=round(error.retry_after, 1))
-        if isinstance(error, app_commands.TransformerError):
-            return catalog.t("errors.bad_value", locale, value=str(error.value)[:100])
-        if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
-            return catalog.t("errors.not_allowed", locale)
-        return None
-
     async def on_error(
         self, interaction: discord.Interaction[WorkshopBot], error: app_commands.AppCommandError
     ) -> None:
-        text = self.message_for(interaction, error)
-        if text is None:
-            reference = secrets.token_hex(4)
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error(
-                "command %s failed (reference %s)",
-                command,
-                reference,
-                exc_info=getattr(error, "original", error),
-            )
-            text = interaction.client.catalog.t(
-                "errors.internal", str(interaction.locale), reference=reference
-            )
-        try:
-            await send_ephemeral(interaction, text)
-        except discord.HTTPException:
-            log.warning("could not tell the user about an error", exc_info=True)
+        await answer_error(interaction, error)

@@ -1,4 +1,4 @@
-"""Gateway events that make the reconciler converge the base structure again."""
+"""Gateway events that make the reconciler converge Discord back to the database."""
 
 from __future__ import annotations
 
@@ -18,26 +18,53 @@ class StructureEvents(commands.Cog):
     def __init__(self, bot: WorkshopBot) -> None:
         self.bot = bot
 
+    def _wanted(self, guild_id: int | None) -> bool:
+        return guild_id is not None and self.bot.serves(guild_id) and not self.bot.closing
+
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
-        """Startup, reconnect with a new session: converge whatever changed while away."""
-        if not self.bot.serves(guild.id) or self.bot.closing:
+        """Startup, or a new gateway session: converge whatever changed while away."""
+        if not self._wanted(guild.id):
             return
         try:
-            await self.bot.services.structure.reconcile(guild.id, verify_board=True)
+            await self.bot.services.reconciler.guild_available(guild.id)
         finally:
             self.bot.mark_reconciled(guild.id)
 
     @commands.Cog.listener()
+    async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
+        self.bot.services.gateway.settled(channel.id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_update(
+        self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel
+    ) -> None:
+        self.bot.services.gateway.settled(after.id)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_create(self, event: discord.ScheduledEvent) -> None:
+        self.bot.services.gateway.settled(event.id)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_update(
+        self, before: discord.ScheduledEvent, after: discord.ScheduledEvent
+    ) -> None:
+        self.bot.services.gateway.settled(after.id)
+
+    @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        if self.bot.serves(channel.guild.id) and not self.bot.closing:
-            await self.bot.services.structure.on_channel_deleted(channel.guild.id, channel.id)
+        self.bot.services.gateway.settled(channel.id)
+        if self._wanted(channel.guild.id):
+            await self.bot.services.reconciler.object_deleted(channel.guild.id, channel.id)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if (
-            payload.guild_id is not None
-            and self.bot.serves(payload.guild_id)
-            and not self.bot.closing
-        ):
-            await self.bot.services.structure.on_message_deleted(payload.message_id)
+        if self._wanted(payload.guild_id):
+            assert payload.guild_id is not None
+            await self.bot.services.reconciler.object_deleted(payload.guild_id, payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
+        self.bot.services.gateway.settled(event.id)
+        if self._wanted(event.guild_id):
+            await self.bot.services.reconciler.object_deleted(event.guild_id, event.id)

@@ -43,6 +43,10 @@ class GuildView(Protocol):
 
     def roles(self, guild_id: int) -> list[tuple[int, str]]: ...
 
+    def children(self, guild_id: int, category_id: int) -> list[int]:
+        """Ids of the channels in a category."""
+        ...
+
     def stats(self, guild_id: int) -> GuildStats: ...
 
 

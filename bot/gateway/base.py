@@ -6,14 +6,30 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain.ports import ChannelState, EventRef
+
 if TYPE_CHECKING:
     from bot.cogs.embeds import Renderer
 
 
 class GatewayBase:
+    """discord.py's cache learns of a change only when the gateway event arrives, which can be
+    after the REST response. What the bot's own writes returned is kept here until the gateway
+    confirms (`settled`), so a convergence right after a write never sees the old state (and
+    never recreates a channel it just created)."""
+
     def __init__(self, client: discord.Client, renderer: Renderer) -> None:
         self._client = client
         self._renderer = renderer
+        self._written_channels: dict[int, ChannelState] = {}
+        self._written_events: dict[int, EventRef] = {}
+        self._deleted: set[int] = set()
+
+    def settled(self, discord_id: int) -> None:
+        """The gateway reported this channel or event: the cache is current for it again."""
+        self._written_channels.pop(discord_id, None)
+        self._written_events.pop(discord_id, None)
+        self._deleted.discard(discord_id)
 
     @property
     def bot_user_id(self) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -41,6 +43,27 @@ def overwrites_payload(overwrites: Sequence[ResolvedOverwrite]) -> list[dict[str
     ]
 
 
+def _state_from_payload(data: dict[str, Any]) -> ChannelState:
+    ctype = discord.ChannelType(int(data["type"]))
+    parent = data.get("parent_id")
+    ref = ChannelRef(
+        id=int(data["id"]),
+        kind=_KINDS.get(ctype),
+        name=str(data["name"]),
+        parent_id=int(parent) if parent else None,
+    )
+    overwrites = frozenset(
+        ResolvedOverwrite(
+            target_id=int(o["id"]),
+            is_role=int(o["type"]) == 0,
+            allow=int(o["allow"]),
+            deny=int(o["deny"]),
+        )
+        for o in data.get("permission_overwrites", [])
+    )
+    return ChannelState(ref=ref, overwrites=overwrites)
+
+
 def _resolved(channel: discord.abc.GuildChannel) -> frozenset[ResolvedOverwrite]:
     found = set()
     for target, overwrite in channel.overwrites.items():
@@ -58,10 +81,14 @@ def _resolved(channel: discord.abc.GuildChannel) -> frozenset[ResolvedOverwrite]
 
 class ChannelsMixin(GatewayBase):
     def channel(self, guild_id: int, channel_id: int) -> ChannelRef | None:
-        channel = self._guild(guild_id).get_channel(channel_id)
-        return None if channel is None else channel_ref(channel)
+        state = self.channel_state(guild_id, channel_id)
+        return None if state is None else state.ref
 
     def channel_state(self, guild_id: int, channel_id: int) -> ChannelState | None:
+        if channel_id in self._deleted:
+            return None
+        if channel_id in self._written_channels:
+            return self._written_channels[channel_id]
         channel = self._guild(guild_id).get_channel(channel_id)
         if channel is None:
             return None
@@ -78,6 +105,9 @@ class ChannelsMixin(GatewayBase):
             ):
                 return channel_ref(channel)
         return None
+
+    def children(self, guild_id: int, category_id: int) -> list[int]:
+        return [c.id for c in self._guild(guild_id).channels if c.category_id == category_id]
 
     def roles(self, guild_id: int) -> list[tuple[int, str]]:
         return [(role.id, role.name) for role in self._guild(guild_id).roles]
@@ -122,7 +152,9 @@ class ChannelsMixin(GatewayBase):
             reason=reason,
             **options,
         )
-        return ChannelRef(id=int(data["id"]), kind=kind, name=data["name"], parent_id=parent_id)
+        state = _state_from_payload(dict(data))
+        self._written_channels[state.ref.id] = state
+        return state.ref
 
     async def edit_channel(
         self,
@@ -141,10 +173,11 @@ class ChannelsMixin(GatewayBase):
         if overwrites is not None:
             fields["permission_overwrites"] = overwrites_payload(overwrites)
         if fields:
-            await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+            data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+            self._written_channels[channel_id] = _state_from_payload(dict(data))
 
     async def delete_channel(self, channel_id: int, reason: str) -> None:
-        try:
+        with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
             await self._client.http.delete_channel(channel_id, reason=reason)
-        except discord.NotFound:
-            return  # already gone: the goal is reached
+        self._written_channels.pop(channel_id, None)
+        self._deleted.add(channel_id)

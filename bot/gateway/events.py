@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -30,8 +32,28 @@ def _payload(spec: EventSpec) -> dict[str, Any]:
     return payload
 
 
+def _ref_from_payload(data: dict[str, Any]) -> EventRef:
+    metadata = data.get("entity_metadata") or {}
+    channel = data.get("channel_id")
+    end = data.get("scheduled_end_time")
+    return EventRef(
+        id=int(data["id"]),
+        name=str(data["name"]),
+        description=data.get("description") or None,
+        start=datetime.fromisoformat(str(data["scheduled_start_time"])),
+        end=datetime.fromisoformat(str(end)) if end else None,
+        status=EventStatus(int(data["status"])),
+        channel_id=int(channel) if channel else None,
+        location=metadata.get("location"),
+    )
+
+
 class EventsMixin(GatewayBase):
     def event(self, guild_id: int, event_id: int) -> EventRef | None:
+        if event_id in self._deleted:
+            return None
+        if event_id in self._written_events:
+            return self._written_events[event_id]
         event = self._guild(guild_id).get_scheduled_event(event_id)
         if event is None:
             return None
@@ -50,7 +72,9 @@ class EventsMixin(GatewayBase):
         data = await self._client.http.create_guild_scheduled_event(
             guild_id, reason=reason, **_payload(spec)
         )
-        return int(data["id"])
+        ref = _ref_from_payload(dict(data))
+        self._written_events[ref.id] = ref
+        return ref.id
 
     async def edit_event(
         self,
@@ -64,10 +88,13 @@ class EventsMixin(GatewayBase):
         payload = _payload(spec) if spec is not None else {}
         if status is not None:
             payload["status"] = int(status)
-        await self._client.http.edit_scheduled_event(guild_id, event_id, reason=reason, **payload)
+        data = await self._client.http.edit_scheduled_event(
+            guild_id, event_id, reason=reason, **payload
+        )
+        self._written_events[event_id] = _ref_from_payload(dict(data))
 
     async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
-        try:
+        with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
             await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)
-        except discord.NotFound:
-            return
+        self._written_events.pop(event_id, None)
+        self._deleted.add(event_id)

@@ -92,21 +92,6 @@ class StructureService:
             )
         return report
 
-    async def on_channel_deleted(self, guild_id: int, channel_id: int) -> SetupReport | None:
-        item = await self._repo.mark_gone(channel_id, self._clock.now())
-        if item is None:
-            return None
-        log.warning("owned channel %s (%s) was deleted; recreating it", channel_id, item.purpose)
-        return await self.reconcile(guild_id)
-
-    async def on_message_deleted(self, message_id: int) -> bool:
-        """Forget a deleted board message; it is reposted at the next reconcile (now)."""
-        item = await self._repo.mark_gone(message_id, self._clock.now())
-        if item is None:
-            return False
-        await self.reconcile(item.guild_id)
-        return True
-
     async def items(self, guild_id: int) -> list[StructureItem]:
         return await self._repo.all(guild_id)
 

@@ -14,7 +14,7 @@ from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
 from bot.i18n import Catalog
 from bot.services.owned import Outcome
-from bot.services.structure import StructureService
+from bot.services.structure import SetupReport, StructureService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
@@ -138,6 +138,15 @@ def make_service(
     )
 
 
+async def deleted_by_hand(
+    db: Database, service: StructureService, discord_id: int
+) -> SetupReport | None:
+    """What the reconciler does when Discord reports an owned object deleted."""
+    if await StructureRepository(db).mark_gone(discord_id, FakeClock().now()) is None:
+        return None
+    return await service.reconcile(GUILD)
+
+
 async def test_first_run_creates_everything_once_then_finds_it(db: Database) -> None:
     port = FakePort()
     service = make_service(db, port)
@@ -190,7 +199,7 @@ async def test_hand_deleted_channel_is_recreated_and_rerecorded(db: Database) ->
     help_id = first.items[Purpose.HELP][1]
     del port.channels[help_id]
     port.calls.clear()
-    await service.on_channel_deleted(GUILD, help_id)
+    await deleted_by_hand(db, service, help_id)
     assert port.calls == ["create help"]
     item = await StructureRepository(db).get(GUILD, Purpose.HELP)
     assert item is not None and item.discord_id not in (None, help_id)
@@ -218,7 +227,7 @@ async def test_deleted_category_is_recreated_and_children_moved_back(db: Databas
         if ref.parent_id == old:
             port.channels[cid] = ref.model_copy(update={"parent_id": None})
     port.calls.clear()
-    report = await service.on_channel_deleted(GUILD, old)
+    report = await deleted_by_hand(db, service, old)
     assert report is not None
     assert port.calls[0] == "create Workshop info"
     assert sorted(port.calls[1:]) == sorted(
@@ -265,8 +274,8 @@ async def test_message_delete_of_the_board_reposts_it(db: Database) -> None:
     board_id = first.items[Purpose.LOBBY_BOARD][1]
     port.calls.clear()
     # Another bot message with an embed stays in the lobby: a deleted board is never "adopted".
-    assert await service.on_message_deleted(board_id)
+    assert await deleted_by_hand(db, service, board_id) is not None
     assert port.calls == ["post board"]
     item = await StructureRepository(db).get(GUILD, Purpose.LOBBY_BOARD)
     assert item is not None and item.discord_id not in (None, board_id)
-    assert not await service.on_message_deleted(123456)
+    assert await deleted_by_hand(db, service, 123456) is None

@@ -1,0 +1,187 @@
+"""Embeds for the programme: one session, a page of sessions, an import preview. Every time is a
+Discord timestamp, which each reader sees in their own zone and language."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.cogs.embeds import COLOR
+from bot.domain.clock import to_epoch
+from bot.domain.sessions.model import Session
+from bot.i18n import Catalog
+from bot.services.imports import ImportPlan
+
+PER_PAGE = 8
+DESCRIPTION_MAX = 4096
+FIELD_MAX = 1024
+PROBLEMS_SHOWN = 12
+CANCELLED_COLOUR = discord.Colour(0x9CA3AF)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where sessions happen: their channel and Scheduled Event ids."""
+
+    guild_id: int
+    channels: dict[int, int]
+    events: dict[int, int]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SessionRenderer:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def t(self, key: str, locale: str, /, **params: object) -> str:
+        return self.catalog.t(key, locale, **params)
+
+    def kind(self, session: Session, locale: str) -> str:
+        return self.t(f"sessions.kind.{session.kind.value}", locale)
+
+    def where(self, session: Session, places: Places, locale: str) -> str:
+        if session.location:
+            return session.location
+        channel = places.channels.get(session.id)
+        return f"<#{channel}>" if channel else self.t("sessions.where_unknown", locale)
+
+    def line(self, session: Session, places: Places, locale: str) -> str:
+        start, end = to_epoch(session.start), to_epoch(session.end)
+        title = f"~~{session.title}~~" if session.cancelled else f"**{session.title}**"
+        bits = [self.kind(session, locale)]
+        if session.track:
+            bits.append(session.track)
+        status = self.t(f"sessions.status.{session.status.value}", locale)
+        return (
+            f"`#{session.id}` {title} · {' · '.join(bits)}\n"
+            f"<t:{start}:f> – <t:{end}:t> (<t:{start}:R>) · {self.where(session, places, locale)}"
+            f" · {status}"
+        )
+
+    def info(self, session: Session, places: Places, locale: str) -> discord.Embed:
+        colour = CANCELLED_COLOUR if session.cancelled else COLOR
+        embed = discord.Embed(title=_clip(session.title, 256), colour=colour)
+        if session.description:
+            embed.description = _clip(session.description, DESCRIPTION_MAX)
+        start, end = to_epoch(session.start), to_epoch(session.end)
+        embed.add_field(
+            name=self.t("sessions.field.when", locale),
+            value=f"<t:{start}:F> – <t:{end}:t>\n<t:{start}:R>",
+            inline=False,
+        )
+        embed.add_field(
+            name=self.t("sessions.field.kind", locale), value=self.kind(session, locale)
+        )
+        if session.track:
+            embed.add_field(name=self.t("sessions.field.track", locale), value=session.track)
+        embed.add_field(
+            name=self.t("sessions.field.status", locale),
+            value=self.t(f"sessions.status.{session.status.value}", locale),
+        )
+        embed.add_field(
+            name=self.t("sessions.field.where", locale),
+            value=_clip(self.where(session, places, locale), FIELD_MAX),
+            inline=False,
+        )
+        event = places.events.get(session.id)
+        if event:
+            link = f"https://discord.com/events/{places.guild_id}/{event}"
+            embed.add_field(
+                name=self.t("sessions.field.event", locale),
+                value=self.t("sessions.event_link", locale, link=link),
+                inline=False,
+            )
+        embed.set_footer(text=self.t("sessions.footer_id", locale, id=session.id))
+        return embed
+
+    def page(
+        self,
+        sessions: Sequence[Session],
+        page: int,
+        places: Places,
+        locale: str,
+        *,
+        title: str,
+        empty: str,
+    ) -> tuple[discord.Embed, int, int]:
+        """The embed of page `page` (clamped), the page shown and the number of pages."""
+        pages = max(1, math.ceil(len(sessions) / PER_PAGE))
+        page = min(max(page, 0), pages - 1)
+        chunk = sessions[page * PER_PAGE : (page + 1) * PER_PAGE]
+        embed = discord.Embed(title=_clip(title, 256), colour=COLOR)
+        if not chunk:
+            embed.description = empty
+        else:
+            embed.description = _clip(
+                "\n\n".join(self.line(s, places, locale) for s in chunk), DESCRIPTION_MAX
+            )
+        embed.set_footer(
+            text=self.t(
+                "sessions.page_footer", locale, page=page + 1, pages=pages, count=len(sessions)
+            )
+        )
+        return embed, page, pages
+
+    def import_preview(
+        self, plan: ImportPlan, locale: str, *, applied: bool = False
+    ) -> discord.Embed:
+        preview = plan.preview
+        key = "import.applied_title" if applied else "import.preview_title"
+        colour = discord.Colour.red() if preview.has_errors else COLOR
+        embed = discord.Embed(title=self.t(key, locale, filename=plan.filename), colour=colour)
+        counts = preview.counts
+        embed.description = self.t(
+            "import.counts",
+            locale,
+            format=plan.format,
+            new=counts.get("new", 0),
+            changed=counts.get("changed", 0),
+            unchanged=counts.get("unchanged", 0),
+            removed=counts.get("removed", 0),
+        )
+        if preview.per_day:
+            days = "\n".join(
+                self.t("import.day_line", locale, day=day.isoformat(), count=count)
+                for day, count in sorted(preview.per_day.items())
+            )
+            embed.add_field(name=self.t("import.per_day", locale), value=_clip(days, FIELD_MAX))
+        sections = (
+            ("import.new", [row.draft.title for row in preview.new]),
+            (
+                "import.changed",
+                [f"{c.before.title} ({', '.join(c.fields)})" for c in preview.changed],
+            ),
+            ("import.removed", [s.title for s in preview.removed]),
+        )
+        for key, titles in sections:
+            if titles:
+                shown = "\n".join(f"• {_clip(t, 90)}" for t in titles[:10])
+                if len(titles) > 10:
+                    shown += "\n" + self.t("import.more", locale, count=len(titles) - 10)
+                embed.add_field(
+                    name=self.t(key, locale), value=_clip(shown, FIELD_MAX), inline=False
+                )
+        problems = preview.problems
+        if problems:
+            lines = []
+            for problem in problems[:PROBLEMS_SHOWN]:
+                icon = "❌" if problem.severity == "error" else "⚠️"
+                text = self.t(problem.key, locale, **problem.params)
+                lines.append(f"{icon} {problem.where}: {text}")
+            if len(problems) > PROBLEMS_SHOWN:
+                lines.append(self.t("import.more", locale, count=len(problems) - PROBLEMS_SHOWN))
+            embed.add_field(
+                name=self.t("import.problems", locale, count=len(problems)),
+                value=_clip("\n".join(lines), FIELD_MAX),
+                inline=False,
+            )
+        if not applied:
+            hint = "import.fix_and_retry" if preview.has_errors else "import.confirm_hint"
+            embed.set_footer(text=self.t(hint, locale))
+        return embed

@@ -1,0 +1,46 @@
+"""Routing what Discord reports (a guild available, an owned object deleted) to the service that
+owns it, which converges Discord back to the database."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.clock import Clock
+from bot.services.sessions import SessionService
+from bot.services.structure import StructureService
+from bot.store.structure_repo import StructureRepository
+
+log = logging.getLogger(__name__)
+
+PROGRAMME_PREFIXES = ("session:", "day:")
+
+
+class Reconciler:
+    def __init__(
+        self,
+        objects: StructureRepository,
+        structure: StructureService,
+        sessions: SessionService,
+        clock: Clock,
+    ) -> None:
+        self._objects = objects
+        self._structure = structure
+        self._sessions = sessions
+        self._clock = clock
+
+    async def guild_available(self, guild_id: int) -> None:
+        """On start and after a new gateway session: converge whatever changed while away."""
+        await self._structure.reconcile(guild_id, verify_board=True)
+        await self._sessions.converge(guild_id)
+
+    async def object_deleted(self, guild_id: int, discord_id: int) -> bool:
+        """A channel, message or event the bot owns was deleted (by hand): bring it back."""
+        item = await self._objects.mark_gone(discord_id, self._clock.now())
+        if item is None:
+            return False
+        log.warning("owned %s %s (%s) was deleted", item.kind.value, discord_id, item.purpose)
+        if item.purpose.startswith(PROGRAMME_PREFIXES):
+            await self._sessions.converge(guild_id)
+        else:
+            await self._structure.reconcile(guild_id)
+        return True

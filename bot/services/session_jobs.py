@@ -1,0 +1,95 @@
+"""What the scheduler does for sessions: remind, open, close, and widen the events window.
+
+Each handler decides from the database and the clock whether it is still meaningful (a reminder
+for a session that already started is dropped; an open that is due after the end is left to the
+close) and is idempotent, so a job interrupted by a crash can run again: a reminder looks for the
+post it may already have made before posting.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.domain.clock import Clock
+from bot.domain.ports import SessionPort
+from bot.domain.sessions.model import Session, SessionStatus
+from bot.scheduler import Outcome, Scheduler
+from bot.services.announcer import Announcer
+from bot.services.sessions import JOB_CLOSE, JOB_OPEN, JOB_REMIND, JOB_WINDOW, SessionService
+from bot.services.texts import SessionTexts
+from bot.store.job_repo import Job
+from bot.store.session_repo import SessionRepository
+
+log = logging.getLogger(__name__)
+
+
+class SessionJobs:
+    def __init__(
+        self,
+        service: SessionService,
+        sessions: SessionRepository,
+        announcer: Announcer,
+        port: SessionPort,
+        clock: Clock,
+        texts: SessionTexts,
+    ) -> None:
+        self._service = service
+        self._sessions = sessions
+        self._announcer = announcer
+        self._port = port
+        self._clock = clock
+        self._texts = texts
+
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(JOB_REMIND, self.remind)
+        scheduler.register(JOB_OPEN, self.open)
+        scheduler.register(JOB_CLOSE, self.close)
+        scheduler.register(JOB_WINDOW, self.window)
+
+    async def _session(self, job: Job) -> Session | None:
+        session = await self._sessions.get(job.subject_id)
+        if session is None or session.cancelled:
+            return None
+        return session
+
+    async def remind(self, job: Job) -> Outcome:
+        session = await self._session(job)
+        now = self._clock.now()
+        if session is None or session.status is not SessionStatus.SCHEDULED or now >= session.start:
+            return Outcome.DROPPED
+        channel_id = await self._service.places.channel_id(session.id, session.guild_id)
+        announcements = await self._announcer.channel(session.guild_id)
+        targets = [t for t in (announcements, channel_id) if t is not None]
+        text = self._texts.reminder(session, channel_id)
+        marker = self._texts.reminder_marker(session)
+        for target in targets:
+            if job.interrupted and await self._port.find_post(target, marker) is not None:
+                continue  # posted before the crash
+            await self._port.post(target, text, marker=marker)
+        return Outcome.DONE
+
+    async def open(self, job: Job) -> Outcome:
+        session = await self._session(job)
+        if session is None or session.status is SessionStatus.CLOSED:
+            return Outcome.DROPPED
+        if self._clock.now() >= session.end:
+            return Outcome.DROPPED  # the close job locks it; no point opening
+        async with self._service.guild_lock(session.guild_id):
+            if session.status is SessionStatus.SCHEDULED:
+                await self._service.set_status(session, SessionStatus.OPEN)
+            await self._service.places.converge(session.guild_id)
+        return Outcome.DONE
+
+    async def close(self, job: Job) -> Outcome:
+        session = await self._session(job)
+        if session is None:
+            return Outcome.DROPPED
+        async with self._service.guild_lock(session.guild_id):
+            if session.status is not SessionStatus.CLOSED:
+                await self._service.set_status(session, SessionStatus.CLOSED)
+            await self._service.places.converge(session.guild_id)
+        return Outcome.DONE
+
+    async def window(self, job: Job) -> Outcome:
+        await self._service.converge(job.subject_id)
+        return Outcome.DONE

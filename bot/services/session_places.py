@@ -1,0 +1,324 @@
+"""Converging Discord to the programme: day categories, one channel per session, Scheduled Events.
+
+Everything follows from the sessions table and the clock:
+- each day (in the workshop zone) has a category, continued in `(2)`, `(3)`... before Discord's 50
+  channels per category;
+- each session that is not cancelled has its channel (stage / voice / text) in its day's category,
+  with the overwrites of its phase (locked before, open while running, read-only after);
+- sessions starting within the rolling window (and running ones) have a Scheduled Event, at most
+  `cap` at once; an event follows its session's status (ACTIVE when open, COMPLETED when closed).
+Reads come from the gateway cache, so converging an unchanged guild costs no request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.clock import Clock
+from bot.domain.organizers import configured_role_ids
+from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, SessionPort
+from bot.domain.sessions.events_window import sessions_needing_events
+from bot.domain.sessions.layout import ChannelKind as LayoutKind
+from bot.domain.sessions.layout import LayoutPlan, channel_kind, plan
+from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sessions.places import phase_of, place_overwrites
+from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
+from bot.services.owned import ChannelWish, OwnedChannels
+from bot.store.session_repo import SessionRepository
+from bot.store.structure_repo import StructureRepository
+
+log = logging.getLogger(__name__)
+
+EVENT_LOCATION_MAX = 100
+EVENT_MIN_LEAD = timedelta(minutes=1)  # Discord refuses an event whose start is in the past
+
+
+def channel_purpose(session_id: int) -> str:
+    return f"session:{session_id}:channel"
+
+
+def event_purpose(session_id: int) -> str:
+    return f"session:{session_id}:event"
+
+
+def day_purpose(day: str, part: int) -> str:
+    return f"day:{day}:{part}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    day_purpose: str
+    day_name: str
+    channel_name: str
+    kind: ChannelKind
+
+
+@dataclass(frozen=True)
+class PlacesConfig:
+    zone: ZoneInfo
+    locale: str
+    organizer_roles: tuple[str, ...]
+    window: timedelta
+    cap: int
+    per_category: int = 50
+
+
+class SessionPlaces:
+    def __init__(
+        self,
+        port: SessionPort,
+        objects: StructureRepository,
+        sessions: SessionRepository,
+        clock: Clock,
+        config: PlacesConfig,
+        *,
+        event_text: Callable[[Session], str | None],
+    ) -> None:
+        self._port = port
+        self._objects = objects
+        self._sessions = sessions
+        self._clock = clock
+        self._config = config
+        self._channels = OwnedChannels(port, objects, clock)
+        self._event_text = event_text
+
+    # -- public ----------------------------------------------------------------------------------
+
+    async def converge(self, guild_id: int, only: Iterable[int] | None = None) -> None:
+        """Make Discord match the programme, for every session or only those ids."""
+        sessions = await self._sessions.in_guild(guild_id)
+        placements = self._placements(sessions)
+        wanted = {
+            s.id
+            for s in sessions_needing_events(
+                sessions, self._clock.now(), self._config.window, self._config.cap
+            )
+        }
+        targets = set(only) if only is not None else None
+        categories: dict[str, int] = {}
+        for session in sessions:
+            if targets is not None and session.id not in targets:
+                continue
+            await self._converge_one(guild_id, session, placements, wanted, categories)
+        if targets is None:
+            await self._drop_unused_categories(
+                guild_id, {p.day_purpose for p in placements.values()}
+            )
+
+    async def channel_id(self, session_id: int, guild_id: int) -> int | None:
+        item = await self._objects.get(guild_id, channel_purpose(session_id))
+        return None if item is None else item.discord_id
+
+    async def discord_ids(self, guild_id: int) -> tuple[dict[int, int], dict[int, int]]:
+        """(session id -> channel id, session id -> event id) for every live one."""
+        channels: dict[int, int] = {}
+        events: dict[int, int] = {}
+        for item in await self._objects.with_prefix(guild_id, "session:"):
+            if item.discord_id is None:
+                continue
+            _, raw_id, what = item.purpose.split(":")
+            (channels if what == "channel" else events)[int(raw_id)] = item.discord_id
+        return channels, events
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def _placements(self, sessions: list[Session]) -> dict[int, Placement]:
+        layout: LayoutPlan = plan(
+            sessions, self._config.zone, self._config.locale, per_category=self._config.per_category
+        )
+        found: dict[int, Placement] = {}
+        for day in layout.days:
+            for category in day.categories:
+                purpose = day_purpose(day.day.date.isoformat(), category.part)
+                for channel in category.channels:
+                    session = channel.session
+                    assert isinstance(session, Session)
+                    found[session.id] = Placement(
+                        day_purpose=purpose,
+                        day_name=category.name,
+                        channel_name=channel.name,
+                        kind=ChannelKind(channel.kind.value),
+                    )
+        return found
+
+    # -- one session -----------------------------------------------------------------------------
+
+    async def _converge_one(
+        self,
+        guild_id: int,
+        session: Session,
+        placements: dict[int, Placement],
+        wanted_events: set[int],
+        categories: dict[str, int],
+    ) -> None:
+        reason = f"session {session.id}: {session.title}"[:200]
+        placement = placements.get(session.id)
+        overwrites = self._overwrites(guild_id, session)
+        channel_id: int | None = None
+        if placement is None:  # cancelled: keep the channel, read-only; no new one
+            item = await self._objects.get(guild_id, channel_purpose(session.id))
+            if item is not None and item.discord_id is not None:
+                state = self._port.channel_state(guild_id, item.discord_id)
+                if state is not None and state.overwrites != frozenset(overwrites):
+                    await self._port.edit_channel(
+                        item.discord_id, reason=reason, overwrites=overwrites
+                    )
+        else:
+            parent = categories.get(placement.day_purpose)
+            if parent is None:
+                _, parent = await self._channels.ensure(
+                    guild_id,
+                    ChannelWish(
+                        purpose=placement.day_purpose,
+                        kind=ChannelKind.CATEGORY,
+                        name=placement.day_name,
+                        parent_id=None,
+                        parent_purpose=None,
+                        enforce_name=True,
+                    ),
+                    f"programme day {placement.day_purpose}",
+                )
+                categories[placement.day_purpose] = parent
+            _, channel_id = await self._channels.ensure(
+                guild_id,
+                ChannelWish(
+                    purpose=channel_purpose(session.id),
+                    kind=placement.kind,
+                    name=placement.channel_name,
+                    parent_id=parent,
+                    parent_purpose=placement.day_purpose,
+                    overwrites=tuple(overwrites),
+                    topic=self._event_text(session) if placement.kind is ChannelKind.TEXT else None,
+                    enforce_name=True,
+                    enforce_overwrites=True,
+                ),
+                reason,
+            )
+        await self._converge_event(
+            guild_id, session, channel_id, session.id in wanted_events, reason
+        )
+
+    def _overwrites(self, guild_id: int, session: Session) -> list[ResolvedOverwrite]:
+        organizer_ids, _ = configured_role_ids(
+            self._config.organizer_roles, self._port.roles(guild_id)
+        )
+        return resolve_overwrites(
+            place_overwrites(channel_kind(session), phase_of(session.status)),
+            everyone_role_id=guild_id,
+            organizer_role_ids=organizer_ids,
+            bot_user_id=self._port.bot_user_id,
+        )
+
+    # -- its Scheduled Event ---------------------------------------------------------------------
+
+    def _event_spec(self, session: Session, channel_id: int | None) -> EventSpec | None:
+        kind = channel_kind(session)
+        description = self._event_text(session)
+        if session.location:
+            location = session.location
+            if len(location) > EVENT_LOCATION_MAX:
+                if channel_id is None:
+                    return None
+                location = f"https://discord.com/channels/{session.guild_id}/{channel_id}"
+            return EventSpec(
+                name=session.title,
+                description=description,
+                start=session.start,
+                end=session.end,
+                entity=EventEntity.EXTERNAL,
+                location=location,
+            )
+        if channel_id is None:
+            return None
+        return EventSpec(
+            name=session.title,
+            description=description,
+            start=session.start,
+            end=session.end,
+            entity=EventEntity.STAGE if kind is LayoutKind.STAGE else EventEntity.VOICE,
+            channel_id=channel_id,
+        )
+
+    async def _converge_event(
+        self, guild_id: int, session: Session, channel_id: int | None, wanted: bool, reason: str
+    ) -> None:
+        purpose = event_purpose(session.id)
+        item = await self._objects.get(guild_id, purpose)
+        event = (
+            self._port.event(guild_id, item.discord_id)
+            if item is not None and item.discord_id is not None
+            else None
+        )
+        now = self._clock.now()
+        status = session.status
+        if event is not None and event.status in (EventStatus.COMPLETED, EventStatus.CANCELED):
+            return  # finished events are history
+        if event is not None:
+            if status is SessionStatus.CLOSED and event.status is EventStatus.ACTIVE:
+                await self._port.edit_event(
+                    guild_id, event.id, reason=reason, status=EventStatus.COMPLETED
+                )
+                return
+            if status in (SessionStatus.CANCELLED, SessionStatus.CLOSED) or not wanted:
+                await self._port.delete_event(guild_id, event.id, reason)
+                await self._objects.forget(guild_id, purpose)
+                return
+            spec = self._event_spec(session, channel_id)
+            if (
+                spec is not None
+                and event.status is EventStatus.SCHEDULED
+                and _differs(event, spec)
+                and spec.start > now + EVENT_MIN_LEAD
+            ):
+                await self._port.edit_event(guild_id, event.id, reason=reason, spec=spec)
+            if status is SessionStatus.OPEN and event.status is EventStatus.SCHEDULED:
+                await self._port.edit_event(
+                    guild_id, event.id, reason=reason, status=EventStatus.ACTIVE
+                )
+            return
+        # No live event.
+        if not wanted or status is not SessionStatus.SCHEDULED:
+            if item is not None and item.discord_id is None and not item.pending:
+                await self._objects.forget(guild_id, purpose)
+            return
+        spec = self._event_spec(session, channel_id)
+        if spec is None or spec.start <= now + EVENT_MIN_LEAD:
+            return
+        await self._objects.intend(guild_id, purpose, ItemKind.EVENT, None, now)
+        event_id = await self._port.create_event(guild_id, spec, reason)
+        await self._objects.record(guild_id, purpose, event_id, self._clock.now())
+
+    async def _drop_unused_categories(self, guild_id: int, used: set[str]) -> None:
+        for item in await self._objects.with_prefix(guild_id, "day:"):
+            if item.purpose in used:
+                continue
+            if item.discord_id is not None and self._port.children(guild_id, item.discord_id):
+                continue  # something else lives there now: leave it
+            await self._channels.remove(guild_id, item.purpose, "programme day no longer used")
+
+
+def _differs(event: EventRef, spec: EventSpec) -> bool:
+    return (
+        event.name != spec.name
+        or (event.description or None) != (spec.description or None)
+        or event.start != spec.start
+        or event.end != spec.end
+        or (spec.channel_id is not None and event.channel_id != spec.channel_id)
+        or (spec.location is not None and event.location != spec.location)
+    )
+
+
+def window_entry_times(
+    sessions: list[Session], now: datetime, window: timedelta
+) -> datetime | None:
+    """When the next session enters the events window (for the window job)."""
+    upcoming = [
+        s.start - window
+        for s in sessions
+        if s.status is SessionStatus.SCHEDULED and s.start - window > now
+    ]
+    return min(upcoming, default=None)

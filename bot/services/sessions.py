@@ -1,0 +1,289 @@
+"""The programme's use cases: create, edit, cancel, open and close sessions by hand.
+
+Each change validates first (nothing happens on bad input), writes the session and its jobs in one
+transaction, then converges Discord (`SessionPlaces`) and wakes the scheduler. A per-guild lock
+keeps changes, job runs and convergence of one guild in sequence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
+from bot.domain.sessions.rules import check_edit, check_new
+from bot.domain.sessions.timeparse import local_date
+from bot.services.announcer import Announcer
+from bot.services.session_places import SessionPlaces, window_entry_times
+from bot.services.texts import SessionTexts
+from bot.store.audit_repo import AuditRepository
+from bot.store.db import Database
+from bot.store.job_repo import JobRepository
+from bot.store.session_repo import SessionRepository
+
+JOB_REMIND = "session.remind"
+JOB_OPEN = "session.open"
+JOB_CLOSE = "session.close"
+JOB_WINDOW = "events.window"
+SESSION_JOBS = (JOB_REMIND, JOB_OPEN, JOB_CLOSE)
+WINDOW_RECHECK = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SessionsConfig:
+    zone: ZoneInfo
+    reminder: timedelta
+    grace: timedelta
+    window: timedelta
+
+
+class SessionService:
+    def __init__(
+        self,
+        db: Database,
+        sessions: SessionRepository,
+        jobs: JobRepository,
+        places: SessionPlaces,
+        audit: AuditRepository,
+        clock: Clock,
+        config: SessionsConfig,
+        *,
+        poke: Callable[[], None],
+        announcer: Announcer,
+        texts: SessionTexts,
+    ) -> None:
+        self._db = db
+        self._sessions = sessions
+        self._jobs = jobs
+        self.places = places
+        self._audit = audit
+        self._clock = clock
+        self.config = config
+        self._poke = poke
+        self._announcer = announcer
+        self._texts = texts
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    @asynccontextmanager
+    async def guild_lock(self, guild_id: int) -> AsyncIterator[None]:
+        async with self._locks[guild_id]:
+            yield
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    async def get(self, guild_id: int, session_id: int) -> Session:
+        session = await self._sessions.get(session_id)
+        if session is None or session.guild_id != guild_id:
+            raise NotFound("errors.session_not_found", value=str(session_id))
+        return session
+
+    async def resolve(self, guild_id: int, text: str) -> Session:
+        """A session by its numeric id or its exact title (what autocomplete sends, or a typed
+        title)."""
+        value = text.strip()
+        if value.isdigit():
+            return await self.get(guild_id, int(value))
+        matches = await self._sessions.with_exact_title(guild_id, value)
+        active = [s for s in matches if not s.cancelled] or matches
+        if len(active) == 1:
+            return active[0]
+        if not active:
+            raise NotFound("errors.session_not_found", value=value[:100])
+        raise InvalidInput("errors.session_ambiguous", value=value[:100], count=len(active))
+
+    async def search(self, guild_id: int, text: str, limit: int = 25) -> list[Session]:
+        return await self._sessions.find_by_title(guild_id, text.strip(), limit)
+
+    async def programme(
+        self, guild_id: int, day: date | None = None, *, include_cancelled: bool = True
+    ) -> list[Session]:
+        sessions = await self._sessions.in_guild(guild_id, include_cancelled=include_cancelled)
+        if day is None:
+            return sessions
+        return [s for s in sessions if local_date(s.start, self.config.zone) == day]
+
+    async def days(self, guild_id: int) -> list[date]:
+        sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
+        return sorted({local_date(s.start, self.config.zone) for s in sessions})
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    async def create(self, guild_id: int, actor_id: int, draft: SessionDraft) -> Session:
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
+            check_new(draft, existing, now)
+            async with self._db.transaction() as conn:
+                session_id = await self._sessions.add(conn, guild_id, draft, now)
+                await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+            await self._audit.add(
+                guild_id, actor_id, "session.create", {"id": session_id, "title": draft.title}, now
+            )
+            await self._converge(guild_id)
+        self._poke()
+        return await self.get(guild_id, session_id)
+
+    async def edit(
+        self, guild_id: int, actor_id: int, session: Session, changes: dict[str, Any]
+    ) -> Session:
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            current = await self.get(guild_id, session.id)
+            draft = current.with_changes(**changes)
+            existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
+            check_edit(draft, current, existing, now)
+            async with self._db.transaction() as conn:
+                await self._sessions.update(conn, current.id, draft, now)
+                if current.status is SessionStatus.SCHEDULED:
+                    await self._schedule_session_jobs(conn, guild_id, current.id, draft, now)
+                elif current.status is SessionStatus.OPEN:
+                    await self._jobs.schedule(
+                        conn, guild_id, JOB_CLOSE, current.id, draft.end + self.config.grace, now
+                    )
+            detail = {"id": current.id, "changes": sorted(changes)}
+            await self._audit.add(guild_id, actor_id, "session.edit", detail, now)
+            await self._converge(guild_id)
+        self._poke()
+        return await self.get(guild_id, session.id)
+
+    async def cancel(self, guild_id: int, actor_id: int, session: Session) -> Session:
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            current = await self.get(guild_id, session.id)
+            if current.cancelled:
+                raise InvalidInput("errors.session_already_cancelled", title=current.title)
+            async with self._db.transaction() as conn:
+                await self._sessions.set_status(conn, current.id, SessionStatus.CANCELLED, now)
+                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+            await self._audit.add(guild_id, actor_id, "session.cancel", {"id": current.id}, now)
+            await self._converge(guild_id)
+            cancelled = await self.get(guild_id, session.id)
+            await self._announcer.announce(
+                guild_id, self._texts.cancelled(cancelled), f"session {cancelled.id} · cancelled"
+            )
+        return cancelled
+
+    async def open_now(self, guild_id: int, actor_id: int, session: Session) -> Session:
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            current = await self.get(guild_id, session.id)
+            if current.cancelled:
+                raise InvalidInput("errors.session_is_cancelled", title=current.title)
+            close_at = max(current.end, now) + self.config.grace
+            async with self._db.transaction() as conn:
+                await self._sessions.set_status(conn, current.id, SessionStatus.OPEN, now)
+                await self._jobs.schedule(conn, guild_id, JOB_CLOSE, current.id, close_at, now)
+            await self._audit.add(guild_id, actor_id, "session.open", {"id": current.id}, now)
+            await self._converge(guild_id)
+        self._poke()
+        return await self.get(guild_id, session.id)
+
+    async def close_now(self, guild_id: int, actor_id: int, session: Session) -> Session:
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            current = await self.get(guild_id, session.id)
+            if current.cancelled:
+                raise InvalidInput("errors.session_is_cancelled", title=current.title)
+            async with self._db.transaction() as conn:
+                await self._sessions.set_status(conn, current.id, SessionStatus.CLOSED, now)
+                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+            await self._audit.add(guild_id, actor_id, "session.close", {"id": current.id}, now)
+            await self._converge(guild_id)
+        return await self.get(guild_id, session.id)
+
+    async def apply_batch(
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        new: list[SessionDraft],
+        changed: list[tuple[Session, SessionDraft]],
+        removed: list[Session],
+        source: str,
+        on_commit: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+    ) -> None:
+        """Many changes in one transaction (an import), then one convergence. The caller has
+        validated them (the import preview)."""
+        async with self.guild_lock(guild_id):
+            now = self._clock.now()
+            async with self._db.transaction() as conn:
+                for draft in new:
+                    session_id = await self._sessions.add(conn, guild_id, draft, now, source)
+                    await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+                for before, draft in changed:
+                    await self._sessions.update(conn, before.id, draft, now)
+                    status = before.status
+                    if status is SessionStatus.CANCELLED:
+                        status = SessionStatus.SCHEDULED
+                        await self._sessions.set_status(conn, before.id, status, now)
+                    if status is SessionStatus.SCHEDULED:
+                        await self._schedule_session_jobs(conn, guild_id, before.id, draft, now)
+                    elif status is SessionStatus.OPEN:
+                        close_at = draft.end + self.config.grace
+                        await self._jobs.schedule(
+                            conn, guild_id, JOB_CLOSE, before.id, close_at, now
+                        )
+                for session in removed:
+                    await self._sessions.set_status(conn, session.id, SessionStatus.CANCELLED, now)
+                    await self._jobs.cancel(conn, session.id, SESSION_JOBS)
+                if on_commit is not None:
+                    await on_commit(conn)
+            detail = {"new": len(new), "changed": len(changed), "removed": len(removed)}
+            await self._audit.add(guild_id, actor_id, f"session.{source}", detail, now)
+            await self._converge(guild_id)
+        self._poke()
+
+    # -- used by jobs and the reconciler ---------------------------------------------------------
+
+    async def set_status(self, session: Session, status: SessionStatus) -> None:
+        async with self._db.transaction() as conn:
+            await self._sessions.set_status(conn, session.id, status, self._clock.now())
+
+    async def converge(self, guild_id: int) -> None:
+        """Make Discord match the programme now (start, jobs, channel deleted by hand)."""
+        async with self.guild_lock(guild_id):
+            await self._converge(guild_id)
+
+    async def _converge(self, guild_id: int) -> None:
+        await self.places.converge(guild_id)
+        await self._schedule_window(guild_id)
+
+    async def _schedule_window(self, guild_id: int) -> None:
+        """The window job runs when the next session enters the events window (hourly at most
+        an hour apart while sessions lie ahead, so a freed slot under the cap is used)."""
+        now = self._clock.now()
+        sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
+        entry = window_entry_times(sessions, now, self.config.window)
+        if entry is None:
+            return
+        due = min(entry, now + WINDOW_RECHECK)
+        async with self._db.transaction() as conn:
+            await self._jobs.schedule_earliest(conn, guild_id, JOB_WINDOW, guild_id, due, now)
+
+    async def _schedule_session_jobs(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        session_id: int,
+        draft: SessionDraft,
+        now: datetime,
+    ) -> None:
+        remind_at = draft.start - self.config.reminder
+        if self.config.reminder and remind_at > now:
+            await self._jobs.schedule(conn, guild_id, JOB_REMIND, session_id, remind_at, now)
+        else:
+            await self._jobs.cancel(conn, session_id, (JOB_REMIND,))
+        await self._jobs.schedule(conn, guild_id, JOB_OPEN, session_id, draft.start, now)
+        await self._jobs.schedule(
+            conn, guild_id, JOB_CLOSE, session_id, draft.end + self.config.grace, now
+        )
