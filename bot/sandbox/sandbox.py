@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.sandbox import permissions as p
 from bot.sandbox import rest
+from bot.sandbox.activity import ActivityMixin
 from bot.sandbox.faults import Fault, Faults
 from bot.sandbox.gateway import GUILD_MEMBERS, Gateway
 from bot.sandbox.guilds import SandboxGuild, SetupMixin
@@ -34,7 +35,7 @@ def default_spec_path() -> Path | None:
     return candidate if candidate.exists() else None
 
 
-class Sandbox(SetupMixin):
+class Sandbox(SetupMixin, ActivityMixin):
     """A local fake Discord on 127.0.0.1 that the real discord.py client connects to."""
 
     def __init__(self, spec_path: Path | None = _UNSET) -> None:

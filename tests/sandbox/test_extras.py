@@ -69,3 +69,20 @@ async def test_channel_positions(sb: Sandbox, guild: SandboxGuild, client: disco
     await a.move(category=category, beginning=True, sync_permissions=True)
     assert sb.channel(a.id)["parent_id"] == str(category.id)  # type: ignore[index]
     assert not sb.rejected
+
+
+async def test_edits_by_hand(sb: Sandbox, guild: SandboxGuild, client: discord.Client) -> None:
+    g = _g(client, guild)
+    general = discord.utils.get(g.text_channels, name="general")
+    assert general is not None
+    sb.edit_channel(general.id, name="lobby", topic="Welcome")
+    hallway = discord.utils.get(g.voice_channels, name="Hallway")
+    assert hallway is not None
+    alice = int(sb.add_member(guild.id, name="alice")["id"])
+    sb.set_voice_state(guild.id, alice, hallway.id)
+    await asyncio.sleep(0.05)
+    assert general.name == "lobby" and general.topic == "Welcome"
+    assert [m.id for m in hallway.members] == [alice]
+    sb.remove_member(guild.id, alice)
+    await asyncio.sleep(0.05)
+    assert hallway.members == [] and sb.voice_states(guild.id) == []

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.sandbox import errors, limits
 from bot.sandbox import permissions as p
+from bot.sandbox.activity import voice_state_payload
 from bot.sandbox.errors import ApiError, FormErrors
-from bot.sandbox.guilds import voice_state_payload
 from bot.sandbox.rest import Ctx, Reply, router
 from bot.sandbox.state import GuildState
 
