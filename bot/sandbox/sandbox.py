@@ -21,6 +21,7 @@ from bot.sandbox.gateway import GUILD_MEMBERS, Gateway
 from bot.sandbox.guilds import SandboxGuild, SetupMixin
 from bot.sandbox.interactions import InteractionManager, InteractionResult
 from bot.sandbox.openapi import SpecValidator
+from bot.sandbox.ratelimits import RateLimiter
 from bot.sandbox.recorder import Predicate, RecordedRequest, Recorder
 from bot.sandbox.server import build_app
 from bot.sandbox.state import GuildState, Snowflakes, State
@@ -58,6 +59,8 @@ class Sandbox(SetupMixin, ActivityMixin):
         self.state.dispatch = self.dispatch
         self.recorder = Recorder()
         self.faults = Faults()
+        self.ratelimiter = RateLimiter()
+        self.rate_limits: dict[str, tuple[int, float]] = {}
         self.gateway = Gateway(self)
         self.interactions = InteractionManager(self)
         self.clock: Callable[[], float] = time.monotonic

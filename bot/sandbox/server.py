@@ -97,6 +97,9 @@ async def handle_rest(request: web.Request) -> web.Response:
         fault = sb.faults.take(route_name)
         if fault is not None:
             raise fault
+        bucket_headers = sb.ratelimiter.check(sb.rate_limits, route_name, params)
+        if bucket_headers is not None:
+            headers.update(bucket_headers)
         if sb.validator is not None and isinstance(body, dict | list):
             violations = sb.validator.validate(method, path, body)
             if violations:

@@ -192,3 +192,19 @@ async def test_spec_validation_disabled_without_spec(tmp_path: Path) -> None:
     sandbox = Sandbox(spec_path=tmp_path / "missing.json")
     assert not sandbox.spec_validation_enabled
     assert Sandbox(spec_path=None).spec_validation_enabled is False
+
+
+async def test_bucket_headers_make_discord_py_wait(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    channel = client.get_channel(
+        int(next(c for c in sb.channels(guild.id) if c["name"] == "general")["id"])
+    )
+    assert isinstance(channel, discord.TextChannel)
+    sb.rate_limits = {"POST /channels/{channel_id}/messages": (2, 0.5)}
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for i in range(4):
+        await channel.send(str(i))
+    assert loop.time() - started >= 0.4  # discord.py waited for the bucket to reset
+    assert not sb.rejected  # ...without ever hitting a 429
