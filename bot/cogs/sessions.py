@@ -98,6 +98,7 @@ class SessionCog(commands.Cog):
             description=description,
             location=location,
         )
+        await self.bot.services.sessions.check_create(interaction.guild_id, draft)
         await interaction.response.defer(ephemeral=True, thinking=True)
         session = await self.bot.services.sessions.create(
             interaction.guild_id, interaction.user.id, draft
@@ -159,6 +160,7 @@ class SessionCog(commands.Cog):
             changes["end"] = begins + length
         if not changes:
             raise InvalidInput("errors.nothing_to_change")
+        await self.bot.services.sessions.check_edit(interaction.guild_id, session, changes)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated = await self.bot.services.sessions.edit(
             interaction.guild_id, interaction.user.id, session, changes

@@ -118,6 +118,18 @@ class SessionService:
 
     # -- changes ---------------------------------------------------------------------------------
 
+    async def check_create(self, guild_id: int, draft: SessionDraft) -> None:
+        """Validate a new session now, so a refusal can be answered at once (the create
+        validates again under the guild lock)."""
+        existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
+        check_new(draft, existing, self._clock.now())
+
+    async def check_edit(self, guild_id: int, session: Session, changes: dict[str, Any]) -> None:
+        current = await self.get(guild_id, session.id)
+        draft = current.with_changes(**changes)
+        existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
+        check_edit(draft, current, existing, self._clock.now())
+
     async def create(self, guild_id: int, actor_id: int, draft: SessionDraft) -> Session:
         async with self.guild_lock(guild_id):
             now = self._clock.now()

@@ -140,6 +140,7 @@ async def world(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[World]:
         admin_id=int(admin["id"]),
         attendee_id=int(attendee["id"]),
     )
+    sandbox.wall_clock = w.clock.now  # Discord's "now" is the simulated time too
     yield w
     for bot in list(w.bots):
         await w.stop_bot(bot)
