@@ -147,6 +147,10 @@ class SessionPort(ChannelPort, Protocol):
 
     def event(self, guild_id: int, event_id: int) -> EventRef | None: ...
 
+    def find_event(self, guild_id: int, *, name: str, start: datetime) -> EventRef | None:
+        """A not-finished event with this name and start (to adopt after a crash)."""
+        ...
+
     async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int: ...
 
     async def edit_event(

@@ -68,6 +68,23 @@ class EventsMixin(GatewayBase):
             location=event.location,
         )
 
+    def find_event(self, guild_id: int, *, name: str, start: datetime) -> EventRef | None:
+        candidates = [*self._written_events.values()]
+        candidates += [
+            ref
+            for event in self._guild(guild_id).scheduled_events
+            if (ref := self.event(guild_id, event.id)) is not None
+        ]
+        for ref in candidates:
+            if (
+                ref.name == name
+                and ref.start == start
+                and ref.status in (EventStatus.SCHEDULED, EventStatus.ACTIVE)
+                and ref.id not in self._deleted
+            ):
+                return ref
+        return None
+
     async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int:
         data = await self._client.http.create_guild_scheduled_event(
             guild_id, reason=reason, **_payload(spec)

@@ -258,27 +258,7 @@ class SessionPlaces:
         if event is not None and event.status in (EventStatus.COMPLETED, EventStatus.CANCELED):
             return  # finished events are history
         if event is not None:
-            if status is SessionStatus.CLOSED and event.status is EventStatus.ACTIVE:
-                await self._port.edit_event(
-                    guild_id, event.id, reason=reason, status=EventStatus.COMPLETED
-                )
-                return
-            if status in (SessionStatus.CANCELLED, SessionStatus.CLOSED) or not wanted:
-                await self._port.delete_event(guild_id, event.id, reason)
-                await self._objects.forget(guild_id, purpose)
-                return
-            spec = self._event_spec(session, channel_id)
-            if (
-                spec is not None
-                and event.status is EventStatus.SCHEDULED
-                and _differs(event, spec)
-                and spec.start > now + EVENT_MIN_LEAD
-            ):
-                await self._port.edit_event(guild_id, event.id, reason=reason, spec=spec)
-            if status is SessionStatus.OPEN and event.status is EventStatus.SCHEDULED:
-                await self._port.edit_event(
-                    guild_id, event.id, reason=reason, status=EventStatus.ACTIVE
-                )
+            await self._follow_session(guild_id, session, event, channel_id, wanted, reason)
             return
         # No live event.
         if not wanted or status is not SessionStatus.SCHEDULED:
@@ -286,11 +266,57 @@ class SessionPlaces:
                 await self._objects.forget(guild_id, purpose)
             return
         spec = self._event_spec(session, channel_id)
-        if spec is None or spec.start <= now + EVENT_MIN_LEAD:
+        if spec is None:
+            return
+        if item is not None and item.pending:
+            # A crash may have come between Discord creating the event and the id being recorded.
+            found = self._port.find_event(guild_id, name=spec.name, start=spec.start)
+            if found is not None:
+                await self._objects.record(guild_id, purpose, found.id, now)
+                return
+        if spec.start <= now + EVENT_MIN_LEAD:
             return
         await self._objects.intend(guild_id, purpose, ItemKind.EVENT, None, now)
         event_id = await self._port.create_event(guild_id, spec, reason)
         await self._objects.record(guild_id, purpose, event_id, self._clock.now())
+
+    async def _follow_session(
+        self,
+        guild_id: int,
+        session: Session,
+        event: EventRef,
+        channel_id: int | None,
+        wanted: bool,
+        reason: str,
+    ) -> None:
+        """An existing event follows its session: ACTIVE while open (whatever the window says,
+        the grace period included), COMPLETED once closed; removed when cancelled, or when a
+        session that has not started leaves the window (it was moved later)."""
+        status = session.status
+        active = event.status is EventStatus.ACTIVE
+        if status is SessionStatus.OPEN:
+            if not active:
+                await self._port.edit_event(
+                    guild_id, event.id, reason=reason, status=EventStatus.ACTIVE
+                )
+            return
+        if status is SessionStatus.CLOSED and active:
+            await self._port.edit_event(
+                guild_id, event.id, reason=reason, status=EventStatus.COMPLETED
+            )
+            return
+        if status is not SessionStatus.SCHEDULED or not wanted:
+            await self._port.delete_event(guild_id, event.id, reason)
+            await self._objects.forget(guild_id, event_purpose(session.id))
+            return
+        spec = self._event_spec(session, channel_id)
+        if (
+            spec is not None
+            and not active
+            and _differs(event, spec)
+            and spec.start > self._clock.now() + EVENT_MIN_LEAD
+        ):
+            await self._port.edit_event(guild_id, event.id, reason=reason, spec=spec)
 
     async def _drop_unused_categories(self, guild_id: int, used: set[str]) -> None:
         for item in await self._objects.with_prefix(guild_id, "day:"):

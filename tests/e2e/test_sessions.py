@@ -1,0 +1,316 @@
+"""Sessions end to end: create, list/info, reminders/open/close on an injected clock, restarts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.permissions import Perm
+from bot.sandbox.sandbox import Sandbox
+from tests.e2e.conftest import World, eventually
+
+JST_10 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo; the world clock starts at 9:00
+CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
+FOLLOWUP = "POST /webhooks/{application_id}/{interaction_token}"
+CREATE_CHANNEL = "POST /guilds/{guild_id}/channels"
+CREATE_EVENT = "POST /guilds/{guild_id}/scheduled-events"
+EDIT_CHANNEL = "PATCH /channels/{channel_id}"
+EDIT_EVENT = "PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
+POST_MESSAGE = "POST /channels/{channel_id}/messages"
+
+
+def routes(sb: Sandbox) -> Counter[str]:
+    return Counter(r.route for r in sb.requests)
+
+
+def by_name(sb: Sandbox, guild_id: int, name: str) -> dict:  # type: ignore[type-arg]
+    matches = [c for c in sb.channels(guild_id) if c["name"] == name]
+    assert len(matches) == 1, f"{len(matches)} channels named {name!r}"
+    return matches[0]
+
+
+def everyone(channel: dict, guild_id: int) -> tuple[int, int]:  # type: ignore[type-arg]
+    for o in channel["permission_overwrites"]:
+        if int(o["id"]) == guild_id:
+            return int(o["allow"]), int(o["deny"])
+    raise AssertionError("no @everyone overwrite")
+
+
+async def create(world: World, title: str, start: str = "10:00", duration: int = 60, **options):  # type: ignore[no-untyped-def]
+    result = await world.sb.invoke(
+        world.guild_id,
+        world.organizer_id,
+        "session create",
+        options={"title": title, "start": start, "duration": duration, **options},
+    )
+    await result.wait_followups(1)
+    return result
+
+
+async def run_jobs(world: World, to: datetime) -> None:
+    world.clock.set(to)
+    await world.bots[-1].services.scheduler.idle()
+    await world.settle(0.2)
+
+
+async def test_create_makes_one_channel_and_one_event_in_the_minimum_requests(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    sb.clear_requests()
+    result = await create(world, "Opening talk")
+    assert result.ephemeral
+    assert routes(sb) == Counter(
+        {CALLBACK: 1, CREATE_CHANNEL: 2, CREATE_EVENT: 1, FOLLOWUP: 1}  # day category + channel
+    )
+    day = by_name(sb, world.guild_id, "Day 1 · 7/1 (Wed)")
+    voice = by_name(sb, world.guild_id, "Opening talk")
+    assert voice["type"] == 2 and voice["parent_id"] == day["id"]
+    allow, deny = everyone(voice, world.guild_id)
+    assert allow & Perm.VIEW_CHANNEL and deny & Perm.CONNECT, "visible but locked before start"
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["name"] == "Opening talk" and event["entity_type"] == 2
+    assert event["channel_id"] == voice["id"] and event["status"] == 1
+    embed = result.followups[0]["embeds"][0]
+    assert "<t:" in embed["fields"][0]["value"]
+
+    sb.clear_requests()
+    await create(world, "Second talk", start="11:00", track="NLP")
+    # Same day: the category exists; one request for the channel (overwrites included).
+    assert routes(sb) == Counter({CALLBACK: 1, CREATE_CHANNEL: 1, CREATE_EVENT: 1, FOLLOWUP: 1})
+
+
+async def test_keynote_gets_a_stage_and_external_location_a_text_channel(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await create(world, "Keynote: LLMs in production", kind="keynote")
+    await create(world, "Zoom panel", start="11:00", location="https://zoom.us/j/123")
+    stage = by_name(sb, world.guild_id, "Keynote: LLMs in production")
+    assert stage["type"] == 13
+    text = by_name(sb, world.guild_id, "zoom-panel")
+    assert text["type"] == 0
+    events = {e["name"]: e for e in sb.scheduled_events(world.guild_id)}
+    assert events["Keynote: LLMs in production"]["entity_type"] == 1
+    assert events["Zoom panel"]["entity_type"] == 3
+    assert events["Zoom panel"]["entity_metadata"]["location"] == "https://zoom.us/j/123"
+
+
+async def test_bad_input_changes_nothing(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await create(world, "Existing", start="10:00", duration=60)
+    before = len(sb.channels(world.guild_id))
+    sb.clear_requests()
+    cases = [
+        ({"title": "Past", "start": "2026-06-30 10:00", "duration": 30}, "in the past"),
+        ({"title": "Garbage", "start": "soon-ish", "duration": 30}, "could not read the time"),
+        ({"title": "Clash", "start": "10:30", "duration": 30}, "overlaps"),
+    ]
+    for options, expected in cases:
+        result = await sb.invoke(
+            world.guild_id, world.organizer_id, "session create", options=options
+        )
+        assert result.ephemeral and expected in (result.content or ""), result.content
+    refused = await sb.invoke(
+        world.guild_id,
+        world.attendee_id,
+        "session create",
+        options={"title": "X", "start": "12:00", "duration": 30},
+        locale="ja",
+    )
+    assert "運営のみ" in (refused.content or "")
+    assert routes(sb) == Counter({CALLBACK: 4})
+    assert len(sb.channels(world.guild_id)) == before
+
+
+async def test_list_info_and_autocomplete_show_discord_timestamps(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await create(world, "Vision transformers", start="10:00")
+    await create(world, "Diffusion models", start="11:00")
+    listing = await sb.invoke(world.guild_id, world.attendee_id, "session list")
+    text = listing.embeds[0]["description"]
+    assert "Vision transformers" in text and "<t:" in text and ":R>" in text
+    choices = await sb.autocomplete(
+        world.guild_id,
+        world.attendee_id,
+        "session info",
+        focused="session",
+        options={"session": "diff"},
+    )
+    assert [c["name"].split(" · ")[0] for c in choices] == ["Diffusion models"]
+    info = await sb.invoke(
+        world.guild_id,
+        world.attendee_id,
+        "session info",
+        options={"session": choices[0]["value"]},
+        locale="en-US",
+    )
+    fields = {f["name"]: f["value"] for f in info.embeds[0]["fields"]}
+    assert fields["When"].startswith("<t:") and "Scheduled event" in fields
+    by_title = await sb.invoke(
+        world.guild_id,
+        world.attendee_id,
+        "session info",
+        options={"session": "Vision transformers"},
+    )
+    assert by_title.embeds[0]["title"] == "Vision transformers"
+    missing = await sb.invoke(
+        world.guild_id,
+        world.attendee_id,
+        "session info",
+        options={"session": "Nope"},
+        locale="en-US",
+    )
+    japanese = await sb.invoke(
+        world.guild_id, world.attendee_id, "session info", options={"session": "Nope"}
+    )
+    assert "一致するセッションがありません" in (japanese.content or "")
+    assert "No session matches" in (missing.content or "")
+
+
+async def test_reminder_open_and_close_follow_the_clock(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await (await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")).wait_followups(1)
+    await create(world, "Robotics", start="10:00", duration=30)
+    voice = by_name(sb, world.guild_id, "Robotics")
+    announcements = by_name(sb, world.guild_id, "announcements")
+
+    await run_jobs(world, JST_10 - timedelta(minutes=10))  # reminder time
+    for channel in (announcements, voice):
+        (message,) = [m for m in sb.messages(int(channel["id"])) if m["embeds"]]
+        assert "Robotics" in message["embeds"][0]["description"]
+        assert "<t:" in message["embeds"][0]["description"]
+
+    sb.clear_requests()
+    await run_jobs(world, JST_10)  # start: the place opens, the event goes ACTIVE
+    allow, deny = everyone(by_name(sb, world.guild_id, "Robotics"), world.guild_id)
+    assert allow & Perm.CONNECT and not deny & Perm.CONNECT
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["status"] == 2
+    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1})
+
+    sb.clear_requests()
+    await run_jobs(world, JST_10 + timedelta(minutes=35))  # end + 5 min grace
+    allow, deny = everyone(by_name(sb, world.guild_id, "Robotics"), world.guild_id)
+    assert deny & Perm.CONNECT and deny & Perm.SEND_MESSAGES
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["status"] == 3
+    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1})
+
+
+async def test_restart_between_due_job_and_its_run_no_double_no_miss(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    await (await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")).wait_followups(1)
+    await create(world, "Graph learning", start="10:00", duration=60)
+    await world.stop_bot(bot)
+
+    world.clock.set(JST_10 + timedelta(minutes=5))  # reminder and open were due while down
+    sb.clear_requests()
+    bot = await world.start_bot(sync=False)
+    await bot.services.scheduler.idle()
+    await world.settle(0.2)
+    allow, _ = everyone(by_name(sb, world.guild_id, "Graph learning"), world.guild_id)
+    assert allow & Perm.CONNECT
+    assert routes(sb)[POST_MESSAGE] == 0, "a reminder for a session already started is dropped"
+    assert routes(sb)[EDIT_EVENT] == 1
+    jobs = {(j.kind, j.state) for j in await bot.services.sessions._jobs.history()}
+    assert ("session.remind", "dropped") in jobs and ("session.open", "done") in jobs
+
+    await world.stop_bot(bot)
+    sb.clear_requests()
+    bot = await world.start_bot(sync=False)
+    await bot.services.scheduler.idle()
+    await world.settle(0.2)
+    assert [r for r in sb.requests if r.method != "GET"] == [], "nothing runs twice"
+
+
+async def test_edit_and_cancel_update_channel_event_and_announce(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await (await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")).wait_followups(1)
+    await create(world, "Old title", start="10:00", duration=60)
+    edited = await sb.invoke(
+        world.guild_id,
+        world.organizer_id,
+        "session edit",
+        options={"session": "Old title", "title": "New title", "start": "11:00"},
+    )
+    await edited.wait_followups(1)
+    by_name(sb, world.guild_id, "New title")
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["name"] == "New title"
+    assert event["scheduled_start_time"].startswith("2026-07-01T02:00:00")
+
+    cancelled = await sb.invoke(
+        world.guild_id, world.organizer_id, "session cancel", options={"session": "New title"}
+    )
+    await cancelled.wait_followups(1)
+    assert sb.scheduled_events(world.guild_id) == []
+    _, deny = everyone(by_name(sb, world.guild_id, "New title"), world.guild_id)
+    assert deny & Perm.CONNECT
+    announcements = by_name(sb, world.guild_id, "announcements")
+    notices = [
+        m["embeds"][0]["description"] for m in sb.messages(int(announcements["id"])) if m["embeds"]
+    ]
+    assert any("New title" in n and "cancelled" in n for n in notices)
+
+
+async def test_hand_deleted_session_channel_and_event_come_back(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await create(world, "Fragile", start="10:00")
+    voice = by_name(sb, world.guild_id, "Fragile")
+    sb.delete_channel(int(voice["id"]))
+    await eventually(lambda: any(c["name"] == "Fragile" for c in sb.channels(world.guild_id)))
+    await world.settle(0.2)
+    again = by_name(sb, world.guild_id, "Fragile")
+    assert again["id"] != voice["id"]
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["channel_id"] == again["id"]
+
+
+async def test_sixty_sessions_on_one_day_spill_into_a_second_category(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    for n in range(60):
+        hour, minute = divmod(10 * 60 + n * 5, 60)
+        await create(world, f"Lightning {n:02d}", start=f"{hour:02d}:{minute:02d}", duration=5)
+    categories = {c["name"]: c for c in sb.channels(world.guild_id) if c["type"] == 4}
+    assert set(categories) == {"Day 1 · 7/1 (Wed)", "Day 1 · 7/1 (Wed) (2)"}
+    counts = Counter(c["parent_id"] for c in sb.channels(world.guild_id) if c["type"] == 2)
+    assert sorted(counts.values()) == [10, 50]
+
+
+async def test_scheduled_events_are_created_in_a_rolling_window(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    await create(world, "Day one talk", start="2026-07-01 10:00")
+    await create(world, "Day four talk", start="2026-07-04 10:00")  # beyond the 48 h window
+    assert [e["name"] for e in sb.scheduled_events(world.guild_id)] == ["Day one talk"]
+    assert {c["name"] for c in sb.channels(world.guild_id) if c["type"] == 2} == {
+        "Day one talk",
+        "Day four talk",
+    }, "channels exist from the start; only events wait for the window"
+
+    sb.clear_requests()
+    await run_jobs(world, datetime(2026, 7, 1, 12, 0, tzinfo=UTC))  # day four is 61 h away
+    assert routes(sb)[CREATE_EVENT] == 0
+    await run_jobs(world, datetime(2026, 7, 2, 1, 0, 1, tzinfo=UTC))  # now inside 48 h
+    events = {e["name"]: e["status"] for e in sb.scheduled_events(world.guild_id)}
+    assert events["Day four talk"] == 1
+    assert routes(sb)[CREATE_EVENT] == 1
+    assert bot.settings.sessions.events_window_hours == 48
+
+
+async def test_events_never_exceed_the_cap(world: World) -> None:
+    sb = world.sb
+    await world.start_bot(sessions={"events_cap": 3})
+    for n in range(5):
+        await create(world, f"Talk {n}", start=f"{10 + n:02d}:00", duration=30)
+    assert len(sb.scheduled_events(world.guild_id)) == 3
+    await run_jobs(world, JST_10 + timedelta(minutes=40))  # Talk 0 closed: a slot frees up
+    live = [e for e in sb.scheduled_events(world.guild_id) if e["status"] in (1, 2)]
+    assert len(live) <= 3
+    assert "Talk 3" in {e["name"] for e in live}
