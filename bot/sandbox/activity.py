@@ -6,6 +6,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
+from bot.sandbox import permissions as p
 from bot.sandbox.state import GuildState, Snowflakes, State
 
 
@@ -113,14 +114,21 @@ class ActivityMixin:
         )
 
     def set_voice_state(
-        self, guild_id: int, user_id: int, channel_id: int | None
+        self, guild_id: int, user_id: int, channel_id: int | None, *, force: bool = False
     ) -> dict[str, Any]:
-        """Join, move or leave voice (VOICE_STATE_UPDATE with the member object)."""
+        """Join, move or leave voice (VOICE_STATE_UPDATE with the member object).
+
+        Like Discord's client, joining needs VIEW_CHANNEL and CONNECT, and a full channel
+        (``user_limit``) only admits members with MOVE_MEMBERS; ``force=True`` skips the checks.
+        """
         guild = self.state.guild(guild_id)
         member = self.state.member(guild, user_id)
         if channel_id is not None:
             _, channel = self.state.channel(channel_id)
-            assert channel["type"] in (2, 13), "voice states need a voice or stage channel"
+            if channel["type"] not in (2, 13):
+                raise ValueError("voice states need a voice or stage channel")
+            if not force:
+                self._check_can_join(guild, int(user_id), channel)
         vs = voice_state_payload(guild, int(user_id), channel_id, member)
         if channel_id is None:
             guild.voice_states.pop(int(user_id), None)
@@ -131,3 +139,16 @@ class ActivityMixin:
             guild.voice_states[int(user_id)] = vs
         self.dispatch("VOICE_STATE_UPDATE", copy.deepcopy(vs))
         return copy.deepcopy(vs)
+
+    def _check_can_join(self, guild: GuildState, user_id: int, channel: dict[str, Any]) -> None:
+        perms = guild.channel_permissions(user_id, channel)
+        if perms & (p.VIEW_CHANNEL | p.CONNECT) != p.VIEW_CHANNEL | p.CONNECT:
+            raise PermissionError(f"member {user_id} cannot connect to {channel['name']!r}")
+        limit = int(channel.get("user_limit") or 0)
+        inside = [
+            uid
+            for uid, vs in guild.voice_states.items()
+            if vs["channel_id"] == channel["id"] and uid != user_id
+        ]
+        if limit and len(inside) >= limit and not perms & p.MOVE_MEMBERS:
+            raise PermissionError(f"{channel['name']!r} is full ({limit})")

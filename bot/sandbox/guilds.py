@@ -269,4 +269,10 @@ def remove_channel(state: State, guild: GuildState, channel: dict[str, Any], dis
             left["channel_id"] = None
             dispatch("VOICE_STATE_UPDATE", left)
     state.unregister_channel(guild, cid)
+    guild.stage_instances.pop(cid, None)
     dispatch("CHANNEL_DELETE", copy.deepcopy(channel))
+    # Discord removes the scheduled events hosted in a deleted voice/stage channel.
+    for eid, ev in list(guild.events.items()):
+        if ev.get("channel_id") == str(cid):
+            del guild.events[eid]
+            dispatch("GUILD_SCHEDULED_EVENT_DELETE", copy.deepcopy(ev))

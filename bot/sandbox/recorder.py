@@ -19,6 +19,7 @@ class RecordedRequest:
     query: dict[str, str] = field(default_factory=dict)
     response: Any = None
     error: str | None = None
+    reason: str | None = None  # the X-Audit-Log-Reason header, URL-decoded
 
     def __repr__(self) -> str:
         extra = f" error={self.error!r}" if self.error else ""

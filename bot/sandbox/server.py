@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 
@@ -146,6 +147,9 @@ async def handle_rest(request: web.Request) -> web.Response:
             query=query,
             response=out,
             error=error_text,
+            reason=unquote(request.headers["X-Audit-Log-Reason"])
+            if "X-Audit-Log-Reason" in request.headers
+            else None,
         )
     )
     if status >= 400:

@@ -86,3 +86,20 @@ async def test_edits_by_hand(sb: Sandbox, guild: SandboxGuild, client: discord.C
     sb.remove_member(guild.id, alice)
     await asyncio.sleep(0.05)
     assert hallway.members == [] and sb.voice_states(guild.id) == []
+
+
+async def test_voice_join_rules_and_audit_reason(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    g = _g(client, guild)
+    room = await g.create_voice_channel("Small room", user_limit=1, reason="room opened")
+    assert sb.requests[-1].reason == "room opened"
+    alice = int(sb.add_member(guild.id, name="alice")["id"])
+    bob = int(sb.add_member(guild.id, name="bob")["id"])
+    sb.set_voice_state(guild.id, alice, room.id)
+    with pytest.raises(PermissionError, match="full"):
+        sb.set_voice_state(guild.id, bob, room.id)
+    sb.set_voice_state(guild.id, bob, room.id, force=True)
+    locked = sb.add_channel(guild.id, "Staff", 2, overwrites=[{"id": guild.id, "deny": 1 << 20}])
+    with pytest.raises(PermissionError, match="cannot connect"):
+        sb.set_voice_state(guild.id, alice, int(locked["id"]))
