@@ -201,3 +201,23 @@ async def test_roles_and_member_roles(
     with pytest.raises(discord.NotFound) as unknown:
         await g.fetch_member(42)
     assert unknown.value.code in (10007, 10013)
+
+
+async def test_deleting_a_channel_removes_its_events(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    g = client.get_guild(guild.id)
+    assert g is not None
+    room = await g.create_voice_channel("Talk room")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    await g.create_scheduled_event(
+        name="Talk",
+        start_time=start,
+        channel=room,
+        entity_type=discord.EntityType.voice,
+        privacy_level=discord.PrivacyLevel.guild_only,
+    )
+    sb.delete_channel(room.id)
+    await asyncio.sleep(0.05)
+    assert sb.scheduled_events(guild.id) == []
+    assert g.scheduled_events == []
