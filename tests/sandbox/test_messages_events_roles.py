@@ -220,4 +220,4 @@ async def test_deleting_a_channel_removes_its_events(
     sb.delete_channel(room.id)
     await asyncio.sleep(0.05)
     assert sb.scheduled_events(guild.id) == []
-    assert g.scheduled_events == []
+    assert list(g.scheduled_events) == []
