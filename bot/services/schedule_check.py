@@ -1,0 +1,385 @@
+"""`workshop-bot check FILE`: what importing a schedule file would do, offline.
+
+The file goes through the same parser and preview as `/session import` (against an empty
+programme), then the layout plan and the scheduled-event window are computed:
+
+- sessions per day in the workshop zone;
+- the categories and channels the programme would get (names as they would appear, in the
+  workshop's locale; a day with more than 50 channels spills into `(2)`, `(3)`... categories);
+- how many Scheduled Events the rolling window would want at its busiest moment, against the
+  configured cap and Discord's 100;
+- conflicts, and every Discord limit the programme would break (500 channels per guild, counting
+  the categories and the base structure of `/workshop setup`);
+- every problem with its row or slot and the English message; warnings apart from errors.
+
+Errors (problems of severity `error` and broken limits) make the report fail (exit 1).
+Pure: no Discord, no database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import InvalidInput
+from bot.domain.schedule_import import ImportFormat, parse_schedule, preview_import
+from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
+from bot.domain.sessions.layout import (
+    CHANNELS_PER_CATEGORY,
+    CHANNELS_PER_GUILD,
+    ChannelKind,
+    LayoutPlan,
+    plan,
+)
+from bot.domain.sessions.model import SessionDraft
+from bot.domain.sessions.timeparse import local_date
+from bot.domain.structure import BASE_CHANNELS
+from bot.i18n import Catalog
+
+CONFLICT_KEY = "errors.session_conflict"
+MESSAGE_LOCALE = "en"
+
+Level = Literal["error", "warning", "note"]
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    """A problem of the file, located (`row 7`, `day 2 / session 3`, `file`) and rendered."""
+
+    where: str
+    key: str
+    message: str
+    severity: Literal["error", "warning"]
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LimitFinding:
+    """A Discord limit the programme breaks (`error`), strains (`warning`) or that the bot
+    works around / needs to be told about (`note`)."""
+
+    level: Level
+    message: str
+
+
+@dataclass
+class CheckReport:
+    filename: str
+    zone: ZoneInfo  # the workshop zone: days, categories and shown times
+    locale: str  # of the channel and category names
+    format: ImportFormat | None = None  # None when the file could not be read at all
+    file_zone: ZoneInfo | None = None  # the zone the file's local times were read in
+    sessions: list[SessionDraft] = field(default_factory=list)
+    per_day: dict[date, int] = field(default_factory=dict)
+    layout: LayoutPlan | None = None
+    window_hours: int = 48
+    cap: int = 95
+    events_peak: int = 0
+    events_peak_at: datetime | None = None
+    problems: list[CheckProblem] = field(default_factory=list)
+    limits: list[LimitFinding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CheckProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CheckProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def conflicts(self) -> list[CheckProblem]:
+        return [p for p in self.problems if p.key == CONFLICT_KEY]
+
+    @property
+    def broken_limits(self) -> list[LimitFinding]:
+        return [f for f in self.limits if f.level == "error"]
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + len(self.broken_limits)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def base_channels(self) -> int:
+        return len(BASE_CHANNELS)
+
+    @property
+    def guild_channels(self) -> int:
+        """Channels the workshop would use: the base structure + categories + session channels."""
+        added = self.layout.guild_channel_count if self.layout is not None else 0
+        return self.base_channels + added
+
+
+# --- rendering of catalog messages for a terminal ------------------------------------------
+
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+_STYLES = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%Y-%m-%d",
+    "D": "%Y-%m-%d",
+}
+_DEFAULT_STYLE = "%Y-%m-%d %H:%M %Z"
+
+
+def local_text(moment: datetime, zone: ZoneInfo, fmt: str = _DEFAULT_STYLE) -> str:
+    return moment.astimezone(zone).strftime(fmt)
+
+
+def plain_timestamps(text: str, zone: ZoneInfo) -> str:
+    """Discord `<t:epoch:style>` markup -> local time text in `zone` (a terminal shows no
+    Discord timestamps)."""
+
+    def replace(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match.group(1)), zone)
+        return moment.strftime(_STYLES.get(match.group(2) or "f", _DEFAULT_STYLE))
+
+    return _TIMESTAMP.sub(replace, text)
+
+
+def render_message(catalog: Catalog, key: str, params: dict[str, Any], zone: ZoneInfo) -> str:
+    text = plain_timestamps(catalog.t(key, MESSAGE_LOCALE, **params), zone)
+    other = params.get("other_where")
+    if other:
+        text += f" (clashes with {other})"
+    return text
+
+
+# --- the check -------------------------------------------------------------------------------
+
+
+def where_order(where: str) -> tuple[int, list[str | int]]:
+    """Sort key for locations: `file` first, then `row 2` < `row 10`, `day 1 / session 2` ..."""
+    parts: list[str | int] = [
+        int(part) if index % 2 else part  # re.split with a group: numbers at odd indexes
+        for index, part in enumerate(re.split(r"(\d+)", where))
+    ]
+    return (0 if where == "file" else 1, parts)
+
+
+def _limits(report: CheckReport) -> list[LimitFinding]:
+    found: list[LimitFinding] = []
+    layout = report.layout
+    if layout is None:
+        return found
+    total = report.guild_channels
+    if total > CHANNELS_PER_GUILD:
+        found.append(
+            LimitFinding(
+                "error",
+                f"{total} channels (the base structure's {report.base_channels}, "
+                f"{layout.category_count} categories and {layout.channel_count} session "
+                f"channels) exceed Discord's {CHANNELS_PER_GUILD} channels per server",
+            )
+        )
+    for day in layout.days:
+        if len(day.categories) > 1:
+            found.append(
+                LimitFinding(
+                    "note",
+                    f"{day.categories[0].name} has {day.session_count} channels, more than "
+                    f"Discord's {CHANNELS_PER_CATEGORY} per category: they spill into "
+                    f"{len(day.categories) - 1} continuation "
+                    f"categor{'y' if len(day.categories) == 2 else 'ies'}",
+                )
+            )
+    peak, window, cap = report.events_peak, report.window_hours, report.cap
+    if peak > cap:
+        beyond = (
+            f" and Discord's limit of {DISCORD_EVENT_LIMIT}" if peak > DISCORD_EVENT_LIMIT else ""
+        )
+        found.append(
+            LimitFinding(
+                "warning",
+                f"up to {peak} sessions fall within the {window} h event window, more than the "
+                f"cap of {cap}{beyond}: the latest of them get their Scheduled Event only when "
+                "earlier ones end (a shorter sessions.events_window_hours may help)",
+            )
+        )
+    if layout.count_by_kind()[ChannelKind.STAGE]:
+        found.append(
+            LimitFinding(
+                "note",
+                "keynotes get Stage channels: Discord offers those only in Community servers",
+            )
+        )
+    return found
+
+
+def check_schedule(
+    filename: str,
+    data: bytes,
+    zone: ZoneInfo,
+    locale: str,
+    *,
+    window_hours: int,
+    cap: int,
+    now: datetime,
+    catalog: Catalog | None = None,
+) -> CheckReport:
+    """Parse, preview (against an empty programme) and plan a schedule file. Never raises for a
+    bad file: an unreadable one becomes a `file` error in the report."""
+    catalog = catalog or Catalog.load()
+    report = CheckReport(
+        filename=filename, zone=zone, locale=locale, window_hours=window_hours, cap=cap
+    )
+
+    def add(where: str, key: str, params: dict[str, Any], severity: str) -> None:
+        level: Literal["error", "warning"] = "warning" if severity == "warning" else "error"
+        message = render_message(catalog, key, params, zone)
+        report.problems.append(CheckProblem(where, key, message, level, dict(params)))
+
+    try:
+        result = parse_schedule(filename, data, zone, now=now)
+    except InvalidInput as exc:
+        add("file", exc.key, exc.params, "error")
+        return report
+    report.format = result.format
+    report.file_zone = result.zone
+    preview = preview_import(result, [], zone, now=now)
+    for problem in preview.problems:
+        add(problem.where, problem.key, problem.params, problem.severity)
+    # The rows the import would keep (a repeated row is left out of it, so of the plan too).
+    report.sessions = [row.draft for row in preview.rows]
+    report.sessions.sort(key=lambda s: s.start)
+    for draft in report.sessions:
+        day = local_date(draft.start, zone)
+        report.per_day[day] = report.per_day.get(day, 0) + 1
+    report.per_day = dict(sorted(report.per_day.items()))
+    report.layout = plan(report.sessions, zone, locale)
+    report.events_peak, report.events_peak_at = peak_events_in_flight(
+        report.sessions, timedelta(hours=window_hours)
+    )
+    report.limits = _limits(report)
+    report.problems.sort(key=lambda p: where_order(p.where))
+    return report
+
+
+# --- the text ---------------------------------------------------------------------------------
+
+_KIND_ORDER = (ChannelKind.STAGE, ChannelKind.VOICE, ChannelKind.TEXT)
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {plural or word + 's'}"
+
+
+def _span(sessions: list[SessionDraft], zone: ZoneInfo) -> str:
+    first = min(s.start for s in sessions)
+    last = max(s.end for s in sessions)
+    end_fmt = "%H:%M" if local_date(last, zone) == local_date(first, zone) else "%m-%d %H:%M"
+    return f"{local_text(first, zone, '%H:%M')}–{local_text(last, zone, end_fmt)}"
+
+
+def _kinds(counts: dict[ChannelKind, int]) -> str:
+    parts = [f"{counts[k]} {k.value}" for k in _KIND_ORDER if counts.get(k)]
+    return ", ".join(parts) if parts else "none"
+
+
+def _problem_line(problem: CheckProblem) -> str:
+    message = problem.message.strip().replace("\n", "\n      ")  # keep a detail indented
+    return f"  {problem.where}: {message}"
+
+
+def render_report(report: CheckReport) -> str:
+    """The plan as plain text (English), for the terminal."""
+    zone = report.zone
+    lines: list[str] = []
+    if report.format is None:
+        lines.append(f"{report.filename}: cannot be read as a schedule")
+    else:
+        file_zone = report.file_zone.key if report.file_zone else zone.key
+        lines.append(
+            f"{report.filename}: {report.format.value.upper()}, "
+            f"{_plural(len(report.sessions), 'session')} "
+            f"(times read in {file_zone}; shown in the workshop zone {zone.key})"
+        )
+
+    layout = report.layout
+    if layout is not None and layout.days:
+        lines += ["", f"Sessions per day ({zone.key})"]
+        for day_plan in layout.days:
+            day = day_plan.day
+            drafts = [ch.session for cat in day_plan.categories for ch in cat.channels]
+            lines.append(
+                f"  Day {day.number}  {day.date.isoformat()} {day.date.strftime('%a')}  "
+                f"{_plural(day_plan.session_count, 'session'):>12}  "
+                f"{_span(drafts, zone)}"
+            )
+
+        lines += ["", f"Channels per category (names in locale {report.locale})"]
+        for day_plan in layout.days:
+            for category in day_plan.categories:
+                counts: dict[ChannelKind, int] = {}
+                for channel in category.channels:
+                    counts[channel.kind] = counts.get(channel.kind, 0) + 1
+                lines.append(
+                    f"  {category.name}  [{len(category.channels)}/{CHANNELS_PER_CATEGORY}: "
+                    f"{_kinds(counts)}]"
+                )
+                for channel in category.channels:
+                    session = channel.session
+                    track = f"  [{session.track}]" if session.track else ""
+                    lines.append(
+                        f"    {local_text(session.start, zone, '%H:%M')}–"
+                        f"{local_text(session.end, zone, '%H:%M')}  "
+                        f"{channel.kind.value:<5}  {channel.name}{track}"
+                    )
+        lines.append(
+            f"  Total: {_plural(layout.category_count, 'category', 'categories')} + "
+            f"{_plural(layout.channel_count, 'session channel')} "
+            f"({_kinds(layout.count_by_kind())}) + {report.base_channels} base channels = "
+            f"{report.guild_channels} of Discord's {CHANNELS_PER_GUILD} per server"
+        )
+
+        lines += [
+            "",
+            f"Scheduled Events in flight (window {report.window_hours} h, cap {report.cap}, "
+            f"Discord {DISCORD_EVENT_LIMIT})",
+        ]
+        when = (
+            f" (from {local_text(report.events_peak_at, zone)})"
+            if report.events_peak_at is not None
+            else ""
+        )
+        verdict = "within the cap" if report.events_peak <= report.cap else "OVER THE CAP"
+        lines.append(f"  peak {report.events_peak} at once{when}: {verdict}")
+
+    if report.format is not None:
+        conflicts = report.conflicts
+        lines += ["", f"Conflicts: {len(conflicts) if conflicts else 'none'}"]
+        lines += [_problem_line(p) for p in conflicts]
+
+        broken = report.broken_limits
+        lines += ["", f"Discord limits broken: {len(broken) if broken else 'none'}"]
+        lines += [f"  {f.message}" for f in broken]
+        others = [f for f in report.limits if f.level != "error"]
+        if others:
+            lines += ["", "Notes"]
+            lines += [f"  {'warning: ' if f.level == 'warning' else ''}{f.message}" for f in others]
+
+    errors = [p for p in report.errors if p.key != CONFLICT_KEY]
+    if errors:
+        lines += ["", f"Errors ({len(errors)})"]
+        lines += [_problem_line(p) for p in errors]
+    warnings = report.warnings
+    limit_warnings = [f for f in report.limits if f.level == "warning"]
+    if warnings:
+        lines += ["", f"Warnings ({len(warnings)})"]
+        lines += [_problem_line(p) for p in warnings]
+
+    lines.append("")
+    warning_count = len(warnings) + len(limit_warnings)
+    summary = f"{_plural(report.error_count, 'error')}, {_plural(warning_count, 'warning')}"
+    if report.ok:
+        lines.append(f"OK: the schedule can be imported ({summary})")
+    else:
+        lines.append(f"FAILED: {summary}; nothing would be imported")
+    return "\n".join(lines) + "\n"
