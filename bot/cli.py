@@ -1,4 +1,4 @@
-"""`workshop-bot run | sync | migrate` (also `python -m bot`)."""
+"""`workshop-bot run | sync | migrate | check | export` (also `python -m bot`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot import __version__
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.domain.sessions.model import Session
 
 log = logging.getLogger("bot.cli")
 
@@ -55,6 +60,50 @@ def _parser() -> argparse.ArgumentParser:
         description="Bring the SQLite database to the current schema. An existing database "
         "file is copied next to itself before any migration.",
     )
+    check = sub.add_parser(
+        "check",
+        help="validate a schedule file offline and print the plan (exit 1 on errors)",
+        description="Read a schedule file (CSV, YAML or a Pretalx/frab schedule.json) as "
+        "/session import would, without Discord or the database, and print the plan: sessions "
+        "per day, channels per category (as they would be named), Scheduled Events in flight, "
+        "conflicts, Discord limits it would break, and every problem with its row or slot. "
+        "Times are read in the workshop's timezone setting unless the file names its own.",
+        epilog="Exit status: 0 the file can be imported (warnings allowed), 1 it has errors, "
+        "2 the file or the settings cannot be read.",
+    )
+    check.add_argument(
+        "schedule_file",
+        type=Path,
+        metavar="SCHEDULE_FILE",
+        help="a .csv, .yaml/.yml or Pretalx/frab .json file (e.g. config/schedule.example.yaml)",
+    )
+    export = sub.add_parser(
+        "export",
+        help="write the programme as CSV or iCalendar, offline (from the database)",
+        description="Export from the SQLite database (WORKSHOP_DATABASE), without Discord. "
+        "schedule --format ics: every session as a calendar event (cancelled ones marked "
+        "cancelled, so calendar apps drop them). schedule --format csv: the columns "
+        "/session import reads (id,title,start,end,kind,track,description,location) plus "
+        "status; cancelled sessions are left out, so the file re-imports cleanly.",
+    )
+    export.add_argument("what", choices=["schedule"], help="what to export")
+    export.add_argument(
+        "--format", dest="fmt", choices=["csv", "ics"], required=True, help="file format"
+    )
+    export.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (a CSV file gets a UTF-8 BOM for spreadsheet apps); "
+        "default: standard output",
+    )
+    export.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="the guild whose programme to export; default: WORKSHOP_GUILD_ID, else the only "
+        "guild in the database",
+    )
     return parser
 
 
@@ -81,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "sync":
             assert token is not None
             return asyncio.run(_sync(settings, token, args.guild))
+        if args.command == "check":
+            return _check(settings, args.schedule_file)
+        if args.command == "export":
+            return _export_schedule(settings, args.fmt, args.out, args.guild)
         return asyncio.run(_migrate(settings))
     except KeyboardInterrupt:
         return EXIT_OK
@@ -152,4 +205,130 @@ async def _migrate(settings: Settings) -> int:
             f"{settings.database}: migrated from version {result.from_version} to "
             f"{result.to_version}: {', '.join(result.applied)}{backup}"
         )
+    return EXIT_OK
+
+
+def _check(settings: Settings, path: Path) -> int:
+    from datetime import UTC, datetime
+
+    from bot.services.schedule_check import check_schedule, render_report
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+    report = check_schedule(
+        str(path),
+        data,
+        settings.zone,
+        settings.locale,
+        window_hours=settings.sessions.events_window_hours,
+        cap=settings.sessions.events_cap,
+        now=datetime.now(UTC),
+    )
+    sys.stdout.write(render_report(report))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+class _ExportError(Exception):
+    """One line for the operator; the export exits 2."""
+
+
+def _export_guild(settings: Settings, requested: int | None, guilds: list[int]) -> int:
+    """The guild to export: --guild, else the guild_id setting, else the only one there is."""
+    where = "--guild" if requested is not None else "WORKSHOP_GUILD_ID"
+    wanted = requested if requested is not None else settings.guild_id
+    known = ", ".join(str(g) for g in sorted(guilds)) or "none"
+    if wanted is not None:
+        if wanted not in guilds:
+            raise _ExportError(
+                f"guild {wanted} ({where}) has no sessions in {settings.database} "
+                f"(guilds with sessions: {known})"
+            )
+        return wanted
+    if len(guilds) == 1:
+        return guilds[0]
+    if not guilds:
+        raise _ExportError(f"{settings.database} holds no sessions yet")
+    raise _ExportError(
+        f"{settings.database} holds the programmes of several guilds ({known}): "
+        "choose one with --guild ID or WORKSHOP_GUILD_ID"
+    )
+
+
+async def _load_programme(
+    settings: Settings, guild: int | None
+) -> tuple[int, list[Session], dict[int, int]]:
+    """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
+    from bot.store.db import Database
+    from bot.store.migrate import current_version, discover
+    from bot.store.session_repo import SessionRepository
+    from bot.store.structure_repo import StructureRepository
+
+    db = Database(settings.database)
+    try:
+        await db.open()
+        version = await current_version(db.conn)
+        latest = len(discover(db.migrations_dir))
+        if version < latest:
+            raise _ExportError(
+                f"{settings.database} is at schema version {version}, this version of the bot "
+                f"reads {latest}: run `workshop-bot migrate` first"
+            )
+        repo = SessionRepository(db)
+        guild_id = _export_guild(settings, guild, await repo.all_guilds())
+        sessions = await repo.in_guild(guild_id, include_cancelled=True)
+        channels: dict[int, int] = {}
+        for item in await StructureRepository(db).with_prefix(guild_id, "session:"):
+            parts = item.purpose.split(":")  # session:<id>:channel (see 0002_sessions.sql)
+            if len(parts) == 3 and parts[2] == "channel" and item.discord_id is not None:
+                channels[int(parts[1])] = item.discord_id
+    finally:
+        await db.close()
+    return guild_id, sessions, channels
+
+
+def _export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
+    from datetime import UTC, datetime
+
+    from bot.services.calendar import schedule_csv, schedule_ics
+
+    if not settings.database.is_file():
+        return _fail(
+            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
+        )
+    try:
+        guild_id, sessions, channels = asyncio.run(_load_programme(settings, guild))
+    except _ExportError as exc:
+        return _fail(str(exc))
+
+    def channel_url(session: Session) -> str | None:
+        channel = channels.get(session.id)
+        return f"https://discord.com/channels/{guild_id}/{channel}" if channel else None
+
+    if fmt == "ics":
+        data = schedule_ics(
+            sessions,
+            guild_id=guild_id,
+            calendar_name="Workshop programme",
+            channel_url=channel_url,
+            now=datetime.now(UTC),
+            zone=settings.zone,
+        )
+    else:
+        text = schedule_csv(sessions, settings.zone)
+        data = (("\ufeff" if out is not None else "") + text).encode("utf-8")
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    cancelled = sum(1 for s in sessions if s.cancelled)
+    listed = len(sessions) - (cancelled if fmt == "csv" else 0)
+    shown = "left out" if fmt == "csv" else "marked as such"
+    note = f" ({cancelled} cancelled {shown})" if cancelled else ""
+    print(f"{out}: {listed} sessions of guild {guild_id}{note}")
     return EXIT_OK
