@@ -39,3 +39,13 @@ class LimitReached(DomainError):
 
 class Conflict(DomainError):
     key = "errors.conflict"
+
+
+class RenameLimited(DomainError):
+    """Discord allows about two renames of a channel per ten minutes."""
+
+    key = "errors.rename_limited"
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(minutes=max(1, round(retry_after / 60)))
+        self.retry_after = retry_after

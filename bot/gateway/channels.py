@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.domain.errors import RenameLimited
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
 from bot.gateway.base import GatewayBase
@@ -172,9 +173,21 @@ class ChannelsMixin(GatewayBase):
             fields["parent_id"] = parent_id
         if overwrites is not None:
             fields["permission_overwrites"] = overwrites_payload(overwrites)
-        if fields:
+        if not fields:
+            return
+        try:
             data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
-            self._written_channels[channel_id] = _state_from_payload(dict(data))
+        except discord.RateLimited as exc:
+            if "name" not in fields:
+                raise
+            # Discord's rename limit (about 2 per 10 minutes per channel): apply the rest now
+            # and tell the caller when the name can change.
+            del fields["name"]
+            if fields:
+                data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+                self._written_channels[channel_id] = _state_from_payload(dict(data))
+            raise RenameLimited(exc.retry_after) from None
+        self._written_channels[channel_id] = _state_from_payload(dict(data))
 
     async def delete_channel(self, channel_id: int, reason: str) -> None:
         with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached

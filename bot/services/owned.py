@@ -8,9 +8,11 @@ and parent) instead of being created twice.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.clock import Clock
+from bot.domain.errors import RenameLimited
 from bot.domain.ports import ChannelPort, ChannelState
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite
 from bot.store.structure_repo import StructureRepository
@@ -45,6 +47,8 @@ class OwnedChannels:
         self._port = port
         self._repo = repo
         self._clock = clock
+        # The earliest time a rename Discord refused (rate limit) can be tried again.
+        self.retry_renames_at: datetime | None = None
 
     async def ensure(self, guild_id: int, wish: ChannelWish, reason: str) -> tuple[Outcome, int]:
         item = await self._repo.get(guild_id, wish.purpose)
@@ -103,9 +107,14 @@ class OwnedChannels:
         )
         if name is None and parent is None and overwrites is None:
             return Outcome.FOUND, state.ref.id
-        await self._port.edit_channel(
-            state.ref.id, reason=reason, name=name, parent_id=parent, overwrites=overwrites
-        )
+        try:
+            await self._port.edit_channel(
+                state.ref.id, reason=reason, name=name, parent_id=parent, overwrites=overwrites
+            )
+        except RenameLimited as limited:
+            when = self._clock.now() + timedelta(seconds=limited.retry_after)
+            if self.retry_renames_at is None or when < self.retry_renames_at:
+                self.retry_renames_at = when
         only_moved = name is None and overwrites is None
         return (Outcome.MOVED if only_moved else Outcome.UPDATED), state.ref.id
 

@@ -15,7 +15,14 @@ from bot.domain.ports import SessionPort
 from bot.domain.sessions.model import Session, SessionStatus
 from bot.scheduler import Outcome, Scheduler
 from bot.services.announcer import Announcer
-from bot.services.sessions import JOB_CLOSE, JOB_OPEN, JOB_REMIND, JOB_WINDOW, SessionService
+from bot.services.sessions import (
+    JOB_CLOSE,
+    JOB_CONVERGE,
+    JOB_OPEN,
+    JOB_REMIND,
+    JOB_WINDOW,
+    SessionService,
+)
 from bot.services.texts import SessionTexts
 from bot.store.job_repo import Job
 from bot.store.session_repo import SessionRepository
@@ -45,6 +52,7 @@ class SessionJobs:
         scheduler.register(JOB_OPEN, self.open)
         scheduler.register(JOB_CLOSE, self.close)
         scheduler.register(JOB_WINDOW, self.window)
+        scheduler.register(JOB_CONVERGE, self.window)
 
     async def _session(self, job: Job) -> Session | None:
         session = await self._sessions.get(job.subject_id)
@@ -91,5 +99,6 @@ class SessionJobs:
         return Outcome.DONE
 
     async def window(self, job: Job) -> Outcome:
+        """Converge the guild (the events window moved, or a rename can be retried)."""
         await self._service.converge(job.subject_id)
         return Outcome.DONE

@@ -88,6 +88,11 @@ class SessionPlaces:
 
     # -- public ----------------------------------------------------------------------------------
 
+    def take_rename_retry(self) -> datetime | None:
+        """When a rename that Discord rate-limited during the last convergence can be retried."""
+        when, self._channels.retry_renames_at = self._channels.retry_renames_at, None
+        return when
+
     async def converge(self, guild_id: int, only: Iterable[int] | None = None) -> None:
         """Make Discord match the programme, for every session or only those ids."""
         sessions = await self._sessions.in_guild(guild_id)

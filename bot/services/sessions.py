@@ -35,6 +35,7 @@ JOB_REMIND = "session.remind"
 JOB_OPEN = "session.open"
 JOB_CLOSE = "session.close"
 JOB_WINDOW = "events.window"
+JOB_CONVERGE = "places.converge"  # a rename Discord rate-limited, tried again later
 SESSION_JOBS = (JOB_REMIND, JOB_OPEN, JOB_CLOSE)
 WINDOW_RECHECK = timedelta(hours=1)
 
@@ -269,6 +270,13 @@ class SessionService:
     async def _converge(self, guild_id: int) -> None:
         await self.places.converge(guild_id)
         await self._schedule_window(guild_id)
+        retry = self.places.take_rename_retry()
+        if retry is not None:
+            async with self._db.transaction() as conn:
+                await self._jobs.schedule_earliest(
+                    conn, guild_id, JOB_CONVERGE, guild_id, retry, self._clock.now()
+                )
+            self._poke()
 
     async def _schedule_window(self, guild_id: int) -> None:
         """The window job runs when the next session enters the events window (hourly at most

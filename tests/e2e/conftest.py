@@ -141,6 +141,7 @@ async def world(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[World]:
         attendee_id=int(attendee["id"]),
     )
     sandbox.wall_clock = w.clock.now  # Discord's "now" is the simulated time too
+    sandbox.clock = lambda: w.clock.now().timestamp()  # and so are its rate-limit windows
     yield w
     for bot in list(w.bots):
         await w.stop_bot(bot)

@@ -314,3 +314,22 @@ async def test_events_never_exceed_the_cap(world: World) -> None:
     live = [e for e in sb.scheduled_events(world.guild_id) if e["status"] in (1, 2)]
     assert len(live) <= 3
     assert "Talk 3" in {e["name"] for e in live}
+
+
+async def test_a_rename_discord_rate_limits_is_done_later_not_lost(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await create(world, "Name 0", start="11:00")
+    for n in (1, 2, 3):
+        result = await sb.invoke(
+            world.guild_id, world.organizer_id, "session edit",
+            options={"session": f"Name {n - 1}", "title": f"Name {n}"},
+        )
+        await result.wait_followups(1)
+        assert result.followups[0]["content"].startswith("Updated"), result.followups[0]
+    # Discord allows two renames per 10 minutes: the third waits, the event is renamed already.
+    assert [c["name"] for c in sb.channels(world.guild_id) if c["type"] == 2] == ["Name 2"]
+    (event,) = sb.scheduled_events(world.guild_id)
+    assert event["name"] == "Name 3"
+    await run_jobs(world, world.clock.now() + timedelta(minutes=11))
+    assert [c["name"] for c in sb.channels(world.guild_id) if c["type"] == 2] == ["Name 3"]
