@@ -42,7 +42,9 @@ class Sandbox(SetupMixin, ActivityMixin):
     def __init__(self, spec_path: Path | None = _UNSET) -> None:
         if spec_path is _UNSET:
             spec_path = default_spec_path()
-        self.spec_path = spec_path if spec_path is not None and Path(spec_path).exists() else None
+        self.spec_path = (
+            Path(spec_path) if spec_path is not None and Path(spec_path).exists() else None
+        )
         self.validator = SpecValidator(self.spec_path) if self.spec_path else None
         self.ids = Snowflakes()
         self.token = "sandbox." + secrets.token_urlsafe(24)
