@@ -23,10 +23,17 @@ def _find_command(sb: Sandbox, guild_id: int, name: str) -> dict[str, Any]:
 
 
 def build_command_data(
-    sb: Sandbox, guild_id: int, path: str, values: dict[str, Any], focused: str | None
+    sb: Sandbox,
+    guild_id: int,
+    path: str,
+    values: dict[str, Any],
+    focused: str | None,
+    user_id: int | None = None,
 ) -> dict[str, Any]:
     words = path.strip().lstrip("/").split()
     cmd = _find_command(sb, guild_id, words[0])
+    if user_id is not None and sb.enforce_command_permissions:
+        _check_command_permission(sb, guild_id, user_id, cmd)
     resolved: dict[str, dict[str, Any]] = {}
     level: list[dict[str, Any]] = cmd.get("options") or []
     top: list[dict[str, Any]] = []
@@ -65,6 +72,17 @@ def build_command_data(
     if resolved:
         data["resolved"] = resolved
     return data
+
+
+def _check_command_permission(
+    sb: Sandbox, guild_id: int, user_id: int, cmd: dict[str, Any]
+) -> None:
+    needed = cmd.get("default_member_permissions")
+    if needed is None:
+        return
+    have = sb.state.guild(guild_id).base_permissions(int(user_id))
+    if int(needed) == 0 or have & int(needed) != int(needed):
+        raise PermissionError(f"member {user_id} cannot see /{cmd['name']} (needs {needed})")
 
 
 def _check_value(path: str, spec: dict[str, Any], value: Any) -> None:

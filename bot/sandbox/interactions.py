@@ -218,7 +218,7 @@ class InteractionManager:
         channel_id: int | None,
         wait: float | None,
     ) -> InteractionResult:
-        data = build_command_data(self.sb, int(guild_id), command, options, None)
+        data = build_command_data(self.sb, int(guild_id), command, options, None, int(user_id))
         pending = self._payload(APPLICATION_COMMAND, guild_id, user_id, channel_id, locale, data)
         return await self._await(pending, wait)
 
@@ -232,7 +232,7 @@ class InteractionManager:
         locale: str | None,
         channel_id: int | None,
     ) -> list[dict[str, Any]]:
-        data = build_command_data(self.sb, int(guild_id), command, options, focused)
+        data = build_command_data(self.sb, int(guild_id), command, options, focused, int(user_id))
         pending = self._payload(AUTOCOMPLETE, guild_id, user_id, channel_id, locale, data)
         result = await self._await(pending, None)
         if result.choices is None:

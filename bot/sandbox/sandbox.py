@@ -71,6 +71,10 @@ class Sandbox(SetupMixin, ActivityMixin):
         self.interaction_token_lifetime = 15 * 60.0
         self.rename_limit = (2, 600.0)
         self.allow_privileged_intents = False
+        self.upload_limit = 10 * 1024 * 1024  # a guild without boosts
+        # Off by default: server admins can override a command's default permissions, which is
+        # why the bot checks organizer rights itself. On: invoke() refuses like the client does.
+        self.enforce_command_permissions = False
         self.default_bot_permissions = p.DEFAULT_BOT
         self.internal_errors: list[str] = []
         self._tasks: set[asyncio.Future[Any]] = set()

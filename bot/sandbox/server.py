@@ -92,6 +92,8 @@ async def handle_rest(request: web.Request) -> web.Response:
         body, files, multipart = await _read_body(request)
         if found is None:
             raise errors.not_found()
+        if sum(len(data) for _, data, _ in files) > sb.upload_limit:
+            raise ApiError(413, "Request entity too large", 40005)
         route, params = found
         if route.auth and request.headers.get("Authorization") != f"Bot {sb.token}":
             raise errors.unauthorized()

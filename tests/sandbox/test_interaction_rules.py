@@ -182,3 +182,28 @@ async def test_invoke_uses_member_locale(sb: Sandbox, guild: SandboxGuild, silen
         assert sent["locale"] == expected
     with pytest.raises(ValueError):
         sb.inject_fault(route="POST /guilds/{guild_id}/channel")
+
+
+async def test_command_permissions_and_upload_limit(
+    sb: Sandbox, guild: SandboxGuild, silent: int
+) -> None:
+    path = f"/applications/{sb.application_id}/guilds/{guild.id}/commands"
+    admin_only = [{"name": "admin", "description": "Admin", "default_member_permissions": 32}]
+    async with aiohttp.ClientSession() as session:
+        headers = {"Authorization": f"Bot {sb.token}"}
+        async with session.put(sb.api_base + path, json=admin_only, headers=headers) as resp:
+            assert resp.status == 200
+        channel = next(c for c in sb.channels(guild.id) if c["name"] == "general")
+        form = aiohttp.FormData(quote_fields=False)
+        form.add_field("payload_json", '{"content": "big"}', content_type="application/json")
+        form.add_field("files[0]", b"x" * (10 * 1024 * 1024 + 1), filename="big.bin")
+        url = f"{sb.api_base}/channels/{channel['id']}/messages"
+        async with session.post(url, data=form, headers=headers) as resp:
+            assert resp.status == 413
+            assert await resp.json() == {"message": "Request entity too large", "code": 40005}
+    sb.enforce_command_permissions = True
+    with pytest.raises(PermissionError):
+        await sb.invoke(guild.id, silent, "admin")
+    sb.interaction_deadline = 0.1
+    with pytest.raises(InteractionNotAnswered):  # the owner sees it; the silent client ignores it
+        await sb.invoke(guild.id, guild.owner_id, "admin")
