@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,6 +13,7 @@ from discord.ext import commands
 
 from bot.cogs.programme_views import SHOW, programme_message
 from bot.cogs.transformers import DayOption
+from bot.services.calendar import schedule_ics
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -35,3 +37,30 @@ class ScheduleCog(commands.Cog):
             self.bot, interaction.guild_id, SHOW, day, 0, str(interaction.locale)
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @schedule.command(name="export", description="The programme as a calendar file (.ics)")
+    async def export(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        services = self.bot.services
+        sessions = await services.sessions.programme(guild.id)
+        channels, _ = await services.sessions.places.discord_ids(guild.id)
+
+        def channel_url(session_id: int) -> str | None:
+            channel = channels.get(session_id)
+            return f"https://discord.com/channels/{guild.id}/{channel}" if channel else None
+
+        data = schedule_ics(
+            sessions,
+            guild_id=guild.id,
+            calendar_name=guild.name,
+            channel_url=lambda session: channel_url(session.id),
+            now=self.bot.clock.now(),
+            zone=self.bot.settings.zone,
+        )
+        text = self.bot.catalog.t(
+            "sessions.export_ready", str(interaction.locale), count=len(sessions)
+        )
+        await interaction.response.send_message(
+            text, file=discord.File(io.BytesIO(data), filename="programme.ics"), ephemeral=True
+        )

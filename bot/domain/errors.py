@@ -49,3 +49,9 @@ class RenameLimited(DomainError):
     def __init__(self, retry_after: float) -> None:
         super().__init__(minutes=max(1, round(retry_after / 60)))
         self.retry_after = retry_after
+
+
+class DiscordUnavailable(DomainError):
+    """Discord answered with a server error (5xx) that its client did not retry away."""
+
+    key = "errors.discord_unavailable"

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import discord
 
+from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import ChannelState, EventRef
 
 if TYPE_CHECKING:
     from bot.cogs.embeds import Renderer
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def translate_errors(
+    method: Callable[P, Coroutine[Any, Any, T]],
+) -> Callable[P, Coroutine[Any, Any, T]]:
+    """Discord's server errors become `DiscordUnavailable`, which services understand."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except discord.DiscordServerError as exc:
+            raise DiscordUnavailable(status=exc.status) from exc
+
+    return wrapper
 
 
 class GatewayBase:

@@ -11,7 +11,7 @@ import discord
 from bot.domain.errors import RenameLimited
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
-from bot.gateway.base import GatewayBase
+from bot.gateway.base import GatewayBase, translate_errors
 
 _KINDS: dict[discord.ChannelType, ChannelKind] = {
     discord.ChannelType.category: ChannelKind.CATEGORY,
@@ -129,6 +129,7 @@ class ChannelsMixin(GatewayBase):
             channels=len(guild.channels), people_in_voice=people, voice_channels_in_use=in_use
         )
 
+    @translate_errors
     async def create_channel(
         self,
         guild_id: int,
@@ -157,6 +158,7 @@ class ChannelsMixin(GatewayBase):
         self._written_channels[state.ref.id] = state
         return state.ref
 
+    @translate_errors
     async def edit_channel(
         self,
         channel_id: int,
@@ -189,6 +191,7 @@ class ChannelsMixin(GatewayBase):
             raise RenameLimited(exc.retry_after) from None
         self._written_channels[channel_id] = _state_from_payload(dict(data))
 
+    @translate_errors
     async def delete_channel(self, channel_id: int, reason: str) -> None:
         with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
             await self._client.http.delete_channel(channel_id, reason=reason)

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus
-from bot.gateway.base import GatewayBase
+from bot.gateway.base import GatewayBase, translate_errors
 
 _ENTITY_TYPES = {EventEntity.STAGE: 1, EventEntity.VOICE: 2, EventEntity.EXTERNAL: 3}
 PRIVACY_GUILD_ONLY = 2
@@ -85,6 +85,7 @@ class EventsMixin(GatewayBase):
                 return ref
         return None
 
+    @translate_errors
     async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int:
         data = await self._client.http.create_guild_scheduled_event(
             guild_id, reason=reason, **_payload(spec)
@@ -93,6 +94,7 @@ class EventsMixin(GatewayBase):
         self._written_events[ref.id] = ref
         return ref.id
 
+    @translate_errors
     async def edit_event(
         self,
         guild_id: int,
@@ -110,6 +112,7 @@ class EventsMixin(GatewayBase):
         )
         self._written_events[event_id] = _ref_from_payload(dict(data))
 
+    @translate_errors
     async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
         with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
             await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)

@@ -8,6 +8,7 @@ keeps changes, job runs and convergence of one guild in sequence.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
 from bot.domain.sessions.rules import check_edit, check_new
 from bot.domain.sessions.timeparse import local_date
@@ -35,9 +36,12 @@ JOB_REMIND = "session.remind"
 JOB_OPEN = "session.open"
 JOB_CLOSE = "session.close"
 JOB_WINDOW = "events.window"
-JOB_CONVERGE = "places.converge"  # a rename Discord rate-limited, tried again later
+JOB_CONVERGE = "places.converge"  # Discord failed or rate-limited a rename: try again later
+DISCORD_RETRY = timedelta(seconds=30)
 SESSION_JOBS = (JOB_REMIND, JOB_OPEN, JOB_CLOSE)
 WINDOW_RECHECK = timedelta(hours=1)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -268,9 +272,17 @@ class SessionService:
             await self._converge(guild_id)
 
     async def _converge(self, guild_id: int) -> None:
-        await self.places.converge(guild_id)
+        retry: datetime | None = None
+        try:
+            await self.places.converge(guild_id)
+        except DiscordUnavailable:
+            # The database holds the change; Discord catches up when it answers again.
+            log.warning("Discord failed while converging guild %s; retrying soon", guild_id)
+            retry = self._clock.now() + DISCORD_RETRY
         await self._schedule_window(guild_id)
-        retry = self.places.take_rename_retry()
+        renames = self.places.take_rename_retry()
+        if renames is not None and (retry is None or renames < retry):
+            retry = renames
         if retry is not None:
             async with self._db.transaction() as conn:
                 await self._jobs.schedule_earliest(
