@@ -66,7 +66,7 @@ def test_check_accepts_the_example(tmp_path: Path) -> None:
         "  Day 3  2027-07-03 Sat   10 sessions  09:30–18:30",
         "  Day 1 · 7/1 (Thu)  [15/50: 1 stage, 14 voice]",
         "  Day 2 · 7/2 (Fri)  [15/50: 14 voice, 1 text]",
-        "    09:30–10:30  text   keynote:-scaling-laws-meet-budgets",
+        "    09:30–10:30  text   keynote-scaling-laws-meet-budgets",
         "Conflicts: none",
         "Discord limits broken: none",
     ):

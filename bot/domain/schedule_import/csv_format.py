@@ -38,6 +38,10 @@ def _read(text: str) -> list[list[str]]:
         raise InvalidInput("errors.import_malformed", format="CSV", detail=str(exc)) from None
 
 
+# Written by `workshop-bot export schedule --format csv`; read back without a warning.
+EXPORT_ONLY_COLUMNS = frozenset({"status"})
+
+
 def parse_csv(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> ImportResult:
     """Parse CSV text (already decoded, BOM removed). Raises only for an unreadable file."""
     records = _read(text)
@@ -56,7 +60,7 @@ def parse_csv(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> Impo
 
     result = ImportResult(format=ImportFormat.CSV, zone=zone)
     for column in header:
-        if column and column not in SESSION_COLUMNS:
+        if column and column not in SESSION_COLUMNS and column not in EXPORT_ONLY_COLUMNS:
             result.problems.append(
                 ImportProblem("row 1", "import.column_ignored", {"column": column}, "warning")
             )

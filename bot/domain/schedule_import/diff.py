@@ -16,6 +16,7 @@ brought back). Nothing is applied here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -94,8 +95,18 @@ def _changed_fields(draft: SessionDraft, before: Session) -> tuple[str, ...]:
     return tuple(fields)
 
 
+_OWN_REF = re.compile(r"^session-(\d+)$")
+
+
+def own_reference(draft: SessionDraft, before: Session) -> bool:
+    """`session-<id>` is how an export names a session that has no external id of its own."""
+    match = _OWN_REF.match(draft.external_id or "")
+    return before.external_id is None and match is not None and int(match.group(1)) == before.id
+
+
 class _Matcher:
     def __init__(self, existing: Sequence[Session]) -> None:
+        self.by_session_id = {session.id: session for session in existing}
         self.by_id: dict[str, Session] = {}
         self.by_title: dict[tuple[str, datetime], list[Session]] = {}
         for session in existing:
@@ -106,6 +117,11 @@ class _Matcher:
 
     def match(self, draft: SessionDraft) -> Session | None:
         hit = self.by_id.get(draft.external_id) if draft.external_id else None
+        own = _OWN_REF.match(draft.external_id or "")
+        if hit is None and own is not None:
+            candidate = self.by_session_id.get(int(own.group(1)))
+            if candidate is not None and own_reference(draft, candidate):
+                hit = candidate
         if hit is not None and hit.id not in self.taken:
             self.taken.add(hit.id)
             return hit
@@ -163,6 +179,8 @@ def diff_import(
         seen[key] = row.where
         listed.append(row)
         before = matcher.match(row.draft)
+        if before is not None and own_reference(row.draft, before):
+            row = ImportRow(row.where, row.draft.with_changes(external_id=None))
         changed = () if before is None else _changed_fields(row.draft, before)
         if before is None:
             preview.new.append(row)

@@ -62,7 +62,13 @@ def channel_name(title: str, kind: ChannelKind, *, fallback: str = "session") ->
     text = " ".join(title.split())  # tabs/newlines become single spaces first
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
     if kind is ChannelKind.TEXT:
-        text = text.lower().replace("#", "").replace(" ", "-")
+        # Text channel names keep letters (any script), digits, emoji, '-' and '_' (as Discord's
+        # client does): punctuation such as ':' or '#' goes, spaces become '-'.
+        text = "".join(
+            ch
+            for ch in text.lower().replace(" ", "-")
+            if ch in "-_" or unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "So"
+        )
         text = _DASHES.sub("-", text).strip("-")
     text = text[:CHANNEL_NAME_MAX].strip()
     if kind is ChannelKind.TEXT:

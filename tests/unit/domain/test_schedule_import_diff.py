@@ -149,3 +149,36 @@ def test_per_day_counts_use_the_workshop_zone() -> None:
     # 23:30 UTC on 6/30 is 7/1 in Tokyo.
     preview = diff_import([draft("Early", at(8, 30))], [], TOKYO)
     assert preview.per_day == {date(2026, 7, 1): 1}
+
+
+def test_an_exported_session_without_external_id_matches_itself_by_session_ref() -> None:
+    """An export names a hand-made session `session-<id>`; re-importing it changes nothing,
+    and a changed title is an update of that session, not a new one."""
+    from datetime import UTC, datetime
+
+    from bot.domain.sessions.model import Session, SessionDraft
+
+    start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
+    stored = Session(
+        id=12,
+        guild_id=1,
+        title="Hand made",
+        kind="talk",
+        start=start,
+        end=start.replace(hour=2),
+        created_at=start,
+        updated_at=start,
+    )
+    same = SessionDraft(
+        title="Hand made",
+        kind="talk",
+        start=start,
+        end=start.replace(hour=2),
+        external_id="session-12",
+    )
+    preview = diff_import([same], [stored])
+    assert (len(preview.unchanged), len(preview.new), len(preview.changed)) == (1, 0, 0)
+    renamed = same.with_changes(title="Renamed")
+    preview = diff_import([renamed], [stored])
+    assert len(preview.changed) == 1 and preview.changed[0].fields == ("title",)
+    assert preview.changed[0].row.draft.external_id is None

@@ -56,7 +56,7 @@ def test_channel_kinds() -> None:
     ("title", "kind", "expected"),
     [
         ("Opening Keynote", ChannelKind.TEXT, "opening-keynote"),
-        ("Q&A #1 -- Deep   Learning", ChannelKind.TEXT, "q&a-1-deep-learning"),
+        ("Q&A #1 -- Deep   Learning", ChannelKind.TEXT, "qa-1-deep-learning"),
         ("Opening Keynote", ChannelKind.VOICE, "Opening Keynote"),
         ("Opening Keynote", ChannelKind.STAGE, "Opening Keynote"),
         ("機械学習セッション 🤖", ChannelKind.TEXT, "機械学習セッション-🤖"),
