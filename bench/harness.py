@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import WorkshopBot, build_bot
+from bot.domain.clock import FakeClock
 from bot.domain.permissions import bot_permissions_value
+from bot.sandbox.ratelimits import DISCORD_LIKE
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import Settings
 from bot.sync import sync_commands
@@ -40,10 +42,21 @@ class Stage:
 
 
 @asynccontextmanager
-async def stage(workdir: Path | None = None) -> AsyncIterator[Stage]:
-    """A guild with an organizer, the bot connected and its commands synced."""
+async def stage(
+    workdir: Path | None = None,
+    *,
+    clock: FakeClock | None = None,
+    discord_like_rate_limits: bool = False,
+) -> AsyncIterator[Stage]:
+    """A guild with an organizer, the bot connected and its commands synced. With a clock, the
+    bot and the sandbox share that simulated time."""
     sb = Sandbox()
     sb.default_bot_permissions = bot_permissions_value()
+    if clock is not None:
+        sb.wall_clock = clock.now
+        sb.clock = lambda: clock.now().timestamp()
+    if discord_like_rate_limits:
+        sb.rate_limits = dict(DISCORD_LIKE)
     await sb.start()
     guild = sb.add_guild("Bench Camp")
     role = sb.add_role(guild.id, "Organizer")
@@ -55,7 +68,7 @@ async def stage(workdir: Path | None = None) -> AsyncIterator[Stage]:
             discord_gateway_url=sb.gateway_url,
             log_level="WARNING",
         )
-        bot = build_bot(settings, guild_ready_timeout=0.1)
+        bot = build_bot(settings, clock=clock, guild_ready_timeout=0.1)
         await bot.login(sb.token)
         await sync_commands(bot, None)  # global: every guild of the bench has the commands
         task = asyncio.create_task(bot.connect())

@@ -386,3 +386,26 @@ async def test_schedule_export_is_an_ics_that_parses_back_to_the_sessions(world:
     assert str(events["Keynote"]["LOCATION"]).endswith(f"/{world.guild_id}/{keynote_channel}")
     assert str(events["Dropped"]["STATUS"]) == "CANCELLED"
     assert len({str(e["UID"]) for e in events.values()}) == 3
+
+
+async def test_long_lists_are_paged_with_buttons_that_survive_a_restart(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    for n in range(19):
+        hour, minute = divmod(10 * 60 + n * 10, 60)
+        await create(world, f"Slot {n:02d}", start=f"{hour:02d}:{minute:02d}", duration=10)
+    listing = await sb.invoke(world.guild_id, world.attendee_id, "session list", locale="en-US")
+    embed = listing.embeds[0]
+    assert embed["footer"]["text"] == "Page 1/3 · 19 sessions"
+    assert "Slot 00" in embed["description"] and "Slot 08" not in embed["description"]
+    prev, nxt = (c for row in listing.components for c in row["components"])
+    assert prev.get("disabled") and not nxt.get("disabled")
+    await world.stop_bot(bot)
+    await world.start_bot(sync=False)
+    page2 = await sb.click(
+        world.guild_id, world.attendee_id, listing.message_id, nxt["custom_id"], locale="en-US"
+    )
+    assert page2.response_type == 7  # the list message is updated in place
+    embed = listing.embeds[0]  # the original message, as edited
+    assert "Page 2/3" in embed["footer"]["text"]
+    assert "Slot 08" in embed["description"]
