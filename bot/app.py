@@ -13,19 +13,24 @@ from discord.ext import commands
 
 from bot.cogs.embeds import Renderer
 from bot.cogs.programme_views import ImportButton, PageButton
+from bot.cogs.room_views import OpenRoomButton
+from bot.cogs.rooms import RoomCog, VoiceEvents
 from bot.cogs.schedule import ScheduleCog
 from bot.cogs.session_embeds import SessionRenderer
 from bot.cogs.sessions import SessionCog
 from bot.cogs.structure_events import StructureEvents
 from bot.cogs.workshop import WorkshopCog
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.rooms import RoomLimits
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.scheduler import Scheduler
 from bot.services.announcer import Announcer
+from bot.services.board import BoardService
 from bot.services.imports import ImportService
 from bot.services.reconcile import Reconciler
+from bot.services.rooms import RoomsConfig, RoomService
 from bot.services.session_jobs import SessionJobs
 from bot.services.session_places import PlacesConfig, SessionPlaces
 from bot.services.sessions import SessionsConfig, SessionService
@@ -34,9 +39,11 @@ from bot.services.structure import StructureService
 from bot.services.texts import SessionTexts
 from bot.settings import Settings
 from bot.store.audit_repo import AuditRepository
+from bot.store.board_repo import BoardRepository
 from bot.store.db import Database
 from bot.store.import_repo import ImportRepository
 from bot.store.job_repo import JobRepository
+from bot.store.room_repo import RoomRepository
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
 from bot.tree import WorkshopTree
@@ -68,6 +75,8 @@ class Services:
     scheduler: Scheduler
     texts: SessionTexts
     imports: ImportService
+    rooms: RoomService
+    board: BoardService
 
 
 def build_services(bot: WorkshopBot) -> Services:
@@ -121,17 +130,77 @@ def build_services(bot: WorkshopBot) -> Services:
         texts=texts,
     )
     SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
+    rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions)
+    structure.on_board_posted = board.posted
+    reconciler = Reconciler(objects, structure, sessions, rooms, clock)
+    board.recreate = lambda guild_id, message_id: reconciler.object_deleted(guild_id, message_id)
     return Services(
         gateway=gateway,
         structure=structure,
         status=StatusService(db),
         audit=audit,
         sessions=sessions,
-        reconciler=Reconciler(objects, structure, sessions, clock),
+        reconciler=reconciler,
         scheduler=scheduler,
         texts=texts,
         imports=ImportService(ImportRepository(db), sessions, session_repo, clock),
+        rooms=rooms,
+        board=board,
     )
+
+
+def build_rooms(
+    bot: WorkshopBot,
+    gateway: DiscordGateway,
+    objects: StructureRepository,
+    jobs: JobRepository,
+    audit: AuditRepository,
+    scheduler: Scheduler,
+    sessions: SessionService,
+) -> tuple[RoomService, BoardService]:
+    """Topic rooms and the live room board that shows them (with the running sessions)."""
+    settings, catalog = bot.settings, bot.catalog
+    config = settings.rooms
+
+    def category_name(part: int) -> str:
+        name = catalog.t("structure.rooms_category", settings.locale)
+        return name if part == 1 else f"{name} ({part})"
+
+    board: BoardService
+    rooms = RoomService(
+        bot.db,
+        RoomRepository(bot.db),
+        objects,
+        jobs,
+        gateway,
+        audit,
+        bot.clock,
+        RoomsConfig(
+            limits=RoomLimits(
+                max_open=config.max_open,
+                reserve_channels=config.reserve_channels,
+                per_owner=config.per_owner,
+                opens_per_window=config.opens_per_window,
+                opens_window=timedelta(minutes=config.opens_window_minutes),
+            ),
+            idle=timedelta(seconds=config.idle_close_seconds),
+            category_name=category_name,
+        ),
+        poke=scheduler.poke,
+        on_change=lambda guild_id: board.touch(guild_id),
+    )
+    rooms.register(scheduler)
+    board = BoardService(
+        BoardRepository(bot.db),
+        objects,
+        rooms,
+        sessions,
+        gateway,
+        interval=config.board_edit_seconds,
+        locale=settings.locale,
+    )
+    sessions.on_change = board.touch
+    return rooms, board
 
 
 class WorkshopBot(commands.Bot):
@@ -184,7 +253,9 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(SessionCog(self))
         await self.add_cog(ScheduleCog(self))
         await self.add_cog(StructureEvents(self))
-        self.add_dynamic_items(PageButton, ImportButton)
+        await self.add_cog(RoomCog(self))
+        await self.add_cog(VoiceEvents(self))
+        self.add_dynamic_items(PageButton, ImportButton, OpenRoomButton)
         # The command tree is never synced here: `workshop-bot sync` does that.
         self.services.scheduler.start()
 
@@ -220,6 +291,7 @@ class WorkshopBot(commands.Bot):
         try:
             await self.services.scheduler.stop()
             await self.drain()
+            await self.services.board.stop()
             await super().close()
         finally:
             await self.db.close()

@@ -65,6 +65,32 @@ class SessionsSettings(Section):
     )
 
 
+class RoomsSettings(Section):
+    idle_close_seconds: int = Field(
+        600, ge=10, le=7 * 24 * 3600, description="a topic room empty this long is deleted"
+    )
+    max_open: int = Field(
+        60, ge=1, le=400, description="topic rooms open at once in the whole guild"
+    )
+    reserve_channels: int = Field(
+        150,
+        ge=0,
+        le=490,
+        description="channels kept free for sessions and posters: rooms stop opening beyond",
+    )
+    per_owner: int = Field(2, ge=1, le=25, description="topic rooms one person may own at once")
+    opens_per_window: int = Field(
+        3, ge=1, le=100, description="rooms one person may open per `opens_window_minutes`"
+    )
+    opens_window_minutes: int = Field(10, ge=1, le=1440, description="see `opens_per_window`")
+    board_edit_seconds: float = Field(
+        3.0,
+        ge=0.1,
+        le=60.0,
+        description="the live room board is edited at most once per this many seconds",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -85,6 +111,7 @@ class Settings(BaseSettings):
     guild_id: int | None = Field(None, gt=0, description="the guild served (others are ignored)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sessions: SessionsSettings = SessionsSettings()
+    rooms: RoomsSettings = RoomsSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

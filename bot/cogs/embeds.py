@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.board import RoomBoard
+from bot.cogs.room_views import OpenRoomButton
+from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.ports import GuildStats
 from bot.domain.structure import Purpose, StructureItem
 from bot.i18n import Catalog
@@ -45,12 +46,26 @@ class Renderer:
     def t(self, key: str, locale: str | None = None, /, **params: object) -> str:
         return self.catalog.t(key, locale, **params)
 
+    def board_texts(self, locale: str | None = None) -> BoardTexts:
+        return BoardTexts(
+            **{name: self.t(f"board.{name}", locale) for name in BoardTexts.__dataclass_fields__}
+        )
+
     def board(self, board: RoomBoard, locale: str | None = None) -> discord.Embed:
         embed = discord.Embed(title=self.t("board.title", locale), colour=COLOR)
-        if board.empty:
-            embed.description = self.t("board.empty", locale)
+        embed.description = board_description(
+            board, self.board_texts(locale), self.t("board.empty", locale)
+        )
         embed.set_footer(text=self.t("board.footer", locale))
         return embed
+
+    def board_message(
+        self, board: RoomBoard, locale: str | None = None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """The live room board with its "Open a room" button (which survives restarts)."""
+        view = discord.ui.View(timeout=None)
+        view.add_item(OpenRoomButton(label=self.t("board.open_room", locale)))
+        return self.board(board, locale), view
 
     def setup_report(self, report: SetupReport, guild_id: int, locale: str) -> discord.Embed:
         lobby = report.items.get(Purpose.LOBBY)

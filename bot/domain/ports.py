@@ -73,6 +73,7 @@ class ChannelPort(GuildView, Protocol):
         topic: str | None,
         overwrites: Sequence[ResolvedOverwrite],
         reason: str,
+        user_limit: int | None = None,
     ) -> ChannelRef: ...
 
     async def edit_channel(
@@ -171,4 +172,22 @@ class SessionPort(ChannelPort, Protocol):
 
     async def find_post(self, channel_id: int, marker: str) -> int | None:
         """A recent message of the bot carrying `marker` (for a job interrupted by a crash)."""
+        ...
+
+
+class RoomPort(ChannelPort, Protocol):
+    """What topic rooms need beyond channels: who is inside (from the gateway cache)."""
+
+    def occupants(self, guild_id: int, channel_id: int) -> tuple[str, ...]:
+        """Display names of the people (not bots) in a voice or stage channel."""
+        ...
+
+
+class BoardPort(GuildView, Protocol):
+    """The live room board: who is inside, and the board message."""
+
+    def occupants(self, guild_id: int, channel_id: int) -> tuple[str, ...]: ...
+
+    async def edit_board(self, channel_id: int, message_id: int, board: RoomBoard) -> bool:
+        """Show `board` in the message; False when the message is gone."""
         ...

@@ -8,6 +8,7 @@ import yarl
 from bot.gateway.channels import ChannelsMixin, channel_ref
 from bot.gateway.events import EventsMixin
 from bot.gateway.messages import MessagesMixin
+from bot.gateway.voice import VoiceMixin
 
 
 def point_client_at(api_base: str, gateway_url: str) -> None:
@@ -19,8 +20,8 @@ def point_client_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-class DiscordGateway(ChannelsMixin, EventsMixin, MessagesMixin):
-    """Implements StructurePort and SessionPort."""
+class DiscordGateway(ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin):
+    """Implements StructurePort, SessionPort and RoomPort."""
 
 
 __all__ = ["DiscordGateway", "channel_ref", "point_client_at"]

@@ -108,7 +108,19 @@ class ChannelsMixin(GatewayBase):
         return None
 
     def children(self, guild_id: int, category_id: int) -> list[int]:
-        return [c.id for c in self._guild(guild_id).channels if c.category_id == category_id]
+        # The bot's own writes count before the gateway confirms them (spilling at 50 depends
+        # on it when rooms open in quick succession).
+        found = {
+            c.id
+            for c in self._guild(guild_id).channels
+            if c.category_id == category_id and c.id not in self._written_channels
+        }
+        found.update(
+            cid
+            for cid, state in self._written_channels.items()
+            if state.ref.parent_id == category_id
+        )
+        return sorted(found - self._deleted)
 
     def roles(self, guild_id: int) -> list[tuple[int, str]]:
         return [(role.id, role.name) for role in self._guild(guild_id).roles]
@@ -140,11 +152,14 @@ class ChannelsMixin(GatewayBase):
         topic: str | None,
         overwrites: Sequence[ResolvedOverwrite],
         reason: str,
+        user_limit: int | None = None,
     ) -> ChannelRef:
         # Overwrites travel in the create request itself: one request per channel.
         options: dict[str, object] = {}
         if topic is not None and kind is ChannelKind.TEXT:
             options["topic"] = topic
+        if user_limit is not None and kind is ChannelKind.VOICE:
+            options["user_limit"] = user_limit
         data = await self._client.http.create_channel(
             guild_id,
             _TYPES[kind].value,

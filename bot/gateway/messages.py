@@ -14,7 +14,8 @@ NOTICE_COLOUR = discord.Colour(0xF59E0B)
 class MessagesMixin(GatewayBase):
     @translate_errors
     async def post_board(self, channel_id: int, board: RoomBoard) -> int:
-        message = await self._messageable(channel_id).send(embed=self._renderer.board(board))
+        embed, view = self._renderer.board_message(board)
+        message = await self._messageable(channel_id).send(embed=embed, view=view)
         return message.id
 
     @translate_errors

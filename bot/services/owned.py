@@ -38,6 +38,7 @@ class ChannelWish:
     parent_purpose: str | None
     overwrites: tuple[ResolvedOverwrite, ...] = ()
     topic: str | None = None
+    user_limit: int | None = None
     enforce_name: bool = False
     enforce_overwrites: bool = False
 
@@ -87,6 +88,7 @@ class OwnedChannels:
             topic=wish.topic,
             overwrites=wish.overwrites,
             reason=reason,
+            user_limit=wish.user_limit,
         )
         await self._repo.record(guild_id, wish.purpose, created.id, self._clock.now())
         return outcome, created.id

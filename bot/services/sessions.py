@@ -78,6 +78,8 @@ class SessionService:
         self._announcer = announcer
         self._texts = texts
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Told when what is running may have changed (the live room board looks again).
+        self.on_change: Callable[[int], None] = lambda guild_id: None
 
     @asynccontextmanager
     async def guild_lock(self, guild_id: int) -> AsyncIterator[None]:
@@ -265,6 +267,7 @@ class SessionService:
     async def set_status(self, session: Session, status: SessionStatus) -> None:
         async with self._db.transaction() as conn:
             await self._sessions.set_status(conn, session.id, status, self._clock.now())
+        self.on_change(session.guild_id)
 
     async def converge(self, guild_id: int) -> None:
         """Make Discord match the programme now (start, jobs, channel deleted by hand)."""
@@ -280,6 +283,7 @@ class SessionService:
             log.warning("Discord failed while converging guild %s; retrying soon", guild_id)
             retry = self._clock.now() + DISCORD_RETRY
         await self._schedule_window(guild_id)
+        self.on_change(guild_id)
         renames = self.places.take_rename_retry()
         if renames is not None and (retry is None or renames < retry):
             retry = renames

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.domain.board import RoomBoard
@@ -66,6 +66,8 @@ class StructureService:
         self._organizer_roles = organizer_roles
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._channels = OwnedChannels(port, repo, clock)
+        # Told when the board message was (re)posted, empty: the live board fills it in.
+        self.on_board_posted: Callable[[int, int, RoomBoard], Awaitable[None]] | None = None
 
     async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
         async with self._locks[guild_id]:
@@ -159,6 +161,9 @@ class StructureService:
         await self._repo.intend(
             guild_id, Purpose.LOBBY_BOARD, ItemKind.MESSAGE, Purpose.LOBBY, self._clock.now()
         )
-        message_id = await self._port.post_board(lobby_id, RoomBoard())
+        board = RoomBoard()
+        message_id = await self._port.post_board(lobby_id, board)
         await self._repo.record(guild_id, Purpose.LOBBY_BOARD, message_id, self._clock.now())
+        if self.on_board_posted is not None:
+            await self.on_board_posted(guild_id, message_id, board)
         return outcome, message_id

@@ -20,7 +20,7 @@ from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
 from bot.domain.permissions import bot_permissions_value
 from bot.sandbox.sandbox import Sandbox
-from bot.settings import Settings
+from bot.settings import RoomsSettings, Settings
 from bot.sync import sync_commands
 
 
@@ -96,6 +96,8 @@ class World:
             "guild_id": self.guild_id,
             "discord_api_base": self.sb.api_base,
             "discord_gateway_url": self.sb.gateway_url,
+            # The live board's edit spacing, short so tests need not wait (3 s by default).
+            "rooms": RoomsSettings(board_edit_seconds=0.2),
         }
         values.update(overrides)
         return Settings(**values)

@@ -17,6 +17,7 @@ CREATE_EVENT = "POST /guilds/{guild_id}/scheduled-events"
 EDIT_CHANNEL = "PATCH /channels/{channel_id}"
 EDIT_EVENT = "PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
 POST_MESSAGE = "POST /channels/{channel_id}/messages"
+EDIT_MESSAGE = "PATCH /channels/{channel_id}/messages/{message_id}"
 
 
 def routes(sb: Sandbox) -> Counter[str]:
@@ -51,6 +52,7 @@ async def run_jobs(world: World, to: datetime) -> None:
     world.clock.set(to)
     await world.bots[-1].services.scheduler.idle()
     await world.settle(0.2)
+    await world.bots[-1].services.board.settled(world.guild_id)
 
 
 async def test_create_makes_one_channel_and_one_event_in_the_minimum_requests(world: World) -> None:
@@ -188,7 +190,8 @@ async def test_reminder_open_and_close_follow_the_clock(world: World) -> None:
     assert allow & Perm.CONNECT and not deny & Perm.CONNECT
     (event,) = sb.scheduled_events(world.guild_id)
     assert event["status"] == 2
-    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1})
+    # The live room board now shows the running session.
+    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1, EDIT_MESSAGE: 1})
 
     sb.clear_requests()
     await run_jobs(world, JST_10 + timedelta(minutes=35))  # end + 5 min grace
@@ -196,7 +199,7 @@ async def test_reminder_open_and_close_follow_the_clock(world: World) -> None:
     assert deny & Perm.CONNECT and deny & Perm.SEND_MESSAGES
     (event,) = sb.scheduled_events(world.guild_id)
     assert event["status"] == 3
-    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1})
+    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1, EDIT_MESSAGE: 1})
 
 
 async def test_restart_between_due_job_and_its_run_no_double_no_miss(world: World) -> None:
@@ -211,6 +214,7 @@ async def test_restart_between_due_job_and_its_run_no_double_no_miss(world: Worl
     bot = await world.start_bot(sync=False)
     await bot.services.scheduler.idle()
     await world.settle(0.2)
+    await bot.services.board.settled(world.guild_id)
     allow, _ = everyone(by_name(sb, world.guild_id, "Graph learning"), world.guild_id)
     assert allow & Perm.CONNECT
     assert routes(sb)[POST_MESSAGE] == 0, "a reminder for a session already started is dropped"
@@ -223,6 +227,7 @@ async def test_restart_between_due_job_and_its_run_no_double_no_miss(world: Worl
     bot = await world.start_bot(sync=False)
     await bot.services.scheduler.idle()
     await world.settle(0.2)
+    await bot.services.board.settled(world.guild_id)
     assert [r for r in sb.requests if r.method != "GET"] == [], "nothing runs twice"
 
 

@@ -67,6 +67,7 @@ class FakePort:
         topic: str | None,
         overwrites: Sequence[ResolvedOverwrite],
         reason: str,
+        user_limit: int | None = None,
     ) -> ChannelRef:
         self.calls.append(f"create {name}")
         ref = ChannelRef(id=self._id(), kind=kind, name=name, parent_id=parent_id)

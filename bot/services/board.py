@@ -1,0 +1,168 @@
+"""The live room board in #lobby: one message, kept up to date, never edited more than needed.
+
+`touch(guild)` says "something may have changed" (a voice event, a room opened, a session
+opened); it is cheap and can be called for every event. One task per guild then rebuilds the board
+from the database and the gateway cache and edits the message at most once per `interval` seconds
+(however many events arrive), and not at all when nothing visible changed. A deleted board message
+is posted again (its id persisted by the structure service) and filled in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.domain.board import BoardRoom, RoomBoard
+from bot.domain.errors import DiscordUnavailable
+from bot.domain.ports import BoardPort
+from bot.domain.sessions.model import SessionStatus
+from bot.domain.structure import ChannelKind, Purpose
+from bot.services.rooms import RoomService
+from bot.services.sessions import SessionService
+from bot.store.board_repo import BoardRepository
+from bot.store.structure_repo import StructureRepository
+
+log = logging.getLogger(__name__)
+
+VOICE_KINDS = (ChannelKind.VOICE, ChannelKind.STAGE)
+
+
+def digest(board: RoomBoard, locale: str) -> str:
+    """Equal digests: the message looks the same (the board is rendered in `locale`)."""
+    return hashlib.sha256(f"{locale}\n{board.model_dump_json()}".encode()).hexdigest()
+
+
+class BoardService:
+    def __init__(
+        self,
+        shown: BoardRepository,
+        objects: StructureRepository,
+        rooms: RoomService,
+        sessions: SessionService,
+        port: BoardPort,
+        *,
+        interval: float,
+        locale: str,
+    ) -> None:
+        self._shown_repo = shown
+        self._locale = locale
+        self._objects = objects
+        self._rooms = rooms
+        self._sessions = sessions
+        self._port = port
+        self.interval = interval
+        # Set by the app: the board message is gone -> post it again (guild id, message id).
+        self.recreate: Callable[[int, int], Awaitable[object]] | None = None
+        self._dirty: set[int] = set()
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._last_edit: dict[int, float] = {}
+        self._shown: dict[int, tuple[int, str]] = {}  # guild -> (message id, digest)
+        self._stopped = False
+        self.edits = 0  # board edits sent (benchmarks read these)
+        self.skipped = 0  # rebuilds that changed nothing visible
+
+    async def posted(self, guild_id: int, message_id: int, board: RoomBoard) -> None:
+        """The structure service (re)posted the board message showing `board`: fill it in."""
+        await self._remember(guild_id, message_id, digest(board, self._locale))
+        self.touch(guild_id)
+
+    async def _remember(self, guild_id: int, message_id: int, value: str) -> None:
+        self._shown[guild_id] = (message_id, value)
+        await self._shown_repo.record(guild_id, message_id, value)
+
+    def touch(self, guild_id: int) -> None:
+        """Something the board shows may have changed: look again soon."""
+        if self._stopped:
+            return
+        self._dirty.add(guild_id)
+        if guild_id not in self._tasks:
+            self._tasks[guild_id] = asyncio.create_task(
+                self._run(guild_id), name=f"room-board-{guild_id}"
+            )
+
+    async def settled(self, guild_id: int) -> None:
+        """Until the board of `guild_id` shows everything touched so far (tests, benchmarks)."""
+        while (task := self._tasks.get(guild_id)) is not None:
+            await asyncio.shield(task)
+
+    async def stop(self) -> None:
+        self._stopped = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def snapshot(self, guild_id: int) -> RoomBoard:
+        """What the board should show now."""
+        running = []
+        channels, _ = await self._sessions.places.discord_ids(guild_id)
+        for session in await self._sessions.programme(guild_id, include_cancelled=False):
+            channel_id = channels.get(session.id)
+            if session.status is not SessionStatus.OPEN or channel_id is None:
+                continue
+            ref = self._port.channel(guild_id, channel_id)
+            voice = ref is not None and ref.kind in VOICE_KINDS
+            running.append(
+                BoardRoom(
+                    channel_id=channel_id,
+                    title=session.title,
+                    occupants=self._port.occupants(guild_id, channel_id) if voice else (),
+                    has_voice=voice,
+                )
+            )
+        rooms = [
+            BoardRoom(
+                channel_id=view.channel_id,
+                title=view.room.topic,
+                occupants=view.occupants,
+                user_limit=view.room.user_limit,
+            )
+            for view in await self._rooms.open_rooms(guild_id)
+            if view.channel_id is not None
+        ]
+        return RoomBoard(running_sessions=tuple(running), rooms=tuple(rooms))
+
+    async def _run(self, guild_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while guild_id in self._dirty and not self._stopped:
+                wait = self._last_edit.get(guild_id, float("-inf")) + self.interval - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._dirty.discard(guild_id)
+                try:
+                    await self._refresh(guild_id)
+                except DiscordUnavailable:
+                    log.warning("Discord failed editing the room board; trying again")
+                    self._dirty.add(guild_id)
+                    self._last_edit[guild_id] = loop.time()
+                except Exception:
+                    log.exception("the room board of guild %s could not be updated", guild_id)
+        finally:
+            self._tasks.pop(guild_id, None)
+
+    async def _refresh(self, guild_id: int) -> None:
+        lobby = await self._objects.get(guild_id, Purpose.LOBBY)
+        message = await self._objects.get(guild_id, Purpose.LOBBY_BOARD)
+        if lobby is None or message is None or lobby.discord_id is None:
+            return  # not set up (yet)
+        if message.discord_id is None:
+            return  # being posted again: the structure service touches the board after
+        board = await self.snapshot(guild_id)
+        wanted = digest(board, self._locale)
+        if guild_id not in self._shown:
+            stored = await self._shown_repo.shown(guild_id)
+            if stored is not None:
+                self._shown[guild_id] = stored
+        if self._shown.get(guild_id) == (message.discord_id, wanted):
+            self.skipped += 1
+            return
+        self._last_edit[guild_id] = asyncio.get_running_loop().time()
+        self.edits += 1
+        if await self._port.edit_board(lobby.discord_id, message.discord_id, board):
+            await self._remember(guild_id, message.discord_id, wanted)
+        elif self.recreate is not None:
+            log.warning("the room board message of guild %s is gone: posting it again", guild_id)
+            await self.recreate(guild_id, message.discord_id)
