@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.domain.errors import InvalidInput
-from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN
+from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, check_user_limit
 from bot.tree import ShuttingDown, answer_error
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def parse_limit(text: str | None) -> int | None:
         raise InvalidInput(
             "errors.room_limit_range", value=value[:20], min=USER_LIMIT_MIN, max=USER_LIMIT_MAX
         )
-    return int(value)
+    return check_user_limit(int(value))
 
 
 async def open_room_and_reply(
@@ -53,12 +53,14 @@ class OpenRoomModal(discord.ui.Modal):
         t = bot.catalog.t
         super().__init__(title=t("rooms.modal_title", locale), custom_id="board:open-room-modal")
         self.topic: discord.ui.TextInput[OpenRoomModal] = discord.ui.TextInput(
+            custom_id="topic",
             label=t("rooms.modal_topic", locale),
             placeholder=t("rooms.modal_topic_placeholder", locale),
             min_length=1,
             max_length=TOPIC_MAX,
         )
         self.limit: discord.ui.TextInput[OpenRoomModal] = discord.ui.TextInput(
+            custom_id="limit",
             label=t("rooms.modal_limit", locale),
             placeholder=t("rooms.modal_limit_placeholder", locale),
             required=False,

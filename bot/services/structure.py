@@ -78,7 +78,9 @@ class StructureService:
         return report
 
     async def is_set_up(self, guild_id: int) -> bool:
-        return bool(await self._repo.all(guild_id))
+        """/workshop setup ran here (sessions and rooms own objects without it)."""
+        base = {spec.purpose for spec in BASE_CHANNELS} | {Purpose.LOBBY_BOARD}
+        return any(item.purpose in base for item in await self._repo.all(guild_id))
 
     async def reconcile(self, guild_id: int, *, verify_board: bool = False) -> SetupReport | None:
         """Converge a guild that was set up before; a guild never set up is left alone."""

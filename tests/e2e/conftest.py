@@ -96,9 +96,10 @@ class World:
             "guild_id": self.guild_id,
             "discord_api_base": self.sb.api_base,
             "discord_gateway_url": self.sb.gateway_url,
-            # The live board's edit spacing, short so tests need not wait (3 s by default).
-            "rooms": RoomsSettings(board_edit_seconds=0.2),
         }
+        # The live board's edit spacing, short so tests need not wait (3 s by default).
+        rooms = {"board_edit_seconds": 0.2, **overrides.pop("rooms", {})}
+        values["rooms"] = RoomsSettings(**rooms)
         values.update(overrides)
         return Settings(**values)
 
