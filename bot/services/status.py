@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from bot.store.db import Database
 
-# label -> table whose rows are counted per guild
-COUNTED = {"sessions": "sessions", "rooms": "rooms", "posters": "poster_boards"}
+# label -> (table whose rows are counted per guild, extra condition)
+COUNTED = {
+    "sessions": ("sessions", "status != 'cancelled'"),
+    "rooms": ("rooms", "state = 'open'"),
+    "posters": ("poster_boards", "1"),
+}
 
 
 class StatusService:
@@ -21,10 +25,11 @@ class StatusService:
             for row in await self._db.fetch_all("SELECT name FROM sqlite_master WHERE type='table'")
         }
         counts: dict[str, int] = {}
-        for label, table in COUNTED.items():
+        for label, (table, condition) in COUNTED.items():
             if table in tables:
                 value = await self._db.fetch_value(
-                    f"SELECT count(*) FROM {table} WHERE guild_id = ?", (guild_id,)
+                    f"SELECT count(*) FROM {table} WHERE guild_id = ? AND {condition}",
+                    (guild_id,),
                 )
                 counts[label] = int(value or 0)
             else:

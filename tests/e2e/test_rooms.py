@@ -97,6 +97,8 @@ async def test_list_rename_and_close(world: World) -> None:
     assert "1 inside" in description and "admin" in description
     assert f"<@{world.attendee_id}>" in description
     assert listed.ephemeral
+    status = await sb.invoke(world.guild_id, world.organizer_id, "workshop status", locale="en-US")
+    assert any("Topic rooms: 1" in f["value"] for f in status.embeds[0]["fields"])
 
     other = sb.add_member(world.guild_id, name="other")
     refused = await sb.invoke(
