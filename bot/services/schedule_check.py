@@ -203,11 +203,13 @@ def _limits(report: CheckReport) -> list[LimitFinding]:
                 "earlier ones end (a shorter sessions.events_window_hours may help)",
             )
         )
-    if layout.count_by_kind()[ChannelKind.STAGE]:
+    counts = layout.count_by_kind()
+    if counts[ChannelKind.STAGE] or counts[ChannelKind.FORUM]:
         found.append(
             LimitFinding(
                 "note",
-                "keynotes get Stage channels: Discord offers those only in Community servers",
+                "keynotes get Stage channels and poster sessions Forum channels: Discord offers "
+                "those only in Community servers",
             )
         )
     return found
@@ -264,7 +266,7 @@ def check_schedule(
 
 # --- the text ---------------------------------------------------------------------------------
 
-_KIND_ORDER = (ChannelKind.STAGE, ChannelKind.VOICE, ChannelKind.TEXT)
+_KIND_ORDER = (ChannelKind.STAGE, ChannelKind.VOICE, ChannelKind.TEXT, ChannelKind.FORUM)
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:

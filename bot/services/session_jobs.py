@@ -12,7 +12,7 @@ import logging
 
 from bot.domain.clock import Clock
 from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.scheduler import Outcome, Scheduler
 from bot.services.announcer import Announcer
 from bot.services.sessions import (
@@ -67,7 +67,9 @@ class SessionJobs:
             return Outcome.DROPPED
         channel_id = await self._service.places.channel_id(session.id, session.guild_id)
         announcements = await self._announcer.channel(session.guild_id)
-        targets = [t for t in (announcements, channel_id) if t is not None]
+        # A poster session's place is a forum (no chat of its own): #announcements only.
+        chat = None if session.kind is SessionKind.POSTER else channel_id
+        targets = [t for t in (announcements, chat) if t is not None]
         text = self._texts.reminder(session, channel_id)
         marker = self._texts.reminder_marker(session)
         for target in targets:

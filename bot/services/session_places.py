@@ -223,6 +223,18 @@ class SessionPlaces:
     def _event_spec(self, session: Session, channel_id: int | None) -> EventSpec | None:
         kind = channel_kind(session)
         description = self._event_text(session)
+        if kind is LayoutKind.FORUM:
+            # A poster session happens at its boards: the event points to the forum.
+            if channel_id is None:
+                return None
+            return EventSpec(
+                name=session.title,
+                description=description,
+                start=session.start,
+                end=session.end,
+                entity=EventEntity.EXTERNAL,
+                location=f"https://discord.com/channels/{session.guild_id}/{channel_id}",
+            )
         if session.location:
             location = session.location
             if len(location) > EVENT_LOCATION_MAX:

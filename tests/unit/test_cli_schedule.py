@@ -64,8 +64,8 @@ def test_check_accepts_the_example(tmp_path: Path) -> None:
         "  Day 1  2027-07-01 Thu   15 sessions  09:30–21:00",
         "  Day 2  2027-07-02 Fri   15 sessions  09:30–21:00",
         "  Day 3  2027-07-03 Sat   10 sessions  09:30–18:30",
-        "  Day 1 · 7/1 (Thu)  [15/50: 1 stage, 14 voice]",
-        "  Day 2 · 7/2 (Fri)  [15/50: 14 voice, 1 text]",
+        "  Day 1 · 7/1 (Thu)  [15/50: 1 stage, 13 voice, 1 forum]",
+        "  Day 2 · 7/2 (Fri)  [15/50: 13 voice, 1 text, 1 forum]",
         "    09:30–10:30  text   keynote-scaling-laws-meet-budgets",
         "Conflicts: none",
         "Discord limits broken: none",
@@ -83,7 +83,7 @@ def test_check_names_categories_in_the_workshop_locale(tmp_path: Path) -> None:
     env = {"WORKSHOP_LOCALE": "ja", "WORKSHOP_SESSIONS__EVENTS_CAP": "20"}
     result = run_cli("check", str(EXAMPLE), cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout
-    assert "  1日目 · 7/1 (木)  [15/50: 1 stage, 14 voice]" in result.stdout
+    assert "  1日目 · 7/1 (木)  [15/50: 1 stage, 13 voice, 1 forum]" in result.stdout
     assert "cap 20" in result.stdout and "OVER THE CAP" in result.stdout
     assert "warning: up to 33 sessions fall within the 48 h event window" in result.stdout
     assert "(0 errors, 1 warning)" in result.stdout

@@ -43,9 +43,12 @@ class ChannelKind(StrEnum):
     TEXT = "text"
     VOICE = "voice"
     STAGE = "stage"
+    FORUM = "forum"  # a poster session: one post per board (its boards' voice channels come later)
 
 
 def channel_kind(session: SessionDraft) -> ChannelKind:
+    if session.kind is SessionKind.POSTER:
+        return ChannelKind.FORUM
     if session.location:
         return ChannelKind.TEXT
     if session.kind is SessionKind.KEYNOTE:
@@ -61,7 +64,7 @@ def channel_name(title: str, kind: ChannelKind, *, fallback: str = "session") ->
     usable is left."""
     text = " ".join(title.split())  # tabs/newlines become single spaces first
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
-    if kind is ChannelKind.TEXT:
+    if kind in (ChannelKind.TEXT, ChannelKind.FORUM):
         # Text channel names keep letters (any script), digits, emoji, '-' and '_' (as Discord's
         # client does): punctuation such as ':' or '#' goes, spaces become '-'.
         text = "".join(
@@ -71,7 +74,7 @@ def channel_name(title: str, kind: ChannelKind, *, fallback: str = "session") ->
         )
         text = _DASHES.sub("-", text).strip("-")
     text = text[:CHANNEL_NAME_MAX].strip()
-    if kind is ChannelKind.TEXT:
+    if kind in (ChannelKind.TEXT, ChannelKind.FORUM):
         text = text.strip("-")
     return text or fallback
 

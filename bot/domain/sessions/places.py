@@ -58,7 +58,30 @@ def _organizers(kind: ChannelKind) -> OverwriteSpec:
     return OverwriteSpec(target=Target.ORGANIZERS, allow=allow)
 
 
+# A poster session's forum is browsable before, during and after the session: everyone can read
+# and reply in a board's post; only the bot opens posts (one per claimed board).
+_FORUM = (
+    OverwriteSpec(
+        target=Target.EVERYONE,
+        allow=_READ | Perm.SEND_MESSAGES_IN_THREADS,
+        deny=Perm.SEND_MESSAGES | Perm.CREATE_PUBLIC_THREADS | Perm.CREATE_PRIVATE_THREADS,
+    ),
+    OverwriteSpec(target=Target.ORGANIZERS, allow=_READ | _WRITE | Perm.MANAGE_THREADS),
+    OverwriteSpec(
+        target=Target.BOT,
+        allow=_READ
+        | Perm.SEND_MESSAGES
+        | Perm.SEND_MESSAGES_IN_THREADS
+        | Perm.EMBED_LINKS
+        | Perm.ATTACH_FILES
+        | Perm.MANAGE_THREADS,
+    ),
+)
+
+
 def place_overwrites(kind: ChannelKind, phase: Phase) -> tuple[OverwriteSpec, ...]:
+    if kind is ChannelKind.FORUM:
+        return _FORUM
     use = _use(kind)
     if phase is Phase.OPEN:
         everyone = OverwriteSpec(target=Target.EVERYONE, allow=_READ | _WRITE | use)

@@ -46,8 +46,9 @@ def test_days_are_numbered_in_the_workshop_zone_over_session_days() -> None:
 
 def test_channel_kinds() -> None:
     assert channel_kind(draft(kind=SessionKind.KEYNOTE)) is ChannelKind.STAGE
-    for kind in ("talk", "discussion", "panel", "social", "poster"):
+    for kind in ("talk", "discussion", "panel", "social"):
         assert channel_kind(draft(kind=SessionKind(kind))) is ChannelKind.VOICE
+    assert channel_kind(draft(kind=SessionKind.POSTER)) is ChannelKind.FORUM
     zoom = draft(kind=SessionKind.KEYNOTE, location="https://zoom.example/j/1")
     assert channel_kind(zoom) is ChannelKind.TEXT
 
@@ -110,6 +111,7 @@ def test_plan_with_a_smaller_cap_ja_and_kinds() -> None:
         ChannelKind.STAGE: 1,
         ChannelKind.VOICE: 1,
         ChannelKind.TEXT: 1,
+        ChannelKind.FORUM: 0,
     }
     channels = [ch.name for c in layout.days[0].categories for ch in c.channels]
     assert channels == ["Keynote", "Talk", "remote"]
