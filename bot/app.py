@@ -12,6 +12,8 @@ import discord
 from discord.ext import commands
 
 from bot.cogs.embeds import Renderer
+from bot.cogs.poster_views import PosterPageButton
+from bot.cogs.posters import PosterCog
 from bot.cogs.programme_views import ImportButton, PageButton
 from bot.cogs.room_views import OpenRoomButton
 from bot.cogs.rooms import RoomCog, VoiceEvents
@@ -22,6 +24,7 @@ from bot.cogs.structure_events import StructureEvents
 from bot.cogs.workshop import WorkshopCog
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.rooms import RoomLimits
+from bot.domain.sessions.model import Session
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
@@ -29,6 +32,8 @@ from bot.scheduler import Scheduler
 from bot.services.announcer import Announcer
 from bot.services.board import BoardService
 from bot.services.imports import ImportService
+from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
+from bot.services.posters import PosterService
 from bot.services.reconcile import Reconciler
 from bot.services.rooms import RoomsConfig, RoomService
 from bot.services.session_jobs import SessionJobs
@@ -43,6 +48,7 @@ from bot.store.board_repo import BoardRepository
 from bot.store.db import Database
 from bot.store.import_repo import ImportRepository
 from bot.store.job_repo import JobRepository
+from bot.store.poster_repo import PosterRepository
 from bot.store.room_repo import RoomRepository
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
@@ -77,6 +83,7 @@ class Services:
     imports: ImportService
     rooms: RoomService
     board: BoardService
+    posters: PosterService
 
 
 def build_services(bot: WorkshopBot) -> Services:
@@ -131,8 +138,17 @@ def build_services(bot: WorkshopBot) -> Services:
     )
     SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
     rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions)
+    posters = build_posters(bot, gateway, objects, jobs, audit, scheduler, sessions)
+    board.poster_summary = posters.summary
+    posters.on_change = board.touch
+
+    def programme_changed(guild_id: int) -> None:
+        board.touch(guild_id)
+        posters.touch(guild_id)
+
+    sessions.on_change = programme_changed
     structure.on_board_posted = board.posted
-    reconciler = Reconciler(objects, structure, sessions, rooms, clock)
+    reconciler = Reconciler(objects, structure, sessions, rooms, posters, clock)
     board.recreate = lambda guild_id, message_id: reconciler.object_deleted(guild_id, message_id)
     return Services(
         gateway=gateway,
@@ -146,7 +162,50 @@ def build_services(bot: WorkshopBot) -> Services:
         imports=ImportService(ImportRepository(db), sessions, session_repo, clock),
         rooms=rooms,
         board=board,
+        posters=posters,
     )
+
+
+def build_posters(
+    bot: WorkshopBot,
+    gateway: DiscordGateway,
+    objects: StructureRepository,
+    jobs: JobRepository,
+    audit: AuditRepository,
+    scheduler: Scheduler,
+    sessions: SessionService,
+) -> PosterService:
+    """Poster sessions: boards, posts in the session's forum, a voice channel per board."""
+    settings, catalog = bot.settings, bot.catalog
+
+    def category_name(session: Session, part: int) -> str:
+        name = catalog.t("posters.category", settings.locale, title=session.title[:80])
+        return name[:100] if part == 1 else f"{name[:94]} ({part})"
+
+    places = PosterPlaces(
+        gateway,
+        objects,
+        bot.clock,
+        PosterPlacesConfig(
+            prepare=timedelta(minutes=settings.posters.prepare_minutes),
+            organizer_roles=settings.organizer_roles,
+            category_name=category_name,
+        ),
+    )
+    posters = PosterService(
+        bot.db,
+        PosterRepository(bot.db),
+        sessions,
+        places,
+        jobs,
+        gateway,
+        audit,
+        bot.clock,
+        per_presenter=settings.posters.boards_per_presenter,
+        poke=scheduler.poke,
+    )
+    posters.register(scheduler)
+    return posters
 
 
 def build_rooms(
@@ -199,7 +258,6 @@ def build_rooms(
         interval=config.board_edit_seconds,
         locale=settings.locale,
     )
-    sessions.on_change = board.touch
     return rooms, board
 
 
@@ -254,8 +312,9 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(ScheduleCog(self))
         await self.add_cog(StructureEvents(self))
         await self.add_cog(RoomCog(self))
+        await self.add_cog(PosterCog(self))
         await self.add_cog(VoiceEvents(self))
-        self.add_dynamic_items(PageButton, ImportButton, OpenRoomButton)
+        self.add_dynamic_items(PageButton, ImportButton, OpenRoomButton, PosterPageButton)
         # The command tree is never synced here: `workshop-bot sync` does that.
         self.services.scheduler.start()
 
@@ -292,6 +351,7 @@ class WorkshopBot(commands.Bot):
             await self.services.scheduler.stop()
             await self.drain()
             await self.services.board.stop()
+            await self.services.posters.stop()
             await super().close()
         finally:
             await self.db.close()

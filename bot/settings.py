@@ -91,6 +91,18 @@ class RoomsSettings(Section):
     )
 
 
+class PostersSettings(Section):
+    boards_per_presenter: int = Field(
+        1, ge=1, le=10, description="boards one presenter may claim in one poster session"
+    )
+    prepare_minutes: int = Field(
+        30,
+        ge=0,
+        le=24 * 60,
+        description="the boards' voice channels are created this long before the session starts",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -112,6 +124,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sessions: SessionsSettings = SessionsSettings()
     rooms: RoomsSettings = RoomsSettings()
+    posters: PostersSettings = PostersSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

@@ -7,6 +7,7 @@ import discord
 from bot.cogs.room_views import OpenRoomButton
 from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.ports import GuildStats
+from bot.domain.posters import PosterBoard, post_title
 from bot.domain.structure import Purpose, StructureItem
 from bot.i18n import Catalog
 from bot.services.owned import Outcome
@@ -14,6 +15,7 @@ from bot.services.structure import SetupReport
 
 GUILD_CHANNEL_LIMIT = 500
 COLOR = discord.Colour(0x3B82F6)
+POSTER_COLOR = discord.Colour(0x8B5CF6)
 
 _ORDER = (
     Purpose.INFO_CATEGORY,
@@ -57,6 +59,20 @@ class Renderer:
             board, self.board_texts(locale), self.t("board.empty", locale)
         )
         embed.set_footer(text=self.t("board.footer", locale))
+        return embed
+
+    def poster_post(self, board: PosterBoard, locale: str | None = None) -> discord.Embed:
+        """The first message of a board's forum post: title, presenter, abstract."""
+        embed = discord.Embed(
+            title=post_title(board),
+            description=board.abstract or self.t("posters.no_abstract", locale),
+            colour=POSTER_COLOR,
+        )
+        if board.presenter_id is not None:
+            embed.add_field(
+                name=self.t("posters.presenter", locale), value=f"<@{board.presenter_id}>"
+            )
+        embed.add_field(name=self.t("posters.board", locale), value=str(board.number))
         return embed
 
     def board_message(

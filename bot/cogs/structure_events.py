@@ -64,6 +64,13 @@ class StructureEvents(commands.Cog):
             await self.bot.services.reconciler.object_deleted(payload.guild_id, payload.message_id)
 
     @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        """A poster's forum post deleted by hand: its board still wants it."""
+        self.bot.services.gateway.settled(payload.thread_id)
+        if self._wanted(payload.guild_id):
+            await self.bot.services.reconciler.object_deleted(payload.guild_id, payload.thread_id)
+
+    @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
         self.bot.services.gateway.settled(event.id)
         if self._wanted(event.guild_id):

@@ -36,6 +36,7 @@ class BoardRoom(BaseModel):
     occupants: tuple[str, ...] = ()  # display names of the people inside
     user_limit: int | None = None
     has_voice: bool = True  # False: a session held elsewhere (e.g. Zoom) with a text channel
+    poster: tuple[int, int, int] | None = None  # a poster session: boards, people, presenters
 
 
 class RoomBoard(BaseModel):
@@ -65,6 +66,7 @@ class BoardTexts:
     more_names: str  # "+{count}"
     more_rooms: str  # "+{rooms} more rooms ({people} inside): /room list"
     more_sessions: str  # "+{count} more sessions: /schedule show"
+    poster_summary: str  # "{boards} boards, {people} people, presenters present: {presenters}"
 
 
 def names_line(names: tuple[str, ...], texts: BoardTexts, shown: int = NAMES_SHOWN) -> str:
@@ -77,6 +79,10 @@ def names_line(names: tuple[str, ...], texts: BoardTexts, shown: int = NAMES_SHO
 
 def room_line(room: BoardRoom, texts: BoardTexts, icon: str, *, names: bool = True) -> str:
     count = len(room.occupants)
+    if room.poster is not None:
+        boards, people, presenters = room.poster
+        summary = texts.poster_summary.format(boards=boards, people=people, presenters=presenters)
+        return f"🖼️ <#{room.channel_id}> {escape(shorten(room.title, TITLE_MAX))} · {summary}"
     if not room.has_voice:
         return f"{icon} <#{room.channel_id}> {escape(shorten(room.title, TITLE_MAX))}"
     if count == 0:

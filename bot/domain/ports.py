@@ -11,6 +11,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.board import RoomBoard
+from bot.domain.posters import PosterBoard
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
 
 
@@ -191,3 +192,19 @@ class BoardPort(GuildView, Protocol):
     async def edit_board(self, channel_id: int, message_id: int, board: RoomBoard) -> bool:
         """Show `board` in the message; False when the message is gone."""
         ...
+
+
+class PosterPort(RoomPort, Protocol):
+    """Poster boards: forum posts, files, who is where."""
+
+    def upload_limit(self, guild_id: int) -> int: ...
+
+    def voice_channel_of(self, guild_id: int, user_id: int) -> int | None: ...
+
+    async def create_post(self, forum_id: int, board: PosterBoard) -> int: ...
+
+    async def delete_post(self, post_id: int, reason: str) -> None: ...
+
+    async def post_file(self, post_id: int, filename: str, data: bytes, text: str) -> int: ...
+
+    async def delete_post_message(self, post_id: int, message_id: int) -> None: ...

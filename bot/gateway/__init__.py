@@ -8,6 +8,7 @@ import yarl
 from bot.gateway.channels import ChannelsMixin, channel_ref
 from bot.gateway.events import EventsMixin
 from bot.gateway.messages import MessagesMixin
+from bot.gateway.posters import PostersMixin
 from bot.gateway.voice import VoiceMixin
 
 
@@ -20,8 +21,8 @@ def point_client_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-class DiscordGateway(ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin):
-    """Implements StructurePort, SessionPort and RoomPort."""
+class DiscordGateway(ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin, PostersMixin):
+    """Implements StructurePort, SessionPort, RoomPort, BoardPort and PosterPort."""
 
 
 __all__ = ["DiscordGateway", "channel_ref", "point_client_at"]

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from bot.domain.board import BoardRoom, RoomBoard
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import BoardPort
-from bot.domain.sessions.model import SessionStatus
+from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.structure import ChannelKind, Purpose
 from bot.services.rooms import RoomService
 from bot.services.sessions import SessionService
@@ -55,6 +55,9 @@ class BoardService:
         self.interval = interval
         # Set by the app: the board message is gone -> post it again (guild id, message id).
         self.recreate: Callable[[int, int], Awaitable[object]] | None = None
+        # Set by the app: (claimed boards, people at boards, presenters present) of a poster
+        # session, shown instead of a head count.
+        self.poster_summary: Callable[[int, Session], Awaitable[tuple[int, int, int]]] | None = None
         self._dirty: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -104,6 +107,14 @@ class BoardService:
                 continue
             ref = self._port.channel(guild_id, channel_id)
             voice = ref is not None and ref.kind in VOICE_KINDS
+            if session.kind is SessionKind.POSTER and self.poster_summary is not None:
+                summary = await self.poster_summary(guild_id, session)
+                running.append(
+                    BoardRoom(
+                        channel_id=channel_id, title=session.title, has_voice=False, poster=summary
+                    )
+                )
+                continue
             running.append(
                 BoardRoom(
                     channel_id=channel_id,

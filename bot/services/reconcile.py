@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain.clock import Clock
+from bot.services.posters import PosterService
 from bot.services.rooms import CATEGORY_PREFIX, ROOM_PREFIX, RoomService
 from bot.services.sessions import SessionService
 from bot.services.structure import StructureService
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 
 PROGRAMME_PREFIXES = ("session:", "day:")
 ROOM_PREFIXES = (ROOM_PREFIX, CATEGORY_PREFIX)
+POSTER_PREFIXES = ("poster:", "posters:")
 
 
 class Reconciler:
@@ -24,8 +26,10 @@ class Reconciler:
         structure: StructureService,
         sessions: SessionService,
         rooms: RoomService,
+        posters: PosterService,
         clock: Clock,
     ) -> None:
+        self._posters = posters
         self._objects = objects
         self._structure = structure
         self._sessions = sessions
@@ -36,6 +40,7 @@ class Reconciler:
         """On start and after a new gateway session: converge whatever changed while away."""
         await self._structure.reconcile(guild_id, verify_board=True)
         await self._sessions.converge(guild_id)
+        await self._posters.converge(guild_id)
         await self._rooms.reconcile(guild_id)
 
     async def object_deleted(self, guild_id: int, discord_id: int) -> bool:
@@ -47,6 +52,9 @@ class Reconciler:
         log.warning("owned %s %s (%s) was deleted", item.kind.value, discord_id, item.purpose)
         if item.purpose.startswith(PROGRAMME_PREFIXES):
             await self._sessions.converge(guild_id)
+            await self._posters.converge(guild_id)  # a forum came back: its posts too
+        elif item.purpose.startswith(POSTER_PREFIXES):
+            await self._posters.object_gone(guild_id)
         elif item.purpose.startswith(ROOM_PREFIXES):
             await self._rooms.channel_gone(guild_id, item.purpose)
         else:

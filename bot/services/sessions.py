@@ -94,6 +94,10 @@ class SessionService:
             raise NotFound("errors.session_not_found", value=str(session_id))
         return session
 
+    async def get_any(self, session_id: int) -> Session | None:
+        """A session by id whatever its guild (jobs know only the id)."""
+        return await self._sessions.get(session_id)
+
     async def resolve(self, guild_id: int, text: str) -> Session:
         """A session by its numeric id or its exact title (what autocomplete sends, or a typed
         title)."""
@@ -137,13 +141,16 @@ class SessionService:
         existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
         check_edit(draft, current, existing, self._clock.now())
 
-    async def create(self, guild_id: int, actor_id: int, draft: SessionDraft) -> Session:
+    async def create(
+        self, guild_id: int, actor_id: int, draft: SessionDraft, *, source: str = "command"
+    ) -> Session:
+        """`source`: command, or poster (a poster session set up by /poster setup)."""
         async with self.guild_lock(guild_id):
             now = self._clock.now()
             existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
             check_new(draft, existing, now)
             async with self._db.transaction() as conn:
-                session_id = await self._sessions.add(conn, guild_id, draft, now)
+                session_id = await self._sessions.add(conn, guild_id, draft, now, source)
                 await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
             await self._audit.add(
                 guild_id, actor_id, "session.create", {"id": session_id, "title": draft.title}, now

@@ -22,6 +22,7 @@ TEXTS = BoardTexts(
     more_names="+{count}",
     more_rooms="+{rooms} more rooms ({people} inside)",
     more_sessions="+{count} more sessions",
+    poster_summary="{boards} boards, {people} people, presenters present: {presenters}",
 )
 
 

@@ -1,0 +1,223 @@
+"""`/poster ...`: poster sessions and their boards. Thin: options in, PosterService out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.checks import member_is_organizer, organizer_only
+from bot.cogs.poster_views import ClaimModal, claim_and_reply, poster_list_message
+from bot.cogs.transformers import session_label
+from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
+from bot.domain.sessions.model import Session
+from bot.domain.sessions.timeparse import parse_time
+
+if TYPE_CHECKING:
+    from bot.app import WorkshopBot
+
+Name = app_commands.Range[str, 1, 100]
+Duration = app_commands.Range[int, 5, 720]
+Boards = app_commands.Range[int, BOARDS_MIN, BOARDS_MAX]
+BoardNumber = app_commands.Range[int, BOARDS_MIN, BOARDS_MAX]
+PosterTitle = app_commands.Range[str, 1, TITLE_MAX]
+Abstract = app_commands.Range[str, 1, ABSTRACT_MAX]
+
+
+def _bot(interaction: discord.Interaction[Any]) -> WorkshopBot:
+    client: WorkshopBot = interaction.client
+    return client
+
+
+class PosterSessionTransformer(app_commands.Transformer):
+    """A poster session: autocompleted among poster sessions; its number or exact title."""
+
+    async def transform(self, interaction: discord.Interaction[Any], value: str) -> Session:
+        assert interaction.guild_id is not None
+        bot = _bot(interaction)
+        session = await bot.services.sessions.resolve(interaction.guild_id, str(value))
+        return await bot.services.posters.pick_session(interaction.guild_id, session)
+
+    async def autocomplete(  # type: ignore[override]
+        self, interaction: discord.Interaction[Any], value: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        bot = _bot(interaction)
+        sessions = await bot.services.posters.poster_sessions(interaction.guild_id)
+        needle = value.casefold()
+        return [
+            app_commands.Choice(name=session_label(s, bot), value=str(s.id))
+            for s in sessions
+            if needle in s.title.casefold()
+        ][:25]
+
+
+PosterSessionOption = app_commands.Transform[Session, PosterSessionTransformer]
+
+
+class PosterCog(commands.Cog):
+    poster = app_commands.Group(
+        name="poster", description="Poster sessions: claim a board, find posters", guild_only=True
+    )
+
+    def __init__(self, bot: WorkshopBot) -> None:
+        self.bot = bot
+
+    async def _session(
+        self, interaction: discord.Interaction[WorkshopBot], session: Session | None
+    ) -> Session:
+        assert interaction.guild_id is not None
+        return await self.bot.services.posters.pick_session(interaction.guild_id, session)
+
+    @poster.command(name="setup", description="Create a poster session with N boards (organizers)")
+    @app_commands.describe(
+        name="The poster session's name (run again with the same name to change its boards)",
+        start="Start in the workshop's zone: 2026-07-01 14:00, 07-01 14:00, 14:00, or ISO 8601",
+        duration="Length in minutes (5-720)",
+        boards="How many numbered boards (1-200)",
+    )
+    @organizer_only()
+    async def setup(
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        name: Name,
+        start: str,
+        duration: Duration,
+        boards: Boards,
+    ) -> None:
+        assert interaction.guild_id is not None
+        begins = parse_time(start, self.bot.settings.zone, now=self.bot.clock.now())
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        session, added, removed, created = await self.bot.services.posters.setup(
+            interaction.guild_id,
+            interaction.user.id,
+            name,
+            begins,
+            begins + timedelta(minutes=duration),
+            boards,
+        )
+        key = "posters.set_up" if created else "posters.updated"
+        text = self.bot.catalog.t(
+            key,
+            str(interaction.locale),
+            title=session.title,
+            boards=boards,
+            added=added,
+            removed=removed,
+            start=int(session.start.timestamp()),
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
+    @poster.command(name="claim", description="Claim a poster board (the next free one if none)")
+    @app_commands.describe(
+        title="Your poster's title",
+        session="Which poster session (needed only when there are several)",
+        board="The board number (default: the lowest free board)",
+        abstract="The abstract (leave out to type a long one in a form)",
+        presenter="Organizers: assign the board to this member",
+    )
+    async def claim(
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        title: PosterTitle,
+        session: PosterSessionOption | None = None,
+        board: BoardNumber | None = None,
+        abstract: Abstract | None = None,
+        presenter: discord.Member | None = None,
+    ) -> None:
+        target = await self._session(interaction, session)
+        presenter_id = presenter.id if presenter is not None else None
+        if abstract is None:
+            await interaction.response.send_modal(
+                ClaimModal(
+                    self.bot,
+                    str(interaction.locale),
+                    session_id=target.id,
+                    number=board,
+                    presenter_id=presenter_id,
+                    title=title,
+                )
+            )
+            return
+        await claim_and_reply(
+            interaction,
+            target,
+            title,
+            number=board,
+            abstract=abstract,
+            presenter_id=presenter_id,
+        )
+
+    @poster.command(name="release", description="Give your poster board back")
+    @app_commands.describe(
+        session="Which poster session (needed only when there are several)",
+        board="Organizers: release this board, whoever holds it",
+    )
+    async def release(
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        session: PosterSessionOption | None = None,
+        board: BoardNumber | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        target = await self._session(interaction, session)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        released = await self.bot.services.posters.release(
+            interaction.guild_id,
+            interaction.user.id,
+            target,
+            number=board,
+            organizer=member_is_organizer(interaction),
+        )
+        text = self.bot.catalog.t(
+            "posters.released", str(interaction.locale), board=released.number, title=target.title
+        )
+        await interaction.followup.send(text, ephemeral=True)
+
+    @poster.command(name="list", description="Boards, posters, presenters and free boards")
+    @app_commands.describe(session="Which poster session (needed only when there are several)")
+    async def list_(
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        session: PosterSessionOption | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        target = await self._session(interaction, session)
+        embed, view = await poster_list_message(
+            self.bot, interaction.guild_id, target.id, 0, str(interaction.locale)
+        )
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @poster.command(name="upload", description="Attach your poster (PDF or image) to your board")
+    @app_commands.describe(
+        file="The poster: a PDF or an image", session="Which poster session (if several)"
+    )
+    async def upload(
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        file: discord.Attachment,
+        session: PosterSessionOption | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        target = await self._session(interaction, session)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        board = await self.bot.services.posters.upload(
+            interaction.guild_id,
+            interaction.user.id,
+            target,
+            filename=file.filename,
+            content_type=file.content_type,
+            size=file.size,
+            read=file.read,
+            caption=self.bot.catalog.t(
+                "posters.file_caption", None, user=f"<@{interaction.user.id}>"
+            ),
+        )
+        text = self.bot.catalog.t(
+            "posters.uploaded", str(interaction.locale), board=board.number, file=file.filename
+        )
+        await interaction.followup.send(text, ephemeral=True)

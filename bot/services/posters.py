@@ -1,0 +1,446 @@
+"""Poster sessions: set up boards, claim and release them, attach posters, see who is where.
+
+A poster session is a session (kind `poster`, source `poster`) that SessionService schedules,
+reminds, opens and closes like any other; its place is a Forum channel. This service owns the
+boards: claims are atomic in SQLite (one UPDATE on a free board), posts are opened at claim time,
+and the boards' voice channels appear `prepare` before the start (a durable job) and follow the
+session's phase (PosterPlaces).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.domain.clock import Clock
+from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
+from bot.domain.ports import PosterPort
+from bot.domain.posters import (
+    BoardTaken,
+    NoFreeBoard,
+    PosterBoard,
+    check_board_exists,
+    check_claims_open,
+    check_file,
+    check_presenter_limit,
+    clean_abstract,
+    clean_title,
+    next_free,
+    plan_resize,
+)
+from bot.domain.sessions.model import Session, SessionKind, SessionStatus, make_draft
+from bot.scheduler import Outcome as JobOutcome
+from bot.scheduler import Scheduler
+from bot.services.poster_places import PosterPlaces
+from bot.services.sessions import SessionService
+from bot.store.audit_repo import AuditRepository
+from bot.store.db import Database
+from bot.store.job_repo import Job, JobRepository
+from bot.store.poster_repo import PosterRepository
+
+log = logging.getLogger(__name__)
+
+JOB_PREPARE = "poster.prepare"  # subject: the poster session
+JOB_CONVERGE = "poster.converge"  # subject: the guild (a retry after Discord failed)
+RETRY = timedelta(seconds=30)
+
+
+@dataclass
+class ClaimResult:
+    board: PosterBoard
+    post_id: int | None
+    warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BoardView:
+    board: PosterBoard
+    post_id: int | None
+    voice_id: int | None
+    presenter_here: bool
+    people: int
+
+
+class PosterService:
+    def __init__(
+        self,
+        db: Database,
+        repo: PosterRepository,
+        sessions: SessionService,
+        places: PosterPlaces,
+        jobs: JobRepository,
+        port: PosterPort,
+        audit: AuditRepository,
+        clock: Clock,
+        *,
+        per_presenter: int,
+        poke: Callable[[], None],
+    ) -> None:
+        self._db = db
+        self._repo = repo
+        self._sessions = sessions
+        self.places = places
+        self._jobs = jobs
+        self._port = port
+        self._audit = audit
+        self._clock = clock
+        self.per_presenter = per_presenter
+        self._poke = poke
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._pending: dict[int, asyncio.Task[None]] = {}
+        self.on_change: Callable[[int], None] = lambda guild_id: None
+
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(JOB_PREPARE, self._prepare_job)
+        scheduler.register(JOB_CONVERGE, self._converge_job)
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    async def poster_sessions(self, guild_id: int) -> list[Session]:
+        sessions = await self._sessions.programme(guild_id, include_cancelled=False)
+        return [s for s in sessions if s.kind is SessionKind.POSTER]
+
+    async def pick_session(self, guild_id: int, session: Session | None) -> Session:
+        """The session given, else the only poster session that has not ended."""
+        if session is not None:
+            if session.kind is not SessionKind.POSTER:
+                raise InvalidInput("errors.poster_not_poster_session", title=session.title)
+            return session
+        now = self._clock.now()
+        ahead = [s for s in await self.poster_sessions(guild_id) if s.end > now]
+        if len(ahead) == 1:
+            return ahead[0]
+        raise NotFound("errors.poster_pick_session" if ahead else "errors.poster_no_session")
+
+    async def boards(self, session: Session) -> list[PosterBoard]:
+        return await self._repo.boards(session.id)
+
+    async def views(self, guild_id: int, session: Session) -> list[BoardView]:
+        ids = await self.places.ids(guild_id, session.id)
+        running = session.status is SessionStatus.OPEN
+        views = []
+        for board in await self._repo.boards(session.id):
+            voice_id = ids.get((board.number, "voice"))
+            here = (
+                running
+                and voice_id is not None
+                and board.presenter_id is not None
+                and self._port.voice_channel_of(guild_id, board.presenter_id) == voice_id
+            )
+            people = len(self._port.occupants(guild_id, voice_id)) if voice_id else 0
+            views.append(BoardView(board, ids.get((board.number, "post")), voice_id, here, people))
+        return views
+
+    async def summary(self, guild_id: int, session: Session) -> tuple[int, int, int]:
+        """(claimed boards, people at the boards, presenters at their board)."""
+        views = await self.views(guild_id, session)
+        claimed = [v for v in views if v.board.claimed]
+        return len(claimed), sum(v.people for v in views), sum(v.presenter_here for v in views)
+
+    # -- organizer: set up ------------------------------------------------------------------------
+
+    async def setup(
+        self,
+        guild_id: int,
+        actor_id: int,
+        name: str,
+        start: datetime,
+        end: datetime,
+        boards: int,
+    ) -> tuple[Session, int, int, bool]:
+        """Create the poster session `name` with `boards` boards, or (same name again) change
+        its board count: (session, boards added, boards removed, created)."""
+        existing = [
+            s
+            for s in await self.poster_sessions(guild_id)
+            if s.title.casefold() == " ".join(name.split()).casefold()
+        ]
+        created = not existing
+        if existing:
+            session = existing[0]
+            if (session.start, session.end) != (
+                start,
+                end,
+            ) and session.status is SessionStatus.SCHEDULED:
+                session = await self._sessions.edit(
+                    guild_id, actor_id, session, {"start": start, "end": end}
+                )
+        else:
+            draft = make_draft(title=name, kind=SessionKind.POSTER, start=start, end=end)
+            await self._sessions.check_create(guild_id, draft)
+            session = await self._sessions.create(guild_id, actor_id, draft, source="poster")
+        async with self._locks[guild_id]:
+            resize = plan_resize(await self._repo.boards(session.id), boards)
+            now = self._clock.now()
+            async with self._db.transaction() as conn:
+                await self._repo.add_boards(conn, guild_id, session.id, resize.add)
+                await self._repo.remove_free(conn, session.id, resize.remove)
+                prepare_at = max(now, session.start - self.places.config.prepare)
+                await self._jobs.schedule(conn, guild_id, JOB_PREPARE, session.id, prepare_at, now)
+        await self._audit.add(
+            guild_id,
+            actor_id,
+            "poster.setup",
+            {"session": session.id, "boards": boards, "added": len(resize.add)},
+            now,
+        )
+        self._poke()
+        self.on_change(guild_id)
+        return session, len(resize.add), len(resize.remove), created
+
+    # -- presenters ------------------------------------------------------------------------------
+
+    async def claim(
+        self,
+        guild_id: int,
+        actor_id: int,
+        session: Session,
+        title: str,
+        *,
+        number: int | None,
+        abstract: str | None,
+        presenter_id: int | None,
+        organizer: bool,
+    ) -> ClaimResult:
+        title = clean_title(title)
+        abstract = clean_abstract(abstract)
+        if presenter_id is not None and presenter_id != actor_id and not organizer:
+            raise InvalidInput("errors.poster_presenter_organizers_only")
+        presenter = presenter_id or actor_id
+        now = self._clock.now()
+        if presenter_id is None or not organizer:
+            check_claims_open(session.start, now, organizer=False)
+        boards = await self._repo.boards(session.id)
+        if number is not None:
+            check_board_exists(boards, number)
+        async with self._db.transaction() as conn:
+            check_presenter_limit(
+                await self._repo.count_claimed_by(conn, session.id, presenter), self.per_presenter
+            )
+            won = await self._repo.claim(
+                conn,
+                session.id,
+                number,
+                presenter_id=presenter,
+                title=title,
+                abstract=abstract,
+                actor_id=actor_id,
+                now=now,
+            )
+        if won is None:
+            fresh = await self._repo.boards(session.id)
+            suggestion = next_free(fresh, after=number or 0)
+            if number is None or suggestion is None:
+                raise NoFreeBoard(title=session.title)
+            raise BoardTaken(board=number, next=suggestion)
+        board = await self._repo.board(session.id, won)
+        assert board is not None
+        result = ClaimResult(board=board, post_id=None)
+        result.warnings = await self._overlaps(guild_id, session, presenter)
+        async with self._locks[guild_id]:
+            try:
+                result.post_id = await self._place_board(guild_id, session, board)
+            except DiscordUnavailable:
+                await self._retry_later(guild_id)
+            except Exception:
+                # Discord refused outright: the claim does not stand half-made.
+                async with self._db.transaction() as conn:
+                    await self._repo.release(conn, session.id, won)
+                await self.places.remove_board(guild_id, session.id, won)
+                raise
+        await self._audit.add(
+            guild_id,
+            actor_id,
+            "poster.claim",
+            {"session": session.id, "board": won, "presenter": presenter},
+            now,
+        )
+        self.on_change(guild_id)
+        return result
+
+    async def release(
+        self,
+        guild_id: int,
+        actor_id: int,
+        session: Session,
+        *,
+        number: int | None,
+        organizer: bool,
+    ) -> PosterBoard:
+        boards = await self._repo.boards(session.id)
+        if number is None:
+            mine = [b for b in boards if b.presenter_id == actor_id]
+            if not mine:
+                raise NotFound("errors.poster_none_claimed", title=session.title)
+            if len(mine) > 1:
+                raise InvalidInput("errors.poster_pick_board")
+            board = mine[0]
+        else:
+            check_board_exists(boards, number)
+            board = next(b for b in boards if b.number == number)
+            if not board.claimed:
+                raise InvalidInput("errors.poster_board_free", board=number)
+            if board.presenter_id != actor_id and not organizer:
+                raise InvalidInput("errors.poster_not_yours", board=number)
+        async with self._locks[guild_id]:
+            async with self._db.transaction() as conn:
+                await self._repo.release(conn, session.id, board.number)
+            await self.places.remove_board(guild_id, session.id, board.number)
+        await self._audit.add(
+            guild_id,
+            actor_id,
+            "poster.release",
+            {"session": session.id, "board": board.number},
+            self._clock.now(),
+        )
+        self.on_change(guild_id)
+        return board
+
+    async def upload(
+        self,
+        guild_id: int,
+        actor_id: int,
+        session: Session,
+        *,
+        filename: str,
+        content_type: str | None,
+        size: int,
+        read: Callable[[], object],
+        caption: str,
+    ) -> PosterBoard:
+        """Attach the caller's poster file to their board's post (replacing an earlier one)."""
+        check_file(content_type, size, self._port.upload_limit(guild_id))
+        mine = [b for b in await self._repo.boards(session.id) if b.presenter_id == actor_id]
+        if not mine:
+            raise NotFound("errors.poster_none_claimed", title=session.title)
+        board = mine[0]
+        ids = await self.places.ids(guild_id, session.id)
+        post_id = ids.get((board.number, "post"))
+        if post_id is None:
+            raise NotFound("errors.poster_post_missing", board=board.number)
+        data = await read()  # type: ignore[misc]
+        assert isinstance(data, bytes)
+        message_id = await self._port.post_file(post_id, filename, data, caption)
+        if board.file_message_id is not None:
+            await self._port.delete_post_message(post_id, board.file_message_id)
+        await self._repo.set_file(board.id, filename, message_id)
+        return board.model_copy(update={"file_name": filename, "file_message_id": message_id})
+
+    # -- convergence -------------------------------------------------------------------------------
+
+    def touch(self, guild_id: int) -> None:
+        """The programme changed (a poster session opened, closed, moved): converge soon."""
+        if guild_id in self._pending:
+            return
+        self._pending[guild_id] = asyncio.create_task(
+            self._converge_soon(guild_id), name=f"posters-{guild_id}"
+        )
+
+    async def settled(self, guild_id: int) -> None:
+        while (task := self._pending.get(guild_id)) is not None:
+            await asyncio.shield(task)
+
+    async def stop(self) -> None:
+        tasks = list(self._pending.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _converge_soon(self, guild_id: int) -> None:
+        try:
+            await asyncio.sleep(0)
+            self._pending.pop(guild_id, None)
+            await self.converge(guild_id)
+        except DiscordUnavailable:
+            await self._retry_later(guild_id)
+        except Exception:
+            log.exception("poster boards of guild %s could not be converged", guild_id)
+        finally:
+            self._pending.pop(guild_id, None)
+
+    async def converge(self, guild_id: int) -> None:
+        """Make Discord match every poster session's boards."""
+        async with self._locks[guild_id]:
+            channels, _ = await self._sessions.places.discord_ids(guild_id)
+            sessions = await self._sessions.programme(guild_id)
+            for session in sessions:
+                if session.kind is not SessionKind.POSTER:
+                    continue
+                boards = await self._repo.boards(session.id)
+                forum = channels.get(session.id)
+                if forum is not None and self._port.channel(guild_id, forum) is None:
+                    forum = None  # being recreated by the programme's reconciler
+                await self.places.converge(guild_id, session, boards, forum)
+
+    async def object_gone(self, guild_id: int) -> None:
+        """A board's post or channel was deleted by hand: recreate what a claim still wants."""
+        await self.converge(guild_id)
+
+    async def _place_board(self, guild_id: int, session: Session, board: PosterBoard) -> int | None:
+        channels, _ = await self._sessions.places.discord_ids(guild_id)
+        forum = channels.get(session.id)
+        post_id = None
+        if forum is not None:
+            post_id = await self.places.ensure_post(guild_id, board, forum)
+        if self.places.prepared(session):
+            await self.places.ensure_voice(guild_id, session, board)
+        return post_id
+
+    async def _prepare_job(self, job: Job) -> JobOutcome:
+        session = await self._sessions.get_any(job.subject_id)
+        if session is None or session.cancelled:
+            return JobOutcome.DROPPED
+        if not self.places.prepared(session):
+            # The session moved later: come back at its new time.
+            async with self._db.transaction() as conn:
+                await self._jobs.schedule(
+                    conn,
+                    session.guild_id,
+                    JOB_PREPARE,
+                    session.id,
+                    session.start - self.places.config.prepare,
+                    self._clock.now(),
+                )
+            return JobOutcome.DROPPED
+        await self.converge(session.guild_id)
+        self.on_change(session.guild_id)
+        return JobOutcome.DONE
+
+    async def _converge_job(self, job: Job) -> JobOutcome:
+        await self.converge(job.subject_id)
+        return JobOutcome.DONE
+
+    async def _retry_later(self, guild_id: int) -> None:
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            await self._jobs.schedule_earliest(
+                conn, guild_id, JOB_CONVERGE, guild_id, now + RETRY, now
+            )
+        self._poke()
+
+    async def _overlaps(
+        self, guild_id: int, session: Session, presenter: int
+    ) -> list[tuple[str, dict[str, object]]]:
+        """Other poster boards of the same presenter at overlapping times."""
+        warnings: list[tuple[str, dict[str, object]]] = []
+        for other in await self._repo.of_presenter(guild_id, presenter):
+            if other.session_id == session.id:
+                continue
+            other_session = await self._sessions.get_any(other.session_id)
+            if (
+                other_session is not None
+                and not other_session.cancelled
+                and other_session.start < session.end
+                and session.start < other_session.end
+            ):
+                warnings.append(
+                    (
+                        "posters.warn_overlap",
+                        {"title": other_session.title, "board": other.number},
+                    )
+                )
+        return warnings
