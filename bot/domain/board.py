@@ -17,7 +17,7 @@ NAMES_SHOWN = 5
 NAME_MAX = 32  # a display name is at most 32 characters
 TITLE_MAX = 60  # a room's topic is cut to this on the board (the channel has it whole)
 
-_MARKDOWN = re.compile(r"([\\*_~`|>#\[\]()<@-])")
+_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<@])")
 
 
 def escape(text: str) -> str:

@@ -92,6 +92,8 @@ class PosterService:
         self._poke = poke
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._pending: dict[int, asyncio.Task[None]] = {}
+        self._stopped = False
+        self._running: set[asyncio.Task[None]] = set()
         self.on_change: Callable[[int], None] = lambda guild_id: None
 
     def register(self, scheduler: Scheduler) -> None:
@@ -111,10 +113,12 @@ class PosterService:
                 raise InvalidInput("errors.poster_not_poster_session", title=session.title)
             return session
         now = self._clock.now()
-        ahead = [s for s in await self.poster_sessions(guild_id) if s.end > now]
-        if len(ahead) == 1:
-            return ahead[0]
-        raise NotFound("errors.poster_pick_session" if ahead else "errors.poster_no_session")
+        every = await self.poster_sessions(guild_id)
+        ahead = [s for s in every if s.end > now]
+        candidates = ahead or every  # after the last one ended, that one
+        if len(candidates) == 1:
+            return candidates[0]
+        raise NotFound("errors.poster_pick_session" if candidates else "errors.poster_no_session")
 
     async def boards(self, session: Session) -> list[PosterBoard]:
         return await self._repo.boards(session.id)
@@ -334,18 +338,20 @@ class PosterService:
 
     def touch(self, guild_id: int) -> None:
         """The programme changed (a poster session opened, closed, moved): converge soon."""
-        if guild_id in self._pending:
+        if self._stopped or guild_id in self._pending:
             return
-        self._pending[guild_id] = asyncio.create_task(
-            self._converge_soon(guild_id), name=f"posters-{guild_id}"
-        )
+        task = asyncio.create_task(self._converge_soon(guild_id), name=f"posters-{guild_id}")
+        self._pending[guild_id] = task
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
 
     async def settled(self, guild_id: int) -> None:
-        while (task := self._pending.get(guild_id)) is not None:
-            await asyncio.shield(task)
+        while self._running:
+            await asyncio.gather(*(asyncio.shield(t) for t in list(self._running)))
 
     async def stop(self) -> None:
-        tasks = list(self._pending.values())
+        self._stopped = True
+        tasks = list(self._running)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
