@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.clock import Clock
@@ -80,6 +80,10 @@ class Scheduler:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+    async def next_due(self) -> datetime | None:
+        """When the next pending job is due (rehearsals jump the clock there)."""
+        return await self._jobs.next_due()
 
     async def idle(self) -> None:
         """Until every job due at the clock's current time has run (tests and rehearsals)."""

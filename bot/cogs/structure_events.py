@@ -53,7 +53,10 @@ class StructureEvents(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        self.bot.services.gateway.settled(channel.id)
+        gateway = self.bot.services.gateway
+        gateway.settled(channel.id)
+        if gateway.deleted_by_bot(channel.id):
+            return
         if self._wanted(channel.guild.id):
             await self.bot.services.reconciler.object_deleted(channel.guild.id, channel.id)
 
@@ -66,12 +69,18 @@ class StructureEvents(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
         """A poster's forum post deleted by hand: its board still wants it."""
-        self.bot.services.gateway.settled(payload.thread_id)
+        gateway = self.bot.services.gateway
+        gateway.settled(payload.thread_id)
+        if gateway.deleted_by_bot(payload.thread_id):
+            return
         if self._wanted(payload.guild_id):
             await self.bot.services.reconciler.object_deleted(payload.guild_id, payload.thread_id)
 
     @commands.Cog.listener()
     async def on_scheduled_event_delete(self, event: discord.ScheduledEvent) -> None:
-        self.bot.services.gateway.settled(event.id)
+        gateway = self.bot.services.gateway
+        gateway.settled(event.id)
+        if gateway.deleted_by_bot(event.id):
+            return
         if self._wanted(event.guild_id):
             await self.bot.services.reconciler.object_deleted(event.guild_id, event.id)

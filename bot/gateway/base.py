@@ -45,6 +45,15 @@ class GatewayBase:
         self._written_channels: dict[int, ChannelState] = {}
         self._written_events: dict[int, EventRef] = {}
         self._deleted: set[int] = set()
+        # What the bot itself is deleting: its delete event is no hand deletion to repair.
+        self._deleting: set[int] = set()
+
+    def deleted_by_bot(self, discord_id: int) -> bool:
+        """Whether a delete Discord reports was the bot's own (asked once per delete)."""
+        if discord_id in self._deleting:
+            self._deleting.discard(discord_id)
+            return True
+        return False
 
     def settled(self, discord_id: int) -> None:
         """The gateway reported this channel or event: the cache is current for it again."""

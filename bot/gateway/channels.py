@@ -208,7 +208,12 @@ class ChannelsMixin(GatewayBase):
 
     @translate_errors
     async def delete_channel(self, channel_id: int, reason: str) -> None:
-        with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
-            await self._client.http.delete_channel(channel_id, reason=reason)
+        self._deleting.add(channel_id)  # before the request: its event may come first
+        try:
+            with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
+                await self._client.http.delete_channel(channel_id, reason=reason)
+        except BaseException:
+            self._deleting.discard(channel_id)
+            raise
         self._written_channels.pop(channel_id, None)
         self._deleted.add(channel_id)

@@ -114,7 +114,12 @@ class EventsMixin(GatewayBase):
 
     @translate_errors
     async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
-        with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
-            await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)
+        self._deleting.add(event_id)  # before the request: its event may come first
+        try:
+            with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
+                await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)
+        except BaseException:
+            self._deleting.discard(event_id)
+            raise
         self._written_events.pop(event_id, None)
         self._deleted.add(event_id)
