@@ -270,6 +270,19 @@ def remove_channel(state: State, guild: GuildState, channel: dict[str, Any], dis
             dispatch("VOICE_STATE_UPDATE", left)
     state.unregister_channel(guild, cid)
     guild.stage_instances.pop(cid, None)
+    if channel["type"] in THREAD_TYPES:
+        # Discord reports a deleted thread (a forum post too) with THREAD_DELETE, not
+        # CHANNEL_DELETE, and only these fields.
+        dispatch(
+            "THREAD_DELETE",
+            {
+                "id": channel["id"],
+                "guild_id": str(guild.id),
+                "parent_id": channel.get("parent_id"),
+                "type": channel["type"],
+            },
+        )
+        return
     dispatch("CHANNEL_DELETE", copy.deepcopy(channel))
     # Discord removes the scheduled events hosted in a deleted voice/stage channel.
     for eid, ev in list(guild.events.items()):

@@ -323,3 +323,18 @@ async def test_120_boards_spill_across_categories(world: World) -> None:
     per_category = Counter(c["parent_id"] for c in board_channels(sb, world.guild_id).values())
     assert sorted(per_category.values()) == [20, 50, 50]
     assert not sb.rejected
+
+
+async def test_a_post_deleted_by_hand_comes_back(world: World) -> None:
+    sb = world.sb
+    await world.start_bot()
+    await setup_posters(world, boards=3)
+    (presenter,) = members(world, 1)
+    await claim(world, presenter, "Kept")
+    (post,) = posts(sb, world.guild_id).values()
+    sb.clear_requests()
+    sb.delete_channel(int(post["id"]))
+    await world.settle(0.3)
+    (again,) = posts(sb, world.guild_id).values()
+    assert again["name"] == "#1 Kept" and again["id"] != post["id"]
+    assert routes(sb)[CREATE_POST] == 1
