@@ -191,3 +191,23 @@ async def test_overwrite_routes(sb: Sandbox, guild: SandboxGuild, client: discor
     )
     assert sb.channel(channel.id)["permission_overwrites"][0]["deny"] == str(p.SEND_MESSAGES)  # type: ignore[index]
     assert not sb.rejected
+
+
+async def test_a_deleted_forum_post_is_a_thread_delete(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    g = await _guild(client, guild)
+    forum = await g.create_forum("posters")
+    created = await forum.create_thread(name="#1 A poster", content="abstract")
+    deleted = asyncio.get_running_loop().create_future()
+    client.event(_resolver("on_raw_thread_delete", deleted))
+    channel_deleted: list[int] = []
+
+    async def on_guild_channel_delete(channel: discord.abc.GuildChannel) -> None:
+        channel_deleted.append(channel.id)
+
+    client.event(on_guild_channel_delete)
+    sb.delete_channel(created.thread.id)
+    payload = await asyncio.wait_for(deleted, 5)
+    assert payload.thread_id == created.thread.id and payload.parent_id == forum.id
+    assert channel_deleted == [], "Discord sends THREAD_DELETE, not CHANNEL_DELETE, for a thread"
