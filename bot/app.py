@@ -7,10 +7,13 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot.cogs.attendance import AttendanceCog
+from bot.cogs.attendance_tap import observe as observe_attendance
 from bot.cogs.embeds import Renderer
 from bot.cogs.poster_views import PosterPageButton
 from bot.cogs.posters import PosterCog
@@ -30,6 +33,8 @@ from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.scheduler import Scheduler
 from bot.services.announcer import Announcer
+from bot.services.attendance import AttendanceConfig, AttendanceService
+from bot.services.attendance_recorder import AttendanceRecorder
 from bot.services.board import BoardService
 from bot.services.imports import ImportService
 from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
@@ -43,6 +48,7 @@ from bot.services.status import StatusService
 from bot.services.structure import StructureService
 from bot.services.texts import SessionTexts
 from bot.settings import Settings
+from bot.store.attendance_repo import AttendanceRepository
 from bot.store.audit_repo import AuditRepository
 from bot.store.board_repo import BoardRepository
 from bot.store.db import Database
@@ -84,6 +90,7 @@ class Services:
     rooms: RoomService
     board: BoardService
     posters: PosterService
+    attendance: AttendanceService
 
 
 def build_services(bot: WorkshopBot) -> Services:
@@ -163,7 +170,49 @@ def build_services(bot: WorkshopBot) -> Services:
         rooms=rooms,
         board=board,
         posters=posters,
+        attendance=build_attendance(bot, gateway, objects, jobs, scheduler),
     )
+
+
+def build_attendance(
+    bot: WorkshopBot,
+    gateway: DiscordGateway,
+    objects: StructureRepository,
+    jobs: JobRepository,
+    scheduler: Scheduler,
+) -> AttendanceService:
+    """Voice attendance: the recorder (fed by `dispatch`), reports, notice, retention."""
+    settings, catalog = bot.settings, bot.catalog
+    config = settings.attendance
+    repo = AttendanceRepository(bot.db)
+
+    def notice() -> str:
+        return catalog.t("attendance.notice", settings.locale, days=config.retention_days)
+
+    attendance = AttendanceService(
+        bot.db,
+        repo,
+        AttendanceRecorder(
+            repo,
+            bot.clock,
+            enabled=config.enabled,
+            heartbeat=timedelta(seconds=config.heartbeat_seconds),
+        ),
+        objects,
+        jobs,
+        gateway,
+        bot.clock,
+        AttendanceConfig(
+            enabled=config.enabled,
+            retention=timedelta(days=config.retention_days),
+            zone=settings.zone,
+            notice_text=notice,
+        ),
+        upload_limit=gateway.upload_limit,
+        poke=scheduler.poke,
+    )
+    attendance.register(scheduler)
+    return attendance
 
 
 def build_posters(
@@ -291,6 +340,12 @@ class WorkshopBot(commands.Bot):
         self._reconciled: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self._closing = False
 
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # Attendance reads voice states here, in gateway order, while the cache shows exactly
+        # this event (listeners run later: see bot/cogs/attendance_tap.py).
+        observe_attendance(self, event_name, args)
+        super().dispatch(event_name, *args, **kwargs)
+
     def serves(self, guild_id: int) -> bool:
         return self.settings.guild_id is None or self.settings.guild_id == guild_id
 
@@ -314,6 +369,7 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(RoomCog(self))
         await self.add_cog(PosterCog(self))
         await self.add_cog(VoiceEvents(self))
+        await self.add_cog(AttendanceCog(self))
         self.add_dynamic_items(PageButton, ImportButton, OpenRoomButton, PosterPageButton)
         # The command tree is never synced here: `workshop-bot sync` does that.
         self.services.scheduler.start()
@@ -354,6 +410,7 @@ class WorkshopBot(commands.Bot):
             await self.services.posters.stop()
             await super().close()
         finally:
+            await self.services.attendance.stop()  # what is queued is written first
             await self.db.close()
 
 

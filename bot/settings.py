@@ -103,6 +103,21 @@ class PostersSettings(Section):
     )
 
 
+class AttendanceSettings(Section):
+    enabled: bool = Field(
+        True, description="record who is in which voice channel when (false: nothing is recorded)"
+    )
+    retention_days: int = Field(
+        365, ge=1, le=10 * 365, description="stays that ended longer ago are deleted (daily)"
+    )
+    heartbeat_seconds: int = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="how often the bot notes it is still watching (a crash loses at most this)",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -125,6 +140,7 @@ class Settings(BaseSettings):
     sessions: SessionsSettings = SessionsSettings()
     rooms: RoomsSettings = RoomsSettings()
     posters: PostersSettings = PostersSettings()
+    attendance: AttendanceSettings = AttendanceSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

@@ -31,6 +31,8 @@ class WorkshopCog(commands.Cog):
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.bot.services.structure.ensure(interaction.guild_id, interaction.user.id)
+        # What attendance records and how to see or delete it, once in #announcements.
+        await self.bot.services.attendance.ensure_notice(interaction.guild_id)
         embed = self.bot.renderer.setup_report(
             report, interaction.guild_id, str(interaction.locale)
         )

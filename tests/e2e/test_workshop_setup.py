@@ -15,7 +15,7 @@ CATEGORY, TEXT = 4, 0
 SETUP_ROUTES = Counter(
     {
         "POST /guilds/{guild_id}/channels": 4,  # category + 3 text channels, overwrites included
-        "POST /channels/{channel_id}/messages": 1,  # the first board message
+        "POST /channels/{channel_id}/messages": 2,  # the first board message, attendance notice
         "POST /interactions/{interaction_id}/{interaction_token}/callback": 1,  # defer
         "POST /webhooks/{application_id}/{interaction_token}": 1,  # the ephemeral report
     }
@@ -51,7 +51,7 @@ async def test_setup_creates_the_structure_in_the_minimum_number_of_requests(wor
     assert report["flags"] & 64, "the report must be ephemeral"
     assert report["embeds"][0]["title"] == "Workshop structure is ready"
     assert routes(sb) == SETUP_ROUTES
-    assert len(sb.requests) == 7
+    assert len(sb.requests) == 8
     assert not sb.rejected
 
     channels = owned(sb, world.guild_id)

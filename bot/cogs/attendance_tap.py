@@ -1,0 +1,109 @@
+"""What attendance needs from the gateway, read synchronously as discord.py dispatches events.
+
+Listeners are too late for this: discord.py runs them as tasks after its gateway reader may
+have parsed further events, and `after` in `on_voice_state_update` is the guild's live voice
+state, so under a burst an intermediate stay would vanish (see DESIGN.md, "Known traps").
+`WorkshopBot.dispatch` calls `observe()` for every event, in gateway order, while the cache
+shows exactly that event: a voice move, a guild's voice states when it becomes available
+(GUILD_CREATE at READY or later), READY, RESUMED and disconnects. `observe()` only builds a
+small record and queues it; the attendance writer does the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain.attendance_tracker import (
+    Connected,
+    Disconnected,
+    GuildSeen,
+    Moved,
+    Presence,
+    Ready,
+    Resumed,
+)
+
+if TYPE_CHECKING:
+    from bot.app import WorkshopBot
+
+log = logging.getLogger(__name__)
+
+NAME_MAX = 100
+WATCHED = frozenset(
+    {
+        "voice_state_update",
+        "guild_available",
+        "guild_join",
+        "connect",
+        "ready",
+        "resumed",
+        "disconnect",
+    }
+)
+
+
+def _presence(member: discord.Member, channel: discord.abc.Connectable | None) -> Presence | None:
+    if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+        return None
+    return Presence(
+        channel_id=channel.id,
+        channel_name=channel.name[:NAME_MAX],
+        display_name=member.display_name[:NAME_MAX],
+    )
+
+
+def guild_voice(guild: discord.Guild) -> dict[int, Presence]:
+    """Everyone (not bots) in a voice or stage channel of the guild, as the cache has it."""
+    present: dict[int, Presence] = {}
+    for channel in guild.channels:
+        if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            continue
+        for user_id in channel.voice_states:
+            member = guild.get_member(user_id)
+            if member is None or member.bot:
+                continue
+            presence = _presence(member, channel)
+            if presence is not None:
+                present[user_id] = presence
+    return present
+
+
+def observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
+    """Queue what attendance needs from one dispatched event (cheap; never raises into
+    discord.py's dispatch)."""
+    if event not in WATCHED:
+        return
+    try:
+        _observe(bot, event, args)
+    except Exception:
+        log.exception("attendance could not read the %s event", event)
+
+
+def _observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
+    attendance = bot.services.attendance
+    if not attendance.recorder.running:
+        return
+    now = bot.clock.now()
+    if event == "voice_state_update":
+        member, before, after = args
+        if member.bot or not bot.serves(member.guild.id):
+            return
+        was, now_in = _presence(member, before.channel), _presence(member, after.channel)
+        if (was and was.channel_id) == (now_in and now_in.channel_id):
+            return  # mute, deafen, video...: not a move
+        attendance.record(Moved(member.guild.id, member.id, now, was, now_in))
+    elif event in ("guild_available", "guild_join"):
+        (guild,) = args
+        if bot.serves(guild.id):
+            attendance.record(GuildSeen(guild.id, now, guild_voice(guild)))
+    elif event == "connect":
+        attendance.record(Connected(now))
+    elif event == "ready":
+        attendance.record(Ready(now))
+    elif event == "resumed":
+        attendance.record(Resumed(now))
+    else:
+        attendance.record(Disconnected(now))

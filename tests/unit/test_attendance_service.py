@@ -1,0 +1,324 @@
+"""Attendance against a real SQLite file: the repository (recovery after a crash, chunked
+export, totals, purge, places), the recorder (batches, forgetting, retries, shutdown) and the
+service (export files and the upload limit, the privacy notice). Discord is a fake port."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import gzip
+import io
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.attendance import OTHER, Place, PlaceKind
+from bot.domain.attendance_tracker import (
+    Changes,
+    Connected,
+    GuildSeen,
+    Moved,
+    Presence,
+    Ready,
+    Row,
+)
+from bot.domain.clock import FakeClock, to_epoch
+from bot.domain.structure import ItemKind, Purpose
+from bot.services.attendance import (
+    NOTICE_MARKER,
+    AttendanceConfig,
+    AttendanceDisabled,
+    AttendanceService,
+    ExportTooLarge,
+)
+from bot.services.attendance_recorder import AttendanceRecorder
+from bot.store.attendance_repo import AttendanceRepository
+from bot.store.db import Database
+from bot.store.job_repo import JobRepository
+from bot.store.structure_repo import StructureRepository
+
+GUILD, OTHER_GUILD = 1000, 2000
+T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
+E0 = to_epoch(T0)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "w.db")
+    await database.open()
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def row(user: int, joined: int, left: int | None, *, guild: int = GUILD, place: Place = OTHER,
+        channel: int = 10) -> Row:  # fmt: skip
+    return Row(
+        guild_id=guild,
+        user_id=user,
+        display_name=f"user {user}",
+        channel_id=channel,
+        channel_name=f"ch{channel}",
+        place=place,
+        joined_at=E0 + joined,
+        left_at=None if left is None else E0 + left,
+        recovered=False,
+    )
+
+
+async def rows(db: Database) -> list[tuple[Any, ...]]:
+    found = await db.fetch_all(
+        "SELECT user_id, joined_at - ?, left_at - ?, recovered FROM attendance ORDER BY id",
+        (E0, E0),
+    )
+    return [tuple(r) for r in found]
+
+
+# -- repository ------------------------------------------------------------------------------
+
+
+async def test_recover_closes_open_stays_at_the_heartbeat_and_drops_later_ones(
+    db: Database,
+) -> None:
+    repo = AttendanceRepository(db)
+    await repo.write(
+        Changes(
+            inserts=[row(1, 0, 100), row(2, 0, None), row(3, 50, None), row(4, 300, None)],
+            heartbeat=E0 + 200,
+        )
+    )
+    assert await repo.recover() == (2, 1)
+    assert await rows(db) == [(1, 0, 100, 0), (2, 0, 200, 1), (3, 50, 200, 1)]
+    assert await repo.recover() == (0, 0), "nothing is left open"
+
+
+async def test_recover_without_any_heartbeat_keeps_nothing_it_cannot_vouch_for(
+    db: Database,
+) -> None:
+    repo = AttendanceRepository(db)
+    await repo.write(Changes(inserts=[row(1, 0, 100), row(2, 0, None)]))
+    assert await repo.recover() == (0, 1)
+    assert await rows(db) == [(1, 0, 100, 0)]
+
+
+async def test_export_comes_in_chunks_in_order_and_only_for_the_guild(db: Database) -> None:
+    repo = AttendanceRepository(db)
+    inserts = [row(u, u, u + 60) for u in range(2500)]
+    inserts.insert(1000, row(7, 0, 10, guild=OTHER_GUILD))
+    await repo.write(Changes(inserts=inserts))
+    sizes, users = [], []
+    async for chunk in repo.export_rows(GUILD, chunk=1000):
+        sizes.append(len(chunk))
+        users += [r.user_id for r in chunk]
+    assert sizes == [1000, 1000, 500]
+    assert users == list(range(2500))
+
+
+async def test_totals_purge_and_places(db: Database) -> None:
+    repo = AttendanceRepository(db)
+    session, poster = Place(PlaceKind.SESSION, 5), Place(PlaceKind.POSTER, 5)
+    await repo.write(
+        Changes(
+            inserts=[
+                row(1, 0, 600, place=session),
+                row(1, 600, 900, place=poster, channel=11),
+                row(2, 100, None, place=session),
+                row(3, 0, 60, place=Place(PlaceKind.ROOM, 5), channel=12),
+                row(4, 0, 50, place=session, guild=OTHER_GUILD),
+            ]
+        )
+    )
+    assert await repo.session_totals(GUILD, E0 + 1000) == {5: (2, 600 + 300 + 900)}
+    assert await repo.purge(GUILD, E0 + 700) == 2  # the two stays that ended before
+    assert [r[0] for r in await rows(db)] == [1, 2, 4]
+
+    objects = StructureRepository(db)
+    for purpose, channel in (("session:5:channel", 10), ("poster:5:1:voice", 11)):
+        await objects.intend(GUILD, purpose, ItemKind.VOICE, None, T0)
+        await objects.record(GUILD, purpose, channel, T0)
+    assert await repo.places([10, 11, 99]) == {10: session, 11: poster, 99: OTHER}
+
+
+# -- recorder --------------------------------------------------------------------------------
+
+
+def moved(user: int, before: int | None, after: int | None, seconds: int) -> Moved:
+    def presence(channel: int | None) -> Presence | None:
+        return None if channel is None else Presence(channel, f"ch{channel}", f"user {user}")
+
+    return Moved(GUILD, user, T0 + timedelta(seconds=seconds), presence(before), presence(after))
+
+
+def connected(recorder: AttendanceRecorder) -> None:
+    recorder.record(Connected(T0))
+    recorder.record(GuildSeen(GUILD, T0, {}))
+    recorder.record(Ready(T0))
+
+
+async def test_recorder_batches_forgets_and_writes_what_is_queued_on_stop(db: Database) -> None:
+    clock = FakeClock(T0)
+    recorder = AttendanceRecorder(
+        AttendanceRepository(db), clock, enabled=True, heartbeat=timedelta(hours=1)
+    )
+    written: list[int] = []
+    recorder.on_written = lambda batch, _at: written.append(len(batch))
+    await recorder.start()
+    connected(recorder)
+    for n in range(50):  # queued back to back: written together
+        recorder.record(moved(n, None, 10, 0))
+    await recorder.flush()
+    assert sum(written) == 53 and len(written) <= 3
+    assert await recorder.forget(GUILD, 7) == 1
+    recorder.record(moved(1, 10, None, 60))
+    clock.advance(120)
+    await recorder.stop()  # no flush first: stopping writes what is queued
+    assert len(await rows(db)) == 49
+    assert (1, 0, 60, 0) in await rows(db)
+    assert await AttendanceRepository(db).heartbeat() == E0 + 120, "watched until the stop"
+
+
+async def test_recovery_waits_for_the_gateway_so_sync_leaves_a_running_bots_stays_alone(
+    db: Database,
+) -> None:
+    repo = AttendanceRepository(db)
+    await repo.write(Changes(inserts=[row(1, 0, None)], heartbeat=E0 + 100))
+    clock = FakeClock(T0 + timedelta(seconds=300))
+    syncing = AttendanceRecorder(repo, clock, enabled=True, heartbeat=timedelta(hours=1))
+    await syncing.start()  # `workshop-bot sync` builds the bot but never connects
+    await syncing.stop()
+    assert await rows(db) == [(1, 0, None, 0)]
+    assert await repo.heartbeat() == E0 + 100
+
+    running = AttendanceRecorder(repo, clock, enabled=True, heartbeat=timedelta(hours=1))
+    await running.start()
+    connected(running)
+    await running.flush()
+    await running.stop()
+    assert await rows(db) == [(1, 0, 100, 1)]
+
+
+async def test_a_failed_write_is_retried_without_losing_anything(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Flaky(AttendanceRepository):
+        failures = 1
+
+        async def write(self, changes: Changes) -> dict[int, int]:
+            if self.failures:
+                self.failures -= 1
+                raise OSError("disk I/O error")
+            return await super().write(changes)
+
+    recorder = AttendanceRecorder(
+        Flaky(db), FakeClock(T0), enabled=True, heartbeat=timedelta(hours=1)
+    )
+    await recorder.start()
+    connected(recorder)
+    recorder.record(moved(1, None, 10, 0))
+    recorder.record(moved(1, 10, None, 30))
+    with caplog.at_level(logging.ERROR):
+        await asyncio.wait_for(recorder.flush(), 10)
+    await recorder.stop()
+    assert await rows(db) == [(1, 0, 30, 0)]
+    assert "retrying" in caplog.text
+
+
+# -- the service -----------------------------------------------------------------------------
+
+
+class FakePort:
+    def __init__(self) -> None:
+        self.posts: dict[int, list[tuple[int, str, str]]] = {}
+        self._next = 9000
+
+    async def post(self, channel_id: int, text: str, *, marker: str) -> int:
+        self._next += 1
+        self.posts.setdefault(channel_id, []).append((self._next, text, marker))
+        return self._next
+
+    async def find_post(self, channel_id: int, marker: str) -> int | None:
+        return next((m for m, _, k in self.posts.get(channel_id, []) if k == marker), None)
+
+
+def service(
+    db: Database, port: FakePort, *, enabled: bool = True, limit: int = 1 << 20
+) -> AttendanceService:
+    clock = FakeClock(T0)
+    repo = AttendanceRepository(db)
+    return AttendanceService(
+        db,
+        repo,
+        AttendanceRecorder(repo, clock, enabled=enabled, heartbeat=timedelta(hours=1)),
+        StructureRepository(db),
+        JobRepository(db),
+        port,  # type: ignore[arg-type]
+        clock,
+        AttendanceConfig(
+            enabled=enabled,
+            retention=timedelta(days=365),
+            zone=ZoneInfo("Asia/Tokyo"),
+            notice_text=lambda: "notice",
+        ),
+        upload_limit=lambda guild: limit,
+    )
+
+
+async def announcements(db: Database, channel: int) -> None:
+    objects = StructureRepository(db)
+    await objects.intend(GUILD, Purpose.ANNOUNCEMENTS, ItemKind.TEXT, None, T0)
+    await objects.record(GUILD, Purpose.ANNOUNCEMENTS, channel, T0)
+
+
+async def test_notice_once_adopted_after_a_crash_and_again_in_a_new_channel(
+    db: Database,
+) -> None:
+    port = FakePort()
+    attendance = service(db, port)
+    assert not await attendance.ensure_notice(GUILD), "no #announcements yet"
+    await announcements(db, 500)
+    assert await attendance.ensure_notice(GUILD)
+    assert not await attendance.ensure_notice(GUILD)
+    assert [(t, k) for _, t, k in port.posts[500]] == [("notice", NOTICE_MARKER)]
+
+    # A crash between posting and recording: the post is found and adopted, not repeated.
+    objects = StructureRepository(db)
+    await objects.intend(GUILD, "attendance_notice:500", ItemKind.MESSAGE, None, T0)
+    assert not await attendance.ensure_notice(GUILD)
+    assert len(port.posts[500]) == 1
+
+    await objects.mark_gone(port.posts[500][0][0], T0)  # deleted by hand: left alone
+    assert not await attendance.ensure_notice(GUILD)
+    await announcements(db, 600)  # #announcements recreated
+    assert await attendance.ensure_notice(GUILD)
+    assert len(port.posts[600]) == 1
+    assert [i.purpose for i in await objects.with_prefix(GUILD, "attendance_notice:")] == [
+        "attendance_notice:600"
+    ]
+    off = service(db, FakePort(), enabled=False)
+    await announcements(db, 700)
+    assert not await off.ensure_notice(GUILD)
+
+
+async def test_export_is_gzipped_to_fit_the_upload_limit_or_refused(db: Database) -> None:
+    repo = AttendanceRepository(db)
+    await repo.write(Changes(inserts=[row(u, 0, 60) for u in range(400)]))
+    small = await service(db, FakePort(), limit=1 << 20).export(GUILD)
+    data = small.file.read()
+    small.file.close()
+    assert small.filename.endswith(".csv") and small.rows == 400
+    assert len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) == 401
+
+    packed = await service(db, FakePort(), limit=len(data) - 1).export(GUILD)
+    assert packed.filename.endswith(".csv.gz")
+    assert gzip.decompress(packed.file.read()) == data
+    packed.file.close()
+
+    with pytest.raises(ExportTooLarge):
+        await service(db, FakePort(), limit=200).export(GUILD)
+    with pytest.raises(AttendanceDisabled):
+        await service(db, FakePort(), enabled=False).export(GUILD)
