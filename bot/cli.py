@@ -77,16 +77,60 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SCHEDULE_FILE",
         help="a .csv, .yaml/.yml or Pretalx/frab .json file (e.g. config/schedule.example.yaml)",
     )
+    rehearse = sub.add_parser(
+        "rehearse",
+        help="run a whole workshop against a local fake Discord, with simulated time and people",
+        description="Run the real bot (same services, scheduler, commands and database code) "
+        "against the sandbox Discord on 127.0.0.1 with a simulated clock and simulated "
+        "attendees: an organizer sets the server up and imports the schedule, people join "
+        "sessions, open and wander through topic rooms, claim and visit posters. Prints what "
+        "happens, then the channel layout against Discord's limits, REST requests by route, "
+        "anything Discord would have refused, and attendance per session checked against what "
+        "the simulation did. Needs no Discord token and never talks to the real Discord.",
+        epilog="Exit status: 0 every report matched, 1 a report differed or Discord (the "
+        "sandbox) refused something, 2 the rehearsal could not start.",
+    )
+    rehearse.add_argument(
+        "schedule",
+        nargs="?",
+        type=Path,
+        default=Path("config/schedule.example.yaml"),
+        metavar="SCHEDULE",
+        help="a schedule file (default: config/schedule.example.yaml)",
+    )
+    rehearse.add_argument(
+        "--speed",
+        type=float,
+        help="simulated seconds per real second (default: the whole programme in about a minute)",
+    )
+    rehearse.add_argument("--attendees", type=int, default=150, help="simulated attendees (150)")
+    rehearse.add_argument(
+        "--posters", type=int, default=20, help="presenters per poster session (20)"
+    )
+    rehearse.add_argument("--seed", type=int, default=1, help="the same seed, the same outcome")
+    rehearse.add_argument(
+        "--database", type=Path, help="keep the rehearsal's database here (for `export`)"
+    )
+    rehearse.add_argument(
+        "--until", metavar="DAY[/HH:MM]", help="stop at this day (its end) or day and time"
+    )
     export = sub.add_parser(
         "export",
-        help="write the programme as CSV or iCalendar, offline (from the database)",
+        help="write the programme (CSV, iCalendar) or attendance (CSV), offline (from the DB)",
         description="Export from the SQLite database (WORKSHOP_DATABASE), without Discord. "
         "schedule --format ics: every session as a calendar event (cancelled ones marked "
         "cancelled, so calendar apps drop them). schedule --format csv: the columns "
         "/session import reads (id,title,start,end,kind,track,description,location) plus "
-        "status; cancelled sessions are left out, so the file re-imports cleanly.",
+        "status; cancelled sessions are left out, so the file re-imports cleanly. "
+        "attendance --format csv: every recorded voice stay (user_id,display_name,channel_id,"
+        "channel_name,place_kind,place_id,joined_at,left_at,seconds), times in the workshop's "
+        "zone; a stay still open counts until the bot's last heartbeat.",
     )
-    export.add_argument("what", choices=["schedule"], help="what to export")
+    export.add_argument(
+        "what",
+        choices=["schedule", "attendance"],
+        help="what to export: the programme, or every recorded voice stay",
+    )
     export.add_argument(
         "--format", dest="fmt", choices=["csv", "ics"], required=True, help="file format"
     )
@@ -132,11 +176,46 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_sync(settings, token, args.guild))
         if args.command == "check":
             return _check(settings, args.schedule_file)
+        if args.command == "rehearse":
+            return _rehearse(settings, args)
         if args.command == "export":
+            if args.what == "attendance":
+                return _export_attendance(settings, args.fmt, args.out, args.guild)
             return _export_schedule(settings, args.fmt, args.out, args.guild)
         return asyncio.run(_migrate(settings))
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
+    import os
+
+    from bot.rehearsal.runner import Options, Rehearsal, RehearsalError, refuse_real_discord
+
+    reason = refuse_real_discord(dict(os.environ))
+    if reason is not None:
+        return _fail(reason)
+    if not args.schedule.is_file():
+        hint = " (run it from the workshop-bot checkout, or name a SCHEDULE file)"
+        return _fail(f"{args.schedule}: no such schedule file{hint}")
+    if args.attendees < 1 or args.posters < 0 or (args.speed is not None and args.speed <= 0):
+        return _fail("--attendees must be at least 1, --posters at least 0, --speed above 0")
+    # What the bot logs below a warning would drown the rehearsal's own account.
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
+    options = Options(
+        schedule=args.schedule,
+        attendees=args.attendees,
+        posters=args.posters,
+        seed=args.seed,
+        speed=args.speed,
+        database=args.database,
+        until=args.until,
+    )
+    try:
+        return asyncio.run(Rehearsal(options, settings).run())
+    except RehearsalError as exc:
+        return _fail(str(exc))
 
 
 async def _run(settings: Settings, token: str) -> int:
@@ -234,7 +313,13 @@ class _ExportError(Exception):
     """One line for the operator; the export exits 2."""
 
 
-def _export_guild(settings: Settings, requested: int | None, guilds: list[int]) -> int:
+def _export_guild(
+    settings: Settings,
+    requested: int | None,
+    guilds: list[int],
+    noun: str = "sessions",
+    whose: str = "the programmes",
+) -> int:
     """The guild to export: --guild, else the guild_id setting, else the only one there is."""
     where = "--guild" if requested is not None else "WORKSHOP_GUILD_ID"
     wanted = requested if requested is not None else settings.guild_id
@@ -242,16 +327,16 @@ def _export_guild(settings: Settings, requested: int | None, guilds: list[int]) 
     if wanted is not None:
         if wanted not in guilds:
             raise _ExportError(
-                f"guild {wanted} ({where}) has no sessions in {settings.database} "
-                f"(guilds with sessions: {known})"
+                f"guild {wanted} ({where}) has no {noun} in {settings.database} "
+                f"(guilds with {noun}: {known})"
             )
         return wanted
     if len(guilds) == 1:
         return guilds[0]
     if not guilds:
-        raise _ExportError(f"{settings.database} holds no sessions yet")
+        raise _ExportError(f"{settings.database} holds no {noun} yet")
     raise _ExportError(
-        f"{settings.database} holds the programmes of several guilds ({known}): "
+        f"{settings.database} holds {whose} of several guilds ({known}): "
         "choose one with --guild ID or WORKSHOP_GUILD_ID"
     )
 
@@ -332,3 +417,57 @@ def _export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int 
     note = f" ({cancelled} cancelled {shown})" if cancelled else ""
     print(f"{out}: {listed} sessions of guild {guild_id}{note}")
     return EXIT_OK
+
+
+def _export_attendance(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
+    if fmt != "csv":
+        return _fail("attendance is exported as CSV only: use --format csv")
+    if not settings.database.is_file():
+        return _fail(
+            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
+        )
+    try:
+        guild_id, rows = asyncio.run(_write_attendance(settings, guild, out))
+    except _ExportError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {out}: {exc.strerror or exc}")
+    if out is not None:
+        print(f"{out}: {rows} stays of guild {guild_id}")
+    return EXIT_OK
+
+
+async def _write_attendance(
+    settings: Settings, guild: int | None, out: Path | None
+) -> tuple[int, int]:
+    """Stream the guild's stays from the database into `out` (stdout when None)."""
+    from bot.services.attendance_export import write_export
+    from bot.store.attendance_repo import AttendanceRepository
+    from bot.store.db import Database
+    from bot.store.migrate import current_version, discover
+
+    db = Database(settings.database)
+    try:
+        await db.open()
+        version = await current_version(db.conn)
+        latest = len(discover(db.migrations_dir))
+        if version < latest:
+            raise _ExportError(
+                f"{settings.database} is at schema version {version}, this version of the bot "
+                f"reads {latest}: run `workshop-bot migrate` first"
+            )
+        repo = AttendanceRepository(db)
+        guild_id = _export_guild(
+            settings, guild, await repo.guilds(), "attendance records", "the attendance"
+        )
+        # A stay still open counts until the last moment the bot vouched for (its heartbeat).
+        until = await repo.heartbeat() or 0
+        if out is None:
+            rows = await write_export(repo, guild_id, settings.zone, sys.stdout, until)
+            sys.stdout.flush()
+        else:
+            with out.open("w", encoding="utf-8-sig", newline="") as handle:
+                rows = await write_export(repo, guild_id, settings.zone, handle, until)
+    finally:
+        await db.close()
+    return guild_id, rows
