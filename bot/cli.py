@@ -190,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
     import os
 
-    from bot.rehearsal.runner import Options, Rehearsal, RehearsalError, refuse_real_discord
+    from bot.rehearsal.options import Options, RehearsalError, refuse_real_discord
+    from bot.rehearsal.runner import Rehearsal
 
     reason = refuse_real_discord(dict(os.environ))
     if reason is not None:

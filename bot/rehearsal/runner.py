@@ -12,59 +12,26 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
 from bot.domain.permissions import bot_permissions_value
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
+from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Action, Plan, Step, plan_rehearsal
 from bot.rehearsal.summary import Observed, print_summary
 from bot.rehearsal.truth import Truth
+from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
-from bot.services.attendance import NOTICE_MARKER
 from bot.settings import RoomsSettings, Settings
 from bot.sync import sync_commands
 
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")
-
-
-@dataclass
-class Options:
-    schedule: Path
-    attendees: int = 150
-    posters: int = 20
-    seed: int = 1
-    speed: float | None = None  # None: the whole programme in about a minute
-    database: Path | None = None
-    until: str | None = None  # "2" (end of day 2) or "2/12:00"
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    quiet: bool = False
-
-
-class RehearsalError(Exception):
-    """The rehearsal cannot start (bad file, bad --until)."""
-
-
-def parse_until(text: str, days: list[datetime]) -> datetime:
-    """`2` -> the end of day 2, `2/12:00` -> day 2 at 12:00 (in the workshop zone)."""
-    match = re.fullmatch(r"(\d+)(?:/(\d{1,2}):(\d{2}))?", text.strip())
-    if not match or not 1 <= int(match[1]) <= len(days):
-        raise RehearsalError(
-            f"--until {text!r}: use DAY or DAY/HH:MM with DAY from 1 to {len(days)}"
-        )
-    day = days[int(match[1]) - 1]
-    if match[2] is None:
-        return day.replace(hour=23, minute=59)
-    return day.replace(hour=int(match[2]), minute=int(match[3]))
 
 
 class Rehearsal:
@@ -74,17 +41,18 @@ class Rehearsal:
         self.sb = Sandbox()
         self.clock = FakeClock()
         self.truth = Truth()
-        self.observed = Observed()
+        self.watch = Watcher(self.sb, self.say)
         self.bot: WorkshopBot | None = None
         self.guild_id = 0
         self.organizer_id = 0
         self.people: list[int] = []
         self.zone = settings.zone
-        self._statuses: dict[int, SessionStatus] = {}
-        self._rooms: dict[int, str] = {}
-        self._reminders = 0
         self._started = 0.0
         self._sessions: list[Session] = []
+
+    @property
+    def observed(self) -> Observed:
+        return self.watch.observed
 
     # -- output ----------------------------------------------------------------------------------
 
@@ -188,7 +156,7 @@ class Rehearsal:
                 batch.append(actions[index])
                 index += 1
             await self._act(batch, plan)
-            await self._observe()
+            await self.watch.step(bot, self.guild_id, self.stamp())
             if target >= end and index >= len(actions) and (due is None or due > end):
                 break
         self.truth.close_all(self.clock.now())
@@ -434,62 +402,6 @@ class Rehearsal:
         assert bot is not None
         return await bot.services.attendance.session_totals(self.guild_id)
 
-    # -- watching ------------------------------------------------------------------------------
-
-    async def _observe(self) -> None:
-        bot = self.bot
-        assert bot is not None
-        # The sandbox's own state, read without copying it (this runs after every step).
-        state = self.sb.state.guild(self.guild_id)
-        self.observed.peak_events = max(self.observed.peak_events, len(state.events))
-        self.observed.peak_channels = max(
-            self.observed.peak_channels, self.sb.state.guild_channel_count(state)
-        )
-        for session in await bot.services.sessions.programme(self.guild_id):
-            before = self._statuses.get(session.id)
-            if before is not None and before is not session.status:
-                mark = {"open": "▶ open  ", "closed": "■ closed", "cancelled": "✖ cancel"}.get(
-                    session.status.value, session.status.value
-                )
-                self.say(f"{self.stamp()}  {mark} {session.title}")
-            self._statuses[session.id] = session.status
-        rooms = {
-            v.room.id: v.room.topic for v in await bot.services.rooms.open_rooms(self.guild_id)
-        }
-        for room_id, topic in rooms.items():
-            if room_id not in self._rooms:
-                self.say(f"{self.stamp()}  ＋ room   {topic}")
-        for room_id, topic in self._rooms.items():
-            if room_id not in rooms:
-                self.say(f"{self.stamp()}  － room   {topic} (closed)")
-                self.observed.rooms_closed += 1
-        self._rooms = rooms
-        reminders = self._reminder_count()
-        if reminders > self._reminders:
-            self.say(f"{self.stamp()}  ⏰ {reminders - self._reminders} reminder(s) posted")
-            self._reminders = reminders
-        self.observed.reminders = self._reminders
-
-    def _reminder_count(self) -> int:
-        state = self.sb.state
-        channel = next(
-            (
-                c
-                for c in state.guild(self.guild_id).channels.values()
-                if c["name"] == "announcements"
-            ),
-            None,
-        )
-        if channel is None:
-            return 0
-        messages = state.messages.get(int(channel["id"]), {})
-        return sum(
-            1
-            for m in messages.values()
-            if m.get("embeds")
-            and not any((e.get("footer") or {}).get("text") == NOTICE_MARKER for e in m["embeds"])
-        )
-
 
 async def _answer(result: Any) -> str:
     if result.response_type == 5:
@@ -498,27 +410,7 @@ async def _answer(result: Any) -> str:
     return str(result.content or "")
 
 
-def loopback(url: str) -> bool:
-    return bool(re.match(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", url))
-
-
-def refuse_real_discord(
-    environ: dict[str, str], check: Callable[[str], bool] = loopback
-) -> str | None:
-    """A reason not to start when the environment points the bot at a Discord that is not the
-    local sandbox; None when it is safe."""
-    for key in ("DISCORD_API_BASE", "DISCORD_GATEWAY_URL"):
-        value = environ.get(key)
-        if value and not check(value):
-            return (
-                f"{key} points to {value}: a rehearsal only ever talks to the local sandbox; "
-                "unset it"
-            )
-    return None
-
-
 __all__ = [
-    "Counter",
     "Options",
     "Rehearsal",
     "RehearsalError",

@@ -49,6 +49,7 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     keynote = table[0]
     assert keynote.startswith("  Opening keynote") and int(keynote.split()[2]) > 5
     assert "poster claims 20 (refused 0)" in table[-1] and "refused joins 0" in table[-1]
+    assert "reminders 7;" in table[-1], "one per session; the attendance notice is not one"
     assert (tmp_path / "kept.db").is_file(), "--database keeps the rehearsal's database"
 
     again = rehearse(tmp_path, "--speed", "200000", "--seed", "7")

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
+from bot.rehearsal.options import RehearsalError, loopback, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Step, plan_rehearsal
-from bot.rehearsal.runner import RehearsalError, loopback, parse_until, refuse_real_discord
 from bot.rehearsal.truth import Truth
 
 TOKYO = ZoneInfo("Asia/Tokyo")
