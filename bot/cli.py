@@ -15,16 +15,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot import __version__
+from bot.cli_exit import EXIT_FAILED, EXIT_OK, fail
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from bot.domain.sessions.model import Session
+    pass
 
 log = logging.getLogger("bot.cli")
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_CONFIG = 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,18 +148,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, code: int = EXIT_CONFIG) -> int:
-    print(f"workshop-bot: error: {message}", file=sys.stderr)
-    return code
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
         token = settings.token() if args.command in ("run", "sync") else None
     except SettingsError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
     from bot.logs import setup_logging
 
@@ -179,9 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rehearse":
             return _rehearse(settings, args)
         if args.command == "export":
+            from bot.cli_export import export_attendance, export_schedule
+
             if args.what == "attendance":
-                return _export_attendance(settings, args.fmt, args.out, args.guild)
-            return _export_schedule(settings, args.fmt, args.out, args.guild)
+                return export_attendance(settings, args.fmt, args.out, args.guild)
+            return export_schedule(settings, args.fmt, args.out, args.guild)
         return asyncio.run(_migrate(settings))
     except KeyboardInterrupt:
         return EXIT_OK
@@ -195,12 +189,12 @@ def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
 
     reason = refuse_real_discord(dict(os.environ))
     if reason is not None:
-        return _fail(reason)
+        return fail(reason)
     if not args.schedule.is_file():
         hint = " (run it from the workshop-bot checkout, or name a SCHEDULE file)"
-        return _fail(f"{args.schedule}: no such schedule file{hint}")
+        return fail(f"{args.schedule}: no such schedule file{hint}")
     if args.attendees < 1 or args.posters < 0 or (args.speed is not None and args.speed <= 0):
-        return _fail("--attendees must be at least 1, --posters at least 0, --speed above 0")
+        return fail("--attendees must be at least 1, --posters at least 0, --speed above 0")
     # What the bot logs below a warning would drown the rehearsal's own account.
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
@@ -216,7 +210,7 @@ def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return asyncio.run(Rehearsal(options, settings).run())
     except RehearsalError as exc:
-        return _fail(str(exc))
+        return fail(str(exc))
 
 
 async def _run(settings: Settings, token: str) -> int:
@@ -240,11 +234,11 @@ async def _run(settings: Settings, token: str) -> int:
         try:
             await runner
         except discord.LoginFailure:
-            return _fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
         except discord.PrivilegedIntentsRequired:
-            return _fail("Discord refused the gateway intents", EXIT_FAILED)
+            return fail("Discord refused the gateway intents", EXIT_FAILED)
         except MigrationError as exc:
-            return _fail(str(exc), EXIT_FAILED)
+            return fail(str(exc), EXIT_FAILED)
     return EXIT_OK
 
 
@@ -257,7 +251,7 @@ async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
         try:
             await bot.login(token)
         except discord.LoginFailure:
-            return _fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
         commands = await sync_commands(bot, guild_id)
     where = f"guild {guild_id}" if guild_id else "globally"
     names = ", ".join(sorted(f"/{c.name}" for c in commands))
@@ -274,7 +268,7 @@ async def _migrate(settings: Settings) -> int:
         await db.open()
         result = await db.migrate()
     except MigrationError as exc:
-        return _fail(str(exc), EXIT_FAILED)
+        return fail(str(exc), EXIT_FAILED)
     finally:
         await db.close()
     if not result.applied:
@@ -296,7 +290,7 @@ def _check(settings: Settings, path: Path) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return _fail(f"cannot read {path}: {exc.strerror or exc}")
+        return fail(f"cannot read {path}: {exc.strerror or exc}")
     report = check_schedule(
         str(path),
         data,
@@ -308,167 +302,3 @@ def _check(settings: Settings, path: Path) -> int:
     )
     sys.stdout.write(render_report(report))
     return EXIT_OK if report.ok else EXIT_FAILED
-
-
-class _ExportError(Exception):
-    """One line for the operator; the export exits 2."""
-
-
-def _export_guild(
-    settings: Settings,
-    requested: int | None,
-    guilds: list[int],
-    noun: str = "sessions",
-    whose: str = "the programmes",
-) -> int:
-    """The guild to export: --guild, else the guild_id setting, else the only one there is."""
-    where = "--guild" if requested is not None else "WORKSHOP_GUILD_ID"
-    wanted = requested if requested is not None else settings.guild_id
-    known = ", ".join(str(g) for g in sorted(guilds)) or "none"
-    if wanted is not None:
-        if wanted not in guilds:
-            raise _ExportError(
-                f"guild {wanted} ({where}) has no {noun} in {settings.database} "
-                f"(guilds with {noun}: {known})"
-            )
-        return wanted
-    if len(guilds) == 1:
-        return guilds[0]
-    if not guilds:
-        raise _ExportError(f"{settings.database} holds no {noun} yet")
-    raise _ExportError(
-        f"{settings.database} holds {whose} of several guilds ({known}): "
-        "choose one with --guild ID or WORKSHOP_GUILD_ID"
-    )
-
-
-async def _load_programme(
-    settings: Settings, guild: int | None
-) -> tuple[int, list[Session], dict[int, int]]:
-    """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
-    from bot.store.db import Database
-    from bot.store.migrate import current_version, discover
-    from bot.store.session_repo import SessionRepository
-    from bot.store.structure_repo import StructureRepository
-
-    db = Database(settings.database)
-    try:
-        await db.open()
-        version = await current_version(db.conn)
-        latest = len(discover(db.migrations_dir))
-        if version < latest:
-            raise _ExportError(
-                f"{settings.database} is at schema version {version}, this version of the bot "
-                f"reads {latest}: run `workshop-bot migrate` first"
-            )
-        repo = SessionRepository(db)
-        guild_id = _export_guild(settings, guild, await repo.all_guilds())
-        sessions = await repo.in_guild(guild_id, include_cancelled=True)
-        channels: dict[int, int] = {}
-        for item in await StructureRepository(db).with_prefix(guild_id, "session:"):
-            parts = item.purpose.split(":")  # session:<id>:channel (see 0002_sessions.sql)
-            if len(parts) == 3 and parts[2] == "channel" and item.discord_id is not None:
-                channels[int(parts[1])] = item.discord_id
-    finally:
-        await db.close()
-    return guild_id, sessions, channels
-
-
-def _export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
-    from datetime import UTC, datetime
-
-    from bot.services.calendar import schedule_csv, schedule_ics
-
-    if not settings.database.is_file():
-        return _fail(
-            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
-        )
-    try:
-        guild_id, sessions, channels = asyncio.run(_load_programme(settings, guild))
-    except _ExportError as exc:
-        return _fail(str(exc))
-
-    def channel_url(session: Session) -> str | None:
-        channel = channels.get(session.id)
-        return f"https://discord.com/channels/{guild_id}/{channel}" if channel else None
-
-    if fmt == "ics":
-        data = schedule_ics(
-            sessions,
-            guild_id=guild_id,
-            calendar_name="Workshop programme",
-            channel_url=channel_url,
-            now=datetime.now(UTC),
-            zone=settings.zone,
-        )
-    else:
-        text = schedule_csv(sessions, settings.zone)
-        data = (("\ufeff" if out is not None else "") + text).encode("utf-8")
-    if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        return _fail(f"cannot write {out}: {exc.strerror or exc}")
-    cancelled = sum(1 for s in sessions if s.cancelled)
-    listed = len(sessions) - (cancelled if fmt == "csv" else 0)
-    shown = "left out" if fmt == "csv" else "marked as such"
-    note = f" ({cancelled} cancelled {shown})" if cancelled else ""
-    print(f"{out}: {listed} sessions of guild {guild_id}{note}")
-    return EXIT_OK
-
-
-def _export_attendance(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
-    if fmt != "csv":
-        return _fail("attendance is exported as CSV only: use --format csv")
-    if not settings.database.is_file():
-        return _fail(
-            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
-        )
-    try:
-        guild_id, rows = asyncio.run(_write_attendance(settings, guild, out))
-    except _ExportError as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f"cannot write {out}: {exc.strerror or exc}")
-    if out is not None:
-        print(f"{out}: {rows} stays of guild {guild_id}")
-    return EXIT_OK
-
-
-async def _write_attendance(
-    settings: Settings, guild: int | None, out: Path | None
-) -> tuple[int, int]:
-    """Stream the guild's stays from the database into `out` (stdout when None)."""
-    from bot.services.attendance_export import write_export
-    from bot.store.attendance_repo import AttendanceRepository
-    from bot.store.db import Database
-    from bot.store.migrate import current_version, discover
-
-    db = Database(settings.database)
-    try:
-        await db.open()
-        version = await current_version(db.conn)
-        latest = len(discover(db.migrations_dir))
-        if version < latest:
-            raise _ExportError(
-                f"{settings.database} is at schema version {version}, this version of the bot "
-                f"reads {latest}: run `workshop-bot migrate` first"
-            )
-        repo = AttendanceRepository(db)
-        guild_id = _export_guild(
-            settings, guild, await repo.guilds(), "attendance records", "the attendance"
-        )
-        # A stay still open counts until the last moment the bot vouched for (its heartbeat).
-        until = await repo.heartbeat() or 0
-        if out is None:
-            rows = await write_export(repo, guild_id, settings.zone, sys.stdout, until)
-            sys.stdout.flush()
-        else:
-            with out.open("w", encoding="utf-8-sig", newline="") as handle:
-                rows = await write_export(repo, guild_id, settings.zone, handle, until)
-    finally:
-        await db.close()
-    return guild_id, rows

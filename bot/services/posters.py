@@ -9,12 +9,10 @@ session's phase (PosterPlaces).
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
@@ -33,20 +31,16 @@ from bot.domain.posters import (
     plan_resize,
 )
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus, make_draft
-from bot.scheduler import Outcome as JobOutcome
 from bot.scheduler import Scheduler
+from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces
 from bot.services.sessions import SessionService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
-from bot.store.job_repo import Job, JobRepository
+from bot.store.job_repo import JobRepository
 from bot.store.poster_repo import PosterRepository
 
 log = logging.getLogger(__name__)
-
-JOB_PREPARE = "poster.prepare"  # subject: the poster session
-JOB_CONVERGE = "poster.converge"  # subject: the guild (a retry after Discord failed)
-RETRY = timedelta(seconds=30)
 
 
 @dataclass
@@ -84,21 +78,24 @@ class PosterService:
         self._repo = repo
         self._sessions = sessions
         self.places = places
-        self._jobs = jobs
         self._port = port
         self._audit = audit
         self._clock = clock
         self.per_presenter = per_presenter
         self._poke = poke
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._pending: dict[int, asyncio.Task[None]] = {}
-        self._stopped = False
-        self._running: set[asyncio.Task[None]] = set()
-        self.on_change: Callable[[int], None] = lambda guild_id: None
+        self.sync = PosterConvergence(db, repo, sessions, places, jobs, port, clock, poke=poke)
+
+    @property
+    def on_change(self) -> Callable[[int], None]:
+        """Called with the guild id whenever boards change (the live room board listens)."""
+        return self.sync.on_change
+
+    @on_change.setter
+    def on_change(self, callback: Callable[[int], None]) -> None:
+        self.sync.on_change = callback
 
     def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(JOB_PREPARE, self._prepare_job)
-        scheduler.register(JOB_CONVERGE, self._converge_job)
+        self.sync.register(scheduler)
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -177,14 +174,13 @@ class PosterService:
             draft = make_draft(title=name, kind=SessionKind.POSTER, start=start, end=end)
             await self._sessions.check_create(guild_id, draft)
             session = await self._sessions.create(guild_id, actor_id, draft, source="poster")
-        async with self._locks[guild_id]:
+        async with self.sync.lock(guild_id):
             resize = plan_resize(await self._repo.boards(session.id), boards)
             now = self._clock.now()
             async with self._db.transaction() as conn:
                 await self._repo.add_boards(conn, guild_id, session.id, resize.add)
                 await self._repo.remove_free(conn, session.id, resize.remove)
-                prepare_at = max(now, session.start - self.places.config.prepare)
-                await self._jobs.schedule(conn, guild_id, JOB_PREPARE, session.id, prepare_at, now)
+                await self.sync.schedule_prepare(conn, session, now)
         await self._audit.add(
             guild_id,
             actor_id,
@@ -245,11 +241,11 @@ class PosterService:
         assert board is not None
         result = ClaimResult(board=board, post_id=None)
         result.warnings = await self._overlaps(guild_id, session, presenter)
-        async with self._locks[guild_id]:
+        async with self.sync.lock(guild_id):
             try:
                 result.post_id = await self._place_board(guild_id, session, board)
             except DiscordUnavailable:
-                await self._retry_later(guild_id)
+                await self.sync.retry_later(guild_id)
             except Exception:
                 # Discord refused outright: the claim does not stand half-made.
                 async with self._db.transaction() as conn:
@@ -290,7 +286,7 @@ class PosterService:
                 raise InvalidInput("errors.poster_board_free", board=number)
             if board.presenter_id != actor_id and not organizer:
                 raise InvalidInput("errors.poster_not_yours", board=number)
-        async with self._locks[guild_id]:
+        async with self.sync.lock(guild_id):
             async with self._db.transaction() as conn:
                 await self._repo.release(conn, session.id, board.number)
             await self.places.remove_board(guild_id, session.id, board.number)
@@ -334,58 +330,6 @@ class PosterService:
         await self._repo.set_file(board.id, filename, message_id)
         return board.model_copy(update={"file_name": filename, "file_message_id": message_id})
 
-    # -- convergence -------------------------------------------------------------------------------
-
-    def touch(self, guild_id: int) -> None:
-        """The programme changed (a poster session opened, closed, moved): converge soon."""
-        if self._stopped or guild_id in self._pending:
-            return
-        task = asyncio.create_task(self._converge_soon(guild_id), name=f"posters-{guild_id}")
-        self._pending[guild_id] = task
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
-
-    async def settled(self, guild_id: int) -> None:
-        while self._running:
-            await asyncio.gather(*(asyncio.shield(t) for t in list(self._running)))
-
-    async def stop(self) -> None:
-        self._stopped = True
-        tasks = list(self._running)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def _converge_soon(self, guild_id: int) -> None:
-        try:
-            await asyncio.sleep(0)
-            self._pending.pop(guild_id, None)
-            await self.converge(guild_id)
-        except DiscordUnavailable:
-            await self._retry_later(guild_id)
-        except Exception:
-            log.exception("poster boards of guild %s could not be converged", guild_id)
-        finally:
-            self._pending.pop(guild_id, None)
-
-    async def converge(self, guild_id: int) -> None:
-        """Make Discord match every poster session's boards."""
-        async with self._locks[guild_id]:
-            channels, _ = await self._sessions.places.discord_ids(guild_id)
-            sessions = await self._sessions.programme(guild_id)
-            for session in sessions:
-                if session.kind is not SessionKind.POSTER:
-                    continue
-                boards = await self._repo.boards(session.id)
-                forum = channels.get(session.id)
-                if forum is not None and self._port.channel(guild_id, forum) is None:
-                    forum = None  # being recreated by the programme's reconciler
-                await self.places.converge(guild_id, session, boards, forum)
-
-    async def object_gone(self, guild_id: int) -> None:
-        """A board's post or channel was deleted by hand: recreate what a claim still wants."""
-        await self.converge(guild_id)
-
     async def _place_board(self, guild_id: int, session: Session, board: PosterBoard) -> int | None:
         channels, _ = await self._sessions.places.discord_ids(guild_id)
         forum = channels.get(session.id)
@@ -396,37 +340,23 @@ class PosterService:
             await self.places.ensure_voice(guild_id, session, board)
         return post_id
 
-    async def _prepare_job(self, job: Job) -> JobOutcome:
-        session = await self._sessions.get_any(job.subject_id)
-        if session is None or session.cancelled:
-            return JobOutcome.DROPPED
-        if not self.places.prepared(session):
-            # The session moved later: come back at its new time.
-            async with self._db.transaction() as conn:
-                await self._jobs.schedule(
-                    conn,
-                    session.guild_id,
-                    JOB_PREPARE,
-                    session.id,
-                    session.start - self.places.config.prepare,
-                    self._clock.now(),
-                )
-            return JobOutcome.DROPPED
-        await self.converge(session.guild_id)
-        self.on_change(session.guild_id)
-        return JobOutcome.DONE
+    # -- convergence (PosterConvergence) ----------------------------------------------------------
 
-    async def _converge_job(self, job: Job) -> JobOutcome:
-        await self.converge(job.subject_id)
-        return JobOutcome.DONE
+    def touch(self, guild_id: int) -> None:
+        self.sync.touch(guild_id)
 
-    async def _retry_later(self, guild_id: int) -> None:
-        now = self._clock.now()
-        async with self._db.transaction() as conn:
-            await self._jobs.schedule_earliest(
-                conn, guild_id, JOB_CONVERGE, guild_id, now + RETRY, now
-            )
-        self._poke()
+    async def settled(self, guild_id: int) -> None:
+        await self.sync.settled(guild_id)
+
+    async def stop(self) -> None:
+        await self.sync.stop()
+
+    async def converge(self, guild_id: int) -> None:
+        await self.sync.converge(guild_id)
+
+    async def object_gone(self, guild_id: int) -> None:
+        """A board's post or channel was deleted by hand: recreate what a claim still wants."""
+        await self.sync.converge(guild_id)
 
     async def _overlaps(
         self, guild_id: int, session: Session, presenter: int

@@ -7,7 +7,8 @@ import logging
 
 from bot.domain.clock import Clock
 from bot.services.posters import PosterService
-from bot.services.rooms import CATEGORY_PREFIX, ROOM_PREFIX, RoomService
+from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
+from bot.services.rooms import RoomService
 from bot.services.sessions import SessionService
 from bot.services.structure import StructureService
 from bot.store.structure_repo import StructureRepository

@@ -33,10 +33,14 @@ from bot.domain.rooms import (
     room_channel_name,
 )
 from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY
-from bot.domain.structure import ChannelKind
 from bot.scheduler import Outcome as JobOutcome
 from bot.scheduler import Scheduler
-from bot.services.owned import ChannelWish, OwnedChannels
+from bot.services.room_places import (
+    CATEGORY_PREFIX,
+    RoomPlaces,
+    room_id_of,
+    room_purpose,
+)
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
@@ -46,22 +50,6 @@ from bot.store.structure_repo import StructureRepository
 log = logging.getLogger(__name__)
 
 JOB_ROOM_IDLE = "room.idle"
-ROOM_PREFIX = "room:"
-CATEGORY_PREFIX = "rooms:"
-
-
-def room_purpose(room_id: int) -> str:
-    return f"{ROOM_PREFIX}{room_id}:channel"
-
-
-def category_purpose(part: int) -> str:
-    return f"{CATEGORY_PREFIX}{part}"
-
-
-def room_id_of(purpose: str) -> int | None:
-    if not purpose.startswith(ROOM_PREFIX):
-        return None
-    return int(purpose.split(":")[1])
 
 
 @dataclass(frozen=True)
@@ -106,7 +94,7 @@ class RoomService:
         self.config = config
         self._poke = poke
         self._on_change = on_change  # the live room board should look again
-        self._channels = OwnedChannels(port, objects, clock)
+        self._places = RoomPlaces(port, objects, clock, config)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         # channel id -> (guild id, room id) of open rooms, and whether each room was empty:
         # voice events touch the database only when a room turns empty or occupied.
@@ -173,7 +161,7 @@ class RoomService:
             now = self._clock.now()
             limits = self.config.limits
             rooms = await self._repo.open_rooms(guild_id)
-            part, category_id = await self._category_with_room(guild_id)
+            part, category_id = await self._places.category_with_room(guild_id)
             check_can_open(
                 OpenContext(
                     open_rooms=len(rooms),
@@ -195,7 +183,7 @@ class RoomService:
             room = await self._repo.get(room_id)
             assert room is not None
             try:
-                channel_id = await self._ensure_channel(guild_id, room, part)
+                channel_id = await self._places.ensure_channel(guild_id, room, part)
             except Exception:
                 # Discord refused (permissions, a limit): the room never existed.
                 async with self._db.transaction() as conn:
@@ -272,7 +260,7 @@ class RoomService:
         async with self._locks[guild_id]:
             for room in await self._repo.open_rooms(guild_id):
                 await self._reconcile_one(guild_id, room)
-            await self._drop_empty_categories(guild_id)
+            await self._places.drop_empty_categories(guild_id)
         self._poke()
         self._on_change(guild_id)
 
@@ -292,7 +280,7 @@ class RoomService:
             return
         # A room whose creation a crash interrupted is adopted or created now; a room whose
         # category was deleted by hand goes back into a rooms category.
-        channel_id = await self._ensure_channel(guild_id, room, None)
+        channel_id = await self._places.ensure_channel(guild_id, room, None)
         self._by_channel[channel_id] = (guild_id, room.id)
         empty = not self._port.occupants(guild_id, channel_id)
         self._empty[room.id] = empty
@@ -349,75 +337,6 @@ class RoomService:
         if reason is CloseReason.DELETED:
             await self._objects.forget(guild_id, room_purpose(room_id))
         else:
-            await self._channels.remove(guild_id, room_purpose(room_id), f"room {reason.value}")
-            await self._drop_empty_categories(guild_id)
+            await self._places.remove_room(guild_id, room_id, f"room {reason.value}")
+            await self._places.drop_empty_categories(guild_id)
         self._on_change(guild_id)
-
-    async def _categories(self, guild_id: int) -> dict[int, int | None]:
-        """part -> live category id (None when recorded but missing) of the rooms categories."""
-        found: dict[int, int | None] = {}
-        for item in await self._objects.with_prefix(guild_id, CATEGORY_PREFIX):
-            part = int(item.purpose.removeprefix(CATEGORY_PREFIX))
-            alive = item.discord_id is not None and self._port.channel(guild_id, item.discord_id)
-            found[part] = item.discord_id if alive else None
-        return found
-
-    async def _category_with_room(self, guild_id: int) -> tuple[int, int | None]:
-        """The first rooms category with space (part, id); id None when it must be created."""
-        categories = await self._categories(guild_id)
-        for part in sorted(categories):
-            category_id = categories[part]
-            if category_id is None:
-                return part, None
-            if len(self._port.children(guild_id, category_id)) < self.config.per_category:
-                return part, category_id
-        return (max(categories) + 1 if categories else 1), None
-
-    async def _ensure_channel(self, guild_id: int, room: Room, part: int | None) -> int:
-        """The room's channel in a rooms category (`part`, or where it is, or the first with
-        space); created, adopted or moved back as needed."""
-        categories = await self._categories(guild_id)
-        if part is None:
-            item = await self._objects.get(guild_id, room_purpose(room.id))
-            current = (
-                self._port.channel(guild_id, item.discord_id)
-                if item is not None and item.discord_id is not None
-                else None
-            )
-            homes = {cid: p for p, cid in categories.items() if cid is not None}
-            if current is not None and current.parent_id in homes:
-                part = homes[current.parent_id]
-            else:
-                part, _ = await self._category_with_room(guild_id)
-        _, category_id = await self._channels.ensure(
-            guild_id,
-            ChannelWish(
-                purpose=category_purpose(part),
-                kind=ChannelKind.CATEGORY,
-                name=self.config.category_name(part),
-                parent_id=None,
-                parent_purpose=None,
-            ),
-            "topic rooms category",
-        )
-        _, channel_id = await self._channels.ensure(
-            guild_id,
-            ChannelWish(
-                purpose=room_purpose(room.id),
-                kind=ChannelKind.VOICE,
-                name=room_channel_name(room.topic),
-                parent_id=category_id,
-                parent_purpose=category_purpose(part),
-                user_limit=room.user_limit,
-            ),
-            f"topic room {room.id}",
-        )
-        return channel_id
-
-    async def _drop_empty_categories(self, guild_id: int) -> None:
-        """Continuation categories left without rooms are deleted (the first one stays)."""
-        for part, category_id in (await self._categories(guild_id)).items():
-            if part == 1 or category_id is None:
-                continue
-            if not self._port.children(guild_id, category_id):
-                await self._channels.remove(guild_id, category_purpose(part), "no rooms left")
