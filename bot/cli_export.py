@@ -13,6 +13,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.domain.sessions.model import Session
+    from bot.store.db import Database
 
 
 class _ExportError(Exception):
@@ -47,25 +48,38 @@ def _export_guild(
     )
 
 
+async def _open_current(settings: Settings) -> Database:
+    """The database, opened only when its schema is the one this version reads (an export
+    never migrates)."""
+    from bot.store.db import Database
+    from bot.store.migrate import current_version, discover
+
+    db = Database(settings.database)
+    await db.open()
+    try:
+        version = await current_version(db.conn)
+        latest = len(discover(db.migrations_dir))
+    except BaseException:
+        await db.close()
+        raise
+    if version < latest:
+        await db.close()
+        raise _ExportError(
+            f"{settings.database} is at schema version {version}, this version of the bot "
+            f"reads {latest}: run `workshop-bot migrate` first"
+        )
+    return db
+
+
 async def _load_programme(
     settings: Settings, guild: int | None
 ) -> tuple[int, list[Session], dict[int, int]]:
     """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
-    from bot.store.db import Database
-    from bot.store.migrate import current_version, discover
     from bot.store.session_repo import SessionRepository
     from bot.store.structure_repo import StructureRepository
 
-    db = Database(settings.database)
+    db = await _open_current(settings)
     try:
-        await db.open()
-        version = await current_version(db.conn)
-        latest = len(discover(db.migrations_dir))
-        if version < latest:
-            raise _ExportError(
-                f"{settings.database} is at schema version {version}, this version of the bot "
-                f"reads {latest}: run `workshop-bot migrate` first"
-            )
         repo = SessionRepository(db)
         guild_id = _export_guild(settings, guild, await repo.all_guilds())
         sessions = await repo.in_guild(guild_id, include_cancelled=True)
@@ -149,19 +163,9 @@ async def _write_attendance(
     """Stream the guild's stays from the database into `out` (stdout when None)."""
     from bot.services.attendance_export import write_export
     from bot.store.attendance_repo import AttendanceRepository
-    from bot.store.db import Database
-    from bot.store.migrate import current_version, discover
 
-    db = Database(settings.database)
+    db = await _open_current(settings)
     try:
-        await db.open()
-        version = await current_version(db.conn)
-        latest = len(discover(db.migrations_dir))
-        if version < latest:
-            raise _ExportError(
-                f"{settings.database} is at schema version {version}, this version of the bot "
-                f"reads {latest}: run `workshop-bot migrate` first"
-            )
         repo = AttendanceRepository(db)
         guild_id = _export_guild(
             settings, guild, await repo.guilds(), "attendance records", "the attendance"

@@ -300,19 +300,10 @@ class Rehearsal:
         assert bot is not None
 
         def seen() -> bool:
-            guild = bot.get_guild(self.guild_id)
-            if guild is None:
-                return False
-            for user, channel in moved.items():
-                member = guild.get_member(user)
-                where = (
-                    member.voice.channel.id
-                    if member and member.voice and member.voice.channel
-                    else None
-                )
-                if where != channel:
-                    return False
-            return True
+            where = bot.services.gateway.voice_channel_of
+            return bot.get_guild(self.guild_id) is not None and all(
+                where(self.guild_id, user) == channel for user, channel in moved.items()
+            )
 
         for _ in range(5000):
             if seen():

@@ -55,19 +55,10 @@ async def move(world: World, bot: WorkshopBot, moves: dict[int, int | None]) -> 
         world.sb.set_voice_state(world.guild_id, user, channel)
 
     def seen() -> bool:
-        guild = bot.get_guild(world.guild_id)
-        if guild is None:
-            return False
-        for user, channel in moves.items():
-            member = guild.get_member(user)
-            where = (
-                member.voice.channel.id
-                if member and member.voice and member.voice.channel
-                else None
-            )
-            if where != channel:
-                return False
-        return True
+        where = bot.services.gateway.voice_channel_of
+        return bot.get_guild(world.guild_id) is not None and all(
+            where(world.guild_id, user) == channel for user, channel in moves.items()
+        )
 
     await eventually(seen)
 
