@@ -20,7 +20,7 @@ from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
 from bot.domain.posters import PosterBoard, voice_name
-from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY
+from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY, category_with_space
 from bot.domain.sessions.layout import ChannelKind as LayoutKind
 from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
@@ -214,13 +214,11 @@ class PosterPlaces:
             for part, category_id in categories.items():
                 if current is not None and category_id == current.parent_id:
                     return part, category_id
-        for part in sorted(categories):
-            category_id = categories[part]
-            if category_id is None:
-                return part, None
-            if len(self._port.children(guild_id, category_id)) < self.config.per_category:
-                return part, category_id
-        return (max(categories) + 1 if categories else 1), None
+        return category_with_space(
+            categories,
+            lambda category_id: len(self._port.children(guild_id, category_id)),
+            self.config.per_category,
+        )
 
     async def _drop_empty_categories(self, guild_id: int, session_id: int) -> None:
         for part, category_id in (await self._categories(guild_id, session_id)).items():

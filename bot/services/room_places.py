@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
 from bot.domain.rooms import Room, room_channel_name
+from bot.domain.sessions.layout import category_with_space
 from bot.domain.structure import ChannelKind
 from bot.services.owned import ChannelWish, OwnedChannels
 from bot.store.structure_repo import StructureRepository
@@ -57,14 +58,11 @@ class RoomPlaces:
 
     async def category_with_room(self, guild_id: int) -> tuple[int, int | None]:
         """The first rooms category with space (part, id); id None when it must be created."""
-        categories = await self.categories(guild_id)
-        for part in sorted(categories):
-            category_id = categories[part]
-            if category_id is None:
-                return part, None
-            if len(self._port.children(guild_id, category_id)) < self.config.per_category:
-                return part, category_id
-        return (max(categories) + 1 if categories else 1), None
+        return category_with_space(
+            await self.categories(guild_id),
+            lambda category_id: len(self._port.children(guild_id, category_id)),
+            self.config.per_category,
+        )
 
     async def ensure_channel(self, guild_id: int, room: Room, part: int | None) -> int:
         """The room's channel in a rooms category (`part`, or where it is, or the first with

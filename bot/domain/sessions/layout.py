@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -32,6 +32,20 @@ from bot.domain.sessions.timeparse import DEFAULT_ZONE, local_date
 CHANNELS_PER_CATEGORY = 50
 CHANNELS_PER_GUILD = 500  # categories count as channels too
 CHANNEL_NAME_MAX = 100
+
+
+def category_with_space(
+    categories: Mapping[int, int | None], used: Callable[[int], int], per_category: int
+) -> tuple[int, int | None]:
+    """Among spilling categories (part 1, 2, ... -> category id, None when it must be created
+    again), the first one a channel can go into: (part, id), id None when that category is to be
+    created; a new part after the last when every one is full. `used(id)` counts its channels."""
+    for part in sorted(categories):
+        category_id = categories[part]
+        if category_id is None or used(category_id) < per_category:
+            return part, category_id
+    return (max(categories) + 1 if categories else 1), None
+
 
 _WEEKDAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),

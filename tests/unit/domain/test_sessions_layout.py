@@ -15,6 +15,7 @@ from bot.domain.sessions import (
     day_name,
     plan,
 )
+from bot.domain.sessions.layout import category_with_space
 from tests.unit.domain.factories import TOKYO, at, draft, session
 
 WED = DayInfo(number=1, date=date(2026, 7, 1), weekday=2)
@@ -122,3 +123,14 @@ def test_plan_with_a_smaller_cap_ja_and_kinds() -> None:
 def test_empty_plan() -> None:
     layout = plan([], TOKYO, "en")
     assert layout.days == [] and layout.guild_channel_count == 0
+
+
+def test_category_with_space_takes_the_first_that_fits() -> None:
+    used = {11: 50, 12: 49, 13: 0}.__getitem__
+    assert category_with_space({}, used, 50) == (1, None), "none yet: create part 1"
+    assert category_with_space({1: 11, 2: 12}, used, 50) == (2, 12)
+    assert category_with_space({1: 11}, used, 50) == (2, None), "all full: a new part"
+    assert category_with_space({1: 11, 2: None, 3: 13}, used, 50) == (2, None), (
+        "a category deleted by hand is created again before a later one is used"
+    )
+    assert category_with_space({2: 12, 1: 11}, used, 49) == (3, None), "parts in order"
