@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import discord
@@ -54,6 +55,17 @@ class GatewayBase:
             self._deleting.discard(discord_id)
             return True
         return False
+
+    async def _delete_own(self, discord_id: int, request: Callable[[], Awaitable[object]]) -> None:
+        """Send a delete, marked as the bot's own before it goes out (its gateway event may come
+        before the response); an object already gone counts as deleted."""
+        self._deleting.add(discord_id)
+        try:
+            with contextlib.suppress(discord.NotFound):
+                await request()
+        except BaseException:
+            self._deleting.discard(discord_id)
+            raise
 
     def settled(self, discord_id: int) -> None:
         """The gateway reported this channel or event: the cache is current for it again."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -208,12 +207,8 @@ class ChannelsMixin(GatewayBase):
 
     @translate_errors
     async def delete_channel(self, channel_id: int, reason: str) -> None:
-        self._deleting.add(channel_id)  # before the request: its event may come first
-        try:
-            with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
-                await self._client.http.delete_channel(channel_id, reason=reason)
-        except BaseException:
-            self._deleting.discard(channel_id)
-            raise
+        await self._delete_own(
+            channel_id, lambda: self._client.http.delete_channel(channel_id, reason=reason)
+        )
         self._written_channels.pop(channel_id, None)
         self._deleted.add(channel_id)

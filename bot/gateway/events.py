@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import Any
-
-import discord
 
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus
 from bot.gateway.base import GatewayBase, translate_errors
@@ -114,12 +111,9 @@ class EventsMixin(GatewayBase):
 
     @translate_errors
     async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
-        self._deleting.add(event_id)  # before the request: its event may come first
-        try:
-            with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
-                await self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason)
-        except BaseException:
-            self._deleting.discard(event_id)
-            raise
+        await self._delete_own(
+            event_id,
+            lambda: self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason),
+        )
         self._written_events.pop(event_id, None)
         self._deleted.add(event_id)

@@ -32,13 +32,9 @@ class PostersMixin(GatewayBase):
 
     @translate_errors
     async def delete_post(self, post_id: int, reason: str) -> None:
-        self._deleting.add(post_id)  # before the request: its event may come first
-        try:
-            with contextlib.suppress(discord.NotFound):  # already gone: the goal is reached
-                await self._client.http.delete_channel(post_id, reason=reason)
-        except BaseException:
-            self._deleting.discard(post_id)
-            raise
+        await self._delete_own(
+            post_id, lambda: self._client.http.delete_channel(post_id, reason=reason)
+        )
 
     @translate_errors
     async def post_file(self, post_id: int, filename: str, data: bytes, text: str) -> int:
