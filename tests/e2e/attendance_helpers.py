@@ -94,15 +94,6 @@ async def open_room(world: World, user: int, topic: str) -> int:
     return int(found[1])
 
 
-async def run_jobs(world: World, to: datetime) -> None:
-    world.clock.set(to)
-    bot = world.bots[-1]
-    await bot.services.scheduler.idle()
-    await world.settle(0.1)
-    await bot.services.posters.settled(world.guild_id)
-    await bot.services.scheduler.idle()
-
-
 async def answer(result: Any) -> Any:
     """The message that answers an interaction (the follow-up of a deferred one)."""
     if result.response_type == 5:

@@ -125,6 +125,15 @@ class World:
         """Let dispatched gateway events reach the bot and its listeners finish."""
         await asyncio.sleep(seconds)
 
+    async def run_jobs(self, to: datetime) -> None:
+        """Move the clock to `to` and wait until what fell due ran, poster boards included."""
+        self.clock.set(to)
+        bot = self.bots[-1]
+        await bot.services.scheduler.idle()
+        await self.settle(0.1)
+        await bot.services.posters.settled(self.guild_id)
+        await bot.services.scheduler.idle()
+
 
 @pytest.fixture
 async def world(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[World]:

@@ -22,7 +22,6 @@ from tests.e2e.attendance_helpers import (
     move,
     open_room,
     person,
-    run_jobs,
     session_channel,
     stays,
     until,
@@ -55,7 +54,7 @@ async def test_joins_moves_and_leaves_become_stays_attributed_to_what_each_chann
     sb = world.sb
     bot = await world.start_bot()
     session_id, talk = await session_channel(world, bot, "Graph learning")
-    await run_jobs(world, JST_10)  # the session opens
+    await world.run_jobs(JST_10)  # the session opens
     ana = person(world, "ana", "Ana 🎓")
     robot = person(world, "recorder", bot=True)
     hangout = voice(world, "hangout")
@@ -93,7 +92,7 @@ async def test_poster_board_voice_channels_count_for_their_poster_session(world:
     await claim(world, alice, "Alice's poster")
     await claim(world, bob, "Bob's poster")
     start = datetime(2026, 7, 1, 5, 0, tzinfo=UTC)  # the posters' 14:00 in Tokyo
-    await run_jobs(world, start)
+    await world.run_jobs(start)
     boards = board_channels(sb, world.guild_id)
     one, two = int(boards["001 · Alice's poster"]["id"]), int(boards["002 · Bob's poster"]["id"])
     poster_session = next(

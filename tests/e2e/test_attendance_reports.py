@@ -23,7 +23,6 @@ from tests.e2e.attendance_helpers import (
     move,
     open_room,
     person,
-    run_jobs,
     session_channel,
     stays,
     voice,
@@ -51,7 +50,7 @@ def iso(seconds_after_ten: int) -> str:
 async def test_me_lists_places_with_minutes_per_day_and_the_total(world: World) -> None:
     bot = await world.start_bot()
     _, talk = await session_channel(world, bot, "Graph learning")
-    await run_jobs(world, JST_10)
+    await world.run_jobs(JST_10)
     hangout = voice(world, "hangout")
     ana = world.attendee_id  # Japanese Discord client
 
@@ -88,7 +87,7 @@ async def test_session_report_has_the_numbers_a_csv_and_a_chart(world: World) ->
     sb = world.sb
     bot = await world.start_bot()
     session_id, talk = await session_channel(world, bot, "Graph learning")
-    await run_jobs(world, JST_10)
+    await world.run_jobs(JST_10)
     ana, ben, cat = (person(world, n, n.title()) for n in ("ana", "ben", "cat"))
 
     timeline: list[tuple[float, dict[int, int | None]]] = [
@@ -179,7 +178,7 @@ async def test_export_streams_every_stay_and_the_cli_writes_the_same(world: Worl
     sb = world.sb
     bot = await world.start_bot()
     session_id, talk = await session_channel(world, bot, "Graph learning")
-    await run_jobs(world, JST_10)
+    await world.run_jobs(JST_10)
     hangout = voice(world, "hangout")
     ana, ben = person(world, "ana", 'Ana, "the" chair'), person(world, "ben", "ベン")
     await move(world, bot, {ana: talk, ben: hangout})
@@ -305,15 +304,15 @@ async def test_retention_purges_old_stays_daily(world: World) -> None:
     (purge,) = [j for j in await jobs.history("attendance.purge") if j.state == "pending"]
     assert purge.due_at == start + timedelta(days=1)
 
-    await run_jobs(world, start + timedelta(days=2))
+    await world.run_jobs(start + timedelta(days=2))
     await move(world, bot, {recent: hall})
     world.clock.advance(600)
     await move(world, bot, {recent: None})
 
-    await run_jobs(world, start + timedelta(days=31))
+    await world.run_jobs(start + timedelta(days=31))
     rows = await stays(bot)
     assert {r["user_id"] for r in rows} == {recent, present}, "ended 31 days ago: purged"
-    await run_jobs(world, start + timedelta(days=33))
+    await world.run_jobs(start + timedelta(days=33))
     assert {r["user_id"] for r in await stays(bot)} == {present}
     pending = [j for j in await jobs.history("attendance.purge") if j.state == "pending"]
     assert [j.due_at for j in pending] == [start + timedelta(days=34)]

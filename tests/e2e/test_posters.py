@@ -72,15 +72,6 @@ def members(world: World, count: int, prefix: str = "presenter") -> list[int]:
     ]
 
 
-async def run_jobs(world: World, to: datetime) -> None:
-    world.clock.set(to)
-    bot = world.bots[-1]
-    await bot.services.scheduler.idle()
-    await world.settle(0.1)
-    await bot.services.posters.settled(world.guild_id)
-    await bot.services.scheduler.idle()
-
-
 async def test_setup_makes_a_forum_and_an_event_and_is_idempotent_by_name(world: World) -> None:
     sb = world.sb
     await world.start_bot()
@@ -214,7 +205,7 @@ async def test_boards_get_channels_before_the_start_then_open_presence_close_rel
     assert board_channels(sb, world.guild_id) == {}, "no voice channel at claim time"
 
     sb.clear_requests()
-    await run_jobs(world, START - timedelta(minutes=30))
+    await world.run_jobs(START - timedelta(minutes=30))
     channels = board_channels(sb, world.guild_id)
     assert set(channels) == {"001 · Alice's poster", "002 · Bob's poster"}
     # one category and one request per board channel (overwrites included)
@@ -227,7 +218,7 @@ async def test_boards_get_channels_before_the_start_then_open_presence_close_rel
     presenter = next(o for o in alice_board["permission_overwrites"] if int(o["id"]) == alice)
     assert int(presenter["allow"]) & Perm.CONNECT, "the presenter may set up early"
 
-    await run_jobs(world, START)
+    await world.run_jobs(START)
     alice_board = board_channels(sb, world.guild_id)["001 · Alice's poster"]
     everyone = next(
         o for o in alice_board["permission_overwrites"] if int(o["id"]) == world.guild_id
@@ -243,7 +234,7 @@ async def test_boards_get_channels_before_the_start_then_open_presence_close_rel
     board_text = sb.messages(int(lobby["id"]))[0]["embeds"][0]["description"]
     assert "Posters A · 2 boards, 2 people, presenters present: 1" in board_text
 
-    await run_jobs(world, START + timedelta(minutes=95))
+    await world.run_jobs(START + timedelta(minutes=95))
     alice_board = board_channels(sb, world.guild_id)["001 · Alice's poster"]
     everyone = next(
         o for o in alice_board["permission_overwrites"] if int(o["id"]) == world.guild_id
@@ -308,7 +299,7 @@ async def test_120_boards_spill_across_categories(world: World) -> None:
     for n, person in enumerate(members(world, 120)):
         await claim(world, person, f"Poster {n}")
     sb.clear_requests()
-    await run_jobs(world, START - timedelta(minutes=30))
+    await world.run_jobs(START - timedelta(minutes=30))
     assert routes(sb)[CREATE_CHANNEL] == 123  # 3 categories + one request per board
     categories = {
         c["id"]: c["name"]
