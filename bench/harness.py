@@ -13,7 +13,6 @@ from pathlib import Path
 
 from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
-from bot.domain.permissions import bot_permissions_value
 from bot.sandbox.ratelimits import DISCORD_LIKE
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import Settings
@@ -51,7 +50,6 @@ async def stage(
     """A guild with an organizer, the bot connected and its commands synced. With a clock, the
     bot and the sandbox share that simulated time."""
     sb = Sandbox()
-    sb.default_bot_permissions = bot_permissions_value()
     if clock is not None:
         sb.wall_clock = clock.now
         sb.clock = lambda: clock.now().timestamp()

@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import percentile  # noqa: E402
-from bot.domain.permissions import bot_permissions_value  # noqa: E402
 from bot.sandbox.sandbox import Sandbox  # noqa: E402
 
 EDIT_BOARD = "PATCH /channels/{channel_id}/messages/{message_id}"
@@ -63,7 +62,6 @@ def truth(sb: Sandbox, guild_id: int, places: list[int]) -> dict[int, int]:
 
 async def run(args: argparse.Namespace) -> None:
     sb = Sandbox()
-    sb.default_bot_permissions = bot_permissions_value()
     await sb.start()
     guild = sb.add_guild("Board Bench")
     role = sb.add_role(guild.id, "Organizer")

@@ -1,4 +1,5 @@
-"""`workshop-bot run | sync | migrate | check | export` (also `python -m bot`)."""
+"""`workshop-bot run | sync | migrate | check | export | rehearse | permissions` (also
+`python -m bot`)."""
 
 from __future__ import annotations
 
@@ -145,6 +146,22 @@ def _parser() -> argparse.ArgumentParser:
         help="the guild whose programme to export; default: WORKSHOP_GUILD_ID, else the only "
         "guild in the database",
     )
+    permissions = sub.add_parser(
+        "permissions",
+        help="print the permissions the bot needs, why, and the invite URL, then exit",
+        description="Print the permissions integer of the invite, each permission with why the "
+        "bot needs it, and the invite URL (scopes bot and applications.commands). Without "
+        "--client-id the Application ID is read from DISCORD_TOKEN when it is set.",
+    )
+    permissions.add_argument(
+        "--client-id",
+        type=int,
+        metavar="ID",
+        help="your application's ID (Developer Portal → General Information → Application ID)",
+    )
+    permissions.add_argument(
+        "--markdown", action="store_true", help="print only the table, as Markdown"
+    )
     return parser
 
 
@@ -155,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         token = settings.token() if args.command in ("run", "sync") else None
     except SettingsError as exc:
         return fail(str(exc))
+    if args.command == "permissions":
+        return _permissions(settings, args.client_id, args.markdown)
 
     from bot.logs import setup_logging
 
@@ -179,6 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_migrate(settings))
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _permissions(settings: Settings, client_id: int | None, markdown: bool) -> int:
+    from bot.cli_permissions import print_permissions
+    from bot.core.permissions import client_id_from_token
+
+    if client_id is None:
+        with contextlib.suppress(SettingsError):
+            client_id = client_id_from_token(settings.token())
+    return print_permissions(settings.locale, client_id, markdown=markdown)
 
 
 def _rehearse(settings: Settings, args: argparse.Namespace) -> int:

@@ -1,6 +1,7 @@
 """Discord permission bits the bot uses, as plain integers (values from Discord's documentation).
 
-The domain speaks of permissions by name; the gateway turns these into discord.py objects.
+The domain speaks of permissions by name; the gateway turns these into discord.py objects. Which
+of them the bot asks for, and why, is the catalogue in `bot/core/permissions.py`.
 """
 
 from __future__ import annotations
@@ -32,31 +33,3 @@ class Perm(IntFlag):
     CREATE_PUBLIC_THREADS = 1 << 35
     CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
-
-
-# What the bot asks for in its invite URL, and why (the README lists the same, a test compares).
-BOT_PERMISSIONS: dict[Perm, str] = {
-    Perm.VIEW_CHANNEL: "see the channels it manages",
-    Perm.MANAGE_CHANNELS: "create, open, lock and remove session, room and poster channels",
-    Perm.MANAGE_ROLES: "set permission overwrites on the channels it creates",
-    Perm.MANAGE_EVENTS: "create and update Scheduled Events for sessions",
-    Perm.SEND_MESSAGES: "post announcements, reminders and the live room board",
-    Perm.SEND_MESSAGES_IN_THREADS: "answer in poster threads",
-    Perm.CREATE_PUBLIC_THREADS: "open poster posts in forum channels",
-    Perm.MANAGE_THREADS: "lock and archive poster posts",
-    Perm.EMBED_LINKS: "show embeds (programme, board, reports)",
-    Perm.ATTACH_FILES: "attach .ics, CSV and chart files",
-    Perm.READ_MESSAGE_HISTORY: "find its own board message again after a restart",
-    Perm.CONNECT: "grant Connect in the rooms it opens (it may only grant what it holds)",
-    Perm.SPEAK: "grant Speak in the rooms it opens",
-    Perm.REQUEST_TO_SPEAK: "grant Request to Speak on keynote stages",
-    Perm.MOVE_MEMBERS: "make organizers moderators of keynote stages",
-    Perm.MUTE_MEMBERS: "make organizers moderators of keynote stages",
-}
-
-
-def bot_permissions_value() -> int:
-    value = 0
-    for perm in BOT_PERMISSIONS:
-        value |= int(perm)
-    return value

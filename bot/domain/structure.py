@@ -77,10 +77,10 @@ _READ_ONLY_FOR_ATTENDEES = (
     OverwriteSpec(
         target=Target.EVERYONE,
         allow=Perm.VIEW_CHANNEL | Perm.READ_MESSAGE_HISTORY,
-        deny=Perm.SEND_MESSAGES
-        | Perm.SEND_MESSAGES_IN_THREADS
-        | Perm.CREATE_PUBLIC_THREADS
-        | Perm.CREATE_PRIVATE_THREADS,
+        # Create Private Threads is not denied: the bot does not hold it (Discord refuses an
+        # overwrite with a bit the bot lacks), and without Send Messages in Threads such a thread
+        # would stay empty.
+        deny=Perm.SEND_MESSAGES | Perm.SEND_MESSAGES_IN_THREADS | Perm.CREATE_PUBLIC_THREADS,
     ),
     OverwriteSpec(
         target=Target.ORGANIZERS,

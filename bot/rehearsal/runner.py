@@ -20,7 +20,6 @@ from typing import Any
 
 from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
-from bot.domain.permissions import bot_permissions_value
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Action, Plan, Step, plan_rehearsal
@@ -79,7 +78,6 @@ class Rehearsal:
 
     async def _run(self, data: bytes, database: Path) -> int:
         sb = self.sb
-        sb.default_bot_permissions = bot_permissions_value()
         sb.wall_clock = self.clock.now
         sb.clock = lambda: self.clock.now().timestamp()
         guild = sb.add_guild("Rehearsal Camp")

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox import permissions as p
 from bot.sandbox.state import CATEGORY, THREAD_TYPES, GuildState, Snowflakes, State
 
 
@@ -26,6 +25,7 @@ class SetupMixin:
     bot_user_id: int
     application_id: int
     default_bot_permissions: int
+    everyone_permissions: int
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         raise NotImplementedError
@@ -37,8 +37,12 @@ class SetupMixin:
         *,
         default_channels: bool = False,
         locale: str = "en-US",
+        everyone_permissions: int | None = None,
     ) -> SandboxGuild:
-        """A guild with @everyone, an owner, the bot and its managed role (GUILD_CREATE if live)."""
+        """A guild with @everyone, an owner, the bot and its managed role (GUILD_CREATE if live).
+
+        @everyone gets `everyone_permissions`, else the sandbox's `everyone_permissions`
+        (Discord's own default for a new server is `permissions.DEFAULT_EVERYONE`)."""
         gid = self.ids.next()
         owner = self.state.users.get(owner_id) if owner_id else None
         if owner is None:
@@ -79,7 +83,11 @@ class SetupMixin:
         )
         self.state.guilds[gid] = guild
         guild.roles[gid] = self.state.role_payload(
-            guild, gid, "@everyone", p.DEFAULT_EVERYONE, position=0
+            guild,
+            gid,
+            "@everyone",
+            self.everyone_permissions if everyone_permissions is None else everyone_permissions,
+            position=0,
         )
         bot_role = self.ids.next()
         guild.bot_role_id = bot_role

@@ -79,25 +79,12 @@ DEFAULT_EVERYONE = (
     | USE_EXTERNAL_APPS
 )
 
-DEFAULT_BOT = (
-    VIEW_CHANNEL
-    | MANAGE_CHANNELS
-    | MANAGE_ROLES
-    | MANAGE_EVENTS
-    | SEND_MESSAGES
-    | SEND_MESSAGES_IN_THREADS
-    | CREATE_PUBLIC_THREADS
-    | MANAGE_THREADS
-    | EMBED_LINKS
-    | ATTACH_FILES
-    | READ_MESSAGE_HISTORY
-    | MENTION_EVERYONE
-    | CONNECT
-    | SPEAK
-    | MUTE_MEMBERS
-    | MOVE_MEMBERS
-    | MANAGE_MESSAGES
-)
+
+# A workshop server whose @everyone lends the bot nothing beyond what its invite asks: the
+# tests' default, so the bot is tested holding exactly its catalogue (see Sandbox).
+def locked_everyone(invite: int) -> int:
+    return DEFAULT_EVERYONE & invite
+
 
 # Permissions that only make sense for text-capable channels; Discord drops them implicitly
 # when SEND_MESSAGES is denied.

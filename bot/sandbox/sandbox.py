@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.core.permissions import INVITE_PERMISSIONS
 from bot.sandbox import permissions as p
 from bot.sandbox import rest
 from bot.sandbox.activity import ActivityMixin
@@ -75,7 +76,10 @@ class Sandbox(SetupMixin, ActivityMixin):
         # Off by default: server admins can override a command's default permissions, which is
         # why the bot checks organizer rights itself. On: invoke() refuses like the client does.
         self.enforce_command_permissions = False
-        self.default_bot_permissions = p.DEFAULT_BOT
+        # The bot's role holds exactly the permission catalogue (the invite integer), not more,
+        # and @everyone lends it nothing beyond: it is tested as invited. Tests may change both.
+        self.default_bot_permissions = INVITE_PERMISSIONS
+        self.everyone_permissions = p.locked_everyone(INVITE_PERMISSIONS)
         self.internal_errors: list[str] = []
         self._tasks: set[asyncio.Future[Any]] = set()
         self._runner: web.AppRunner | None = None

@@ -18,7 +18,6 @@ import pytest
 
 from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
-from bot.domain.permissions import bot_permissions_value
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import RoomsSettings, Settings
 from bot.sync import sync_commands
@@ -61,7 +60,6 @@ def swallowed_errors() -> Iterator[ErrorLog]:
 async def sandbox(swallowed_errors: ErrorLog) -> AsyncIterator[Sandbox]:
     sb = Sandbox()
     sb.heartbeat_interval = 1000
-    sb.default_bot_permissions = bot_permissions_value()  # exactly what the README's invite asks
     await sb.start()
     yield sb
     await sb.stop()

@@ -7,7 +7,9 @@ import asyncio
 import discord
 import pytest
 
+from bot.core.permissions import INVITE_PERMISSIONS
 from bot.sandbox import Sandbox, SandboxGuild
+from bot.sandbox import permissions as p
 
 
 def _g(client: discord.Client, guild: SandboxGuild) -> discord.Guild:
@@ -22,6 +24,10 @@ async def test_pins_reactions_typing_bulk(
     channel = discord.utils.get(_g(client, guild).text_channels, name="general")
     assert channel is not None
     board = await channel.send("board")
+    with pytest.raises(discord.Forbidden):  # the bot's invite has no Manage Messages
+        await board.pin()
+    sb.set_bot_permissions(guild.id, INVITE_PERMISSIONS | p.MANAGE_MESSAGES | p.ADD_REACTIONS)
+    await asyncio.sleep(0.1)
     await board.pin()
     assert [m.id async for m in channel.pins()] == [board.id]
     await board.add_reaction("✅")
@@ -37,7 +43,9 @@ async def test_pins_reactions_typing_bulk(
     assert [m["content"] for m in sb.messages(channel.id)] == ["board"]
     await board.unpin()
     assert not sb.messages(channel.id)[0]["pinned"]
-    assert not sb.rejected
+    assert [(r.status, r.route) for r in sb.rejected] == [
+        (403, "PUT /channels/{channel_id}/messages/pins/{message_id}")
+    ]
 
 
 async def test_stage_instance_and_nick(
@@ -50,6 +58,10 @@ async def test_stage_instance_and_nick(
     with pytest.raises(discord.HTTPException):
         await stage.create_instance(topic="again")
     await instance.delete()
+    with pytest.raises(discord.Forbidden):  # neither the invite nor @everyone has it here
+        await g.me.edit(nick="Workshop")
+    sb.set_bot_permissions(guild.id, INVITE_PERMISSIONS | p.CHANGE_NICKNAME)
+    await asyncio.sleep(0.1)
     await g.me.edit(nick="Workshop")
     assert (
         next(m for m in sb.members(guild.id) if int(m["user"]["id"]) == sb.bot_user_id)["nick"]

@@ -5,24 +5,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.domain.permissions import BOT_PERMISSIONS, bot_permissions_value
+from bot.cli_permissions import markdown_table
+from bot.core.permissions import INVITE_PERMISSIONS
+from bot.i18n import Catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_invite_permissions_integer_is_the_one_the_code_needs() -> None:
-    value = bot_permissions_value()
+    value = INVITE_PERMISSIONS
     assert f"permissions={value}" in README
     assert f"**{value}**" in README
 
 
-def test_every_requested_permission_is_explained() -> None:
-    rows = dict(re.findall(r"^\s*\| ([A-Z][\w ]+?) \| (.+?) \|$", README, re.MULTILINE))
-    for perm, why in BOT_PERMISSIONS.items():
-        name = perm.name.replace("_", " ").title().replace("In ", "in ").replace("To ", "to ")
-        name = {"View Channel": "View Channels"}.get(name, name)
-        assert rows.get(name) == why, f"README does not explain {name}"
+def test_readme_permission_table_is_the_catalogue() -> None:
+    """The README's table is `workshop-bot permissions --markdown` (English), line for line."""
+    table = markdown_table(Catalog.load(), "en")
+    indented = "".join(f"   {line}\n" for line in table.splitlines())
+    assert indented in README, "README's permission table differs: paste `permissions --markdown`"
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:

@@ -64,7 +64,7 @@ _FORUM = (
     OverwriteSpec(
         target=Target.EVERYONE,
         allow=_READ | Perm.SEND_MESSAGES_IN_THREADS,
-        deny=Perm.SEND_MESSAGES | Perm.CREATE_PUBLIC_THREADS | Perm.CREATE_PRIVATE_THREADS,
+        deny=Perm.SEND_MESSAGES | Perm.CREATE_PUBLIC_THREADS,  # forums have no private threads
     ),
     OverwriteSpec(target=Target.ORGANIZERS, allow=_READ | _WRITE | Perm.MANAGE_THREADS),
     OverwriteSpec(

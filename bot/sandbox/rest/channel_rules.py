@@ -97,27 +97,48 @@ def parse_overwrites(ctx: Ctx, guild: GuildState, raw: list[Any]) -> list[dict[s
     return out
 
 
+def _manage_roles_overwrite(ctx: Ctx, guild: GuildState, channel: dict[str, Any]) -> bool:
+    """Whether the channel has an overwrite allowing MANAGE_ROLES for the bot (its member
+    overwrite or one of its roles'): Discord then lets it set any bit there."""
+    bot_id = ctx.sb.bot_user_id
+    roles = set(guild.member_roles(bot_id))
+    for ow in channel["permission_overwrites"]:
+        oid = int(ow["id"])
+        mine = (ow["type"] == 1 and oid == bot_id) or (ow["type"] == 0 and oid in roles)
+        if mine and int(ow["allow"]) & p.MANAGE_ROLES:
+            return True
+    return False
+
+
 def check_overwrite_bits(
     ctx: Ctx, guild: GuildState, overwrites: list[dict[str, Any]], channel: dict[str, Any] | None
 ) -> None:
-    """Bots may only allow/deny permissions they have themselves (Discord returns 50013)."""
+    """Discord's rule for overwrites a bot writes (403 / 50013 otherwise):
+
+    - creating a channel with overwrites needs Manage Roles, and "only permissions your bot has
+      in the guild can be allowed/denied"; setting MANAGE_ROLES in a channel is for
+      administrators only;
+    - editing (PATCH or PUT .../permissions/{id}): "only permissions your bot has in the guild
+      or parent channel (if applicable) can be allowed/denied (unless your bot has a
+      MANAGE_ROLES overwrite in the channel)".
+
+    Allow and deny are treated alike: denying a bit the bot lacks is refused too.
+    """
+    if not overwrites:
+        return
     state = ctx.sb.state
     base = state.bot_perms(guild)
     if base & p.ADMINISTRATOR or base == p.ALL:
         return
+    if channel is None:
+        state.require_guild(guild, p.MANAGE_ROLES)
+    elif _manage_roles_overwrite(ctx, guild, channel):
+        return
     have = base
-    if channel is not None:
-        member_ow = next(
-            (
-                o
-                for o in channel["permission_overwrites"]
-                if o["type"] == 1 and int(o["id"]) == ctx.sb.bot_user_id
-            ),
-            None,
-        )
-        if member_ow is not None and int(member_ow["allow"]) & p.MANAGE_ROLES:
-            return
-        have = state.bot_channel_perms(guild, channel) | base
+    if channel is not None and channel.get("parent_id"):
+        parent = guild.channels.get(int(channel["parent_id"]))
+        if parent is not None:
+            have |= state.bot_channel_perms(guild, parent)
     for ow in overwrites:
         bits = int(ow["allow"]) | int(ow["deny"])
         if bits & p.MANAGE_ROLES:
@@ -126,7 +147,7 @@ def check_overwrite_bits(
             )
         if bits & ~have:
             raise errors.missing_permissions(
-                f"overwrite grants bits the bot lacks: {p.names(bits & ~have)}"
+                f"overwrite allows or denies bits the bot lacks: {p.names(bits & ~have)}"
             )
 
 

@@ -46,6 +46,8 @@ def _role_fields(ctx: Ctx, guild: GuildState, body: dict[str, Any]) -> None:
 
 def _manageable(ctx: Ctx, guild: GuildState, role: dict[str, Any]) -> None:
     ctx.sb.state.require_guild(guild, p.MANAGE_ROLES)
+    if role["managed"]:
+        raise errors.missing_permissions(f"role {role['name']!r} is managed by an integration")
     if role["position"] >= guild.top_role_position(ctx.sb.bot_user_id):
         raise errors.missing_permissions(f"role {role['name']!r} is not below the bot's top role")
 

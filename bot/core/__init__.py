@@ -1,0 +1,1 @@
+"""The core every feature builds on (see ARCHITECTURE/DESIGN: layers and features)."""
