@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,11 +59,20 @@ class SessionsSettings(Section):
         5, ge=0, le=240, description="a place stays open this long after its session ends"
     )
     events_window_hours: int = Field(
-        48, ge=1, le=24 * 30, description="Scheduled Events exist for sessions starting this soon"
+        0,
+        ge=0,
+        le=24 * 365,
+        description="only sessions starting this soon get a Scheduled Event "
+        "(0: the whole programme, nearest first, as far as events_cap allows)",
     )
     events_cap: int = Field(
         95, ge=1, le=100, description="at most this many Scheduled Events at once (Discord: 100)"
     )
+
+    @property
+    def events_window(self) -> timedelta | None:
+        """The events horizon, None for none (every upcoming session, up to the cap)."""
+        return timedelta(hours=self.events_window_hours) if self.events_window_hours else None
 
 
 class RoomsSettings(Section):

@@ -149,6 +149,10 @@ class SessionPort(ChannelPort, Protocol):
 
     def event(self, guild_id: int, event_id: int) -> EventRef | None: ...
 
+    def live_event_ids(self, guild_id: int) -> set[int]:
+        """Every SCHEDULED or ACTIVE event of the guild, whoever made it (Discord allows 100)."""
+        ...
+
     def find_event(self, guild_id: int, *, name: str, start: datetime) -> EventRef | None:
         """A not-finished event with this name and start (to adopt after a crash)."""
         ...

@@ -65,6 +65,15 @@ class EventsMixin(GatewayBase):
             location=event.location,
         )
 
+    def live_event_ids(self, guild_id: int) -> set[int]:
+        live = (EventStatus.SCHEDULED, EventStatus.ACTIVE)
+        found = {
+            event.id
+            for event in self._guild(guild_id).scheduled_events
+            if (ref := self.event(guild_id, event.id)) is not None and ref.status in live
+        }
+        return found - self._deleted
+
     def find_event(self, guild_id: int, *, name: str, start: datetime) -> EventRef | None:
         candidates = [*self._written_events.values()]
         candidates += [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -240,6 +241,46 @@ class SetupMixin:
             channel[key] = value
         self.dispatch("CHANNEL_UPDATE", copy.deepcopy(channel))
         return copy.deepcopy(channel)
+
+    def add_event(
+        self,
+        guild_id: int,
+        name: str,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        location: str = "https://example.org/meetup",
+        creator_id: int | None = None,
+    ) -> dict[str, Any]:
+        """An external Scheduled Event made by hand in the client (it counts toward Discord's
+        100 scheduled or active events)."""
+        guild = self.state.guild(guild_id)
+        creator = self.state.users[int(creator_id or guild.data["owner_id"])]
+        eid = self.ids.next()
+        event = {
+            "id": str(eid),
+            "guild_id": str(guild.id),
+            "channel_id": None,
+            "creator_id": creator["id"],
+            "name": name,
+            "description": None,
+            "scheduled_start_time": start.isoformat(),
+            "scheduled_end_time": end.isoformat(),
+            "privacy_level": 2,
+            "status": 1,
+            "entity_type": 3,
+            "entity_id": None,
+            "entity_metadata": {"location": location},
+            "creator": copy.deepcopy(creator),
+            "user_count": 0,
+            "image": None,
+            "recurrence_rule": None,
+            "auto_start": False,
+            "guild_scheduled_event_exceptions": [],
+        }
+        guild.events[eid] = event
+        self.dispatch("GUILD_SCHEDULED_EVENT_CREATE", copy.deepcopy(event))
+        return copy.deepcopy(event)
 
     def remove_member(self, guild_id: int, user_id: int) -> None:
         """A member leaves the guild (voice state cleared, GUILD_MEMBER_REMOVE)."""

@@ -75,7 +75,7 @@ class CheckReport:
     sessions: list[SessionDraft] = field(default_factory=list)
     per_day: dict[date, int] = field(default_factory=dict)
     layout: LayoutPlan | None = None
-    window_hours: int = 48
+    window_hours: int = 0
     cap: int = 95
     events_peak: int = 0
     events_peak_at: datetime | None = None
@@ -198,9 +198,10 @@ def _limits(report: CheckReport) -> list[LimitFinding]:
         found.append(
             LimitFinding(
                 "warning",
-                f"up to {peak} sessions fall within the {window} h event window, more than the "
+                f"up to {peak} sessions want a Scheduled Event at once"
+                f"{f' within the {window} h horizon' if window else ''}, more than the "
                 f"cap of {cap}{beyond}: the latest of them get their Scheduled Event only when "
-                "earlier ones end (a shorter sessions.events_window_hours may help)",
+                "earlier ones end",
             )
         )
     counts = layout.count_by_kind()
@@ -267,6 +268,10 @@ def check_schedule(
 # --- the text ---------------------------------------------------------------------------------
 
 _KIND_ORDER = (ChannelKind.STAGE, ChannelKind.VOICE, ChannelKind.TEXT, ChannelKind.FORUM)
+
+
+def _horizon(window_hours: int) -> str:
+    return f"horizon {window_hours} h, " if window_hours else "whole programme, "
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -343,7 +348,7 @@ def render_report(report: CheckReport) -> str:
 
         lines += [
             "",
-            f"Scheduled Events in flight (window {report.window_hours} h, cap {report.cap}, "
+            f"Scheduled Events in flight ({_horizon(report.window_hours)}cap {report.cap}, "
             f"Discord {DISCORD_EVENT_LIMIT})",
         ]
         when = (

@@ -5,8 +5,10 @@ Everything follows from the sessions table and the clock:
   channels per category;
 - each session that is not cancelled has its channel (stage / voice / text) in its day's category,
   with the overwrites of its phase (locked before, open while running, read-only after);
-- sessions starting within the rolling window (and running ones) have a Scheduled Event, at most
-  `cap` at once; an event follows its session's status (ACTIVE when open, COMPLETED when closed).
+- running and upcoming sessions have a Scheduled Event, nearest first, as many as fit under
+  `cap` and beside the events made by hand (Discord allows 100 at once; only a larger programme
+  rolls: the latest get theirs as earlier ones end), within the horizon `window` if one is
+  set; an event follows its session's status (ACTIVE when open, COMPLETED when closed).
 Reads come from the gateway cache, so converging an unchanged guild costs no request.
 """
 
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, SessionPort
-from bot.domain.sessions.events_window import sessions_needing_events
+from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, sessions_needing_events
 from bot.domain.sessions.layout import ChannelKind as LayoutKind
 from bot.domain.sessions.layout import LayoutPlan, channel_kind, plan
 from bot.domain.sessions.model import Session, SessionStatus
@@ -62,7 +64,7 @@ class PlacesConfig:
     zone: ZoneInfo
     locale: str
     organizer_roles: tuple[str, ...]
-    window: timedelta
+    window: timedelta | None
     cap: int
     per_category: int = 50
 
@@ -85,6 +87,8 @@ class SessionPlaces:
         self._config = config
         self._channels = OwnedChannels(port, objects, clock)
         self._event_text = event_text
+        # The last convergence left upcoming sessions without an event (the cap was reached).
+        self.rolling = False
 
     # -- public ----------------------------------------------------------------------------------
 
@@ -97,12 +101,15 @@ class SessionPlaces:
         """Make Discord match the programme, for every session or only those ids."""
         sessions = await self._sessions.in_guild(guild_id)
         placements = self._placements(sessions)
-        wanted = {
-            s.id
-            for s in sessions_needing_events(
-                sessions, self._clock.now(), self._config.window, self._config.cap
-            )
-        }
+        now = self._clock.now()
+        chosen = sessions_needing_events(
+            sessions, now, self._config.window, await self._cap(guild_id)
+        )
+        wanted = {s.id for s in chosen}
+        self.rolling = any(
+            s.status is SessionStatus.SCHEDULED and s.start > now and s.id not in wanted
+            for s in sessions
+        )
         targets = set(only) if only is not None else None
         categories: dict[str, int] = {}
         for session in sessions:
@@ -113,6 +120,13 @@ class SessionPlaces:
             await self._drop_unused_categories(
                 guild_id, {p.day_purpose for p in placements.values()}
             )
+
+    async def _cap(self, guild_id: int) -> int:
+        """How many events the programme may have: the cap, less what events made by hand (or
+        by anything else) already take of Discord's 100."""
+        _, owned = await self.discord_ids(guild_id)
+        others = self._port.live_event_ids(guild_id) - set(owned.values())
+        return max(0, min(self._config.cap, DISCORD_EVENT_LIMIT - len(others)))
 
     async def channel_id(self, session_id: int, guild_id: int) -> int | None:
         item = await self._objects.get(guild_id, channel_purpose(session_id))
@@ -356,9 +370,12 @@ def _differs(event: EventRef, spec: EventSpec) -> bool:
 
 
 def window_entry_times(
-    sessions: list[Session], now: datetime, window: timedelta
+    sessions: list[Session], now: datetime, window: timedelta | None
 ) -> datetime | None:
-    """When the next session enters the events window (for the window job)."""
+    """When the next session enters the events horizon (for the window job); None without
+    one."""
+    if window is None:
+        return None
     upcoming = [
         s.start - window
         for s in sessions

@@ -49,7 +49,7 @@ class SessionsConfig:
     zone: ZoneInfo
     reminder: timedelta
     grace: timedelta
-    window: timedelta
+    window: timedelta | None
 
 
 class SessionService:
@@ -302,14 +302,15 @@ class SessionService:
             self._poke()
 
     async def _schedule_window(self, guild_id: int) -> None:
-        """The window job runs when the next session enters the events window (hourly at most
-        an hour apart while sessions lie ahead, so a freed slot under the cap is used)."""
+        """The window job runs when the next session enters the events horizon (if one is set),
+        and at most an hour apart while sessions wait for a slot under the cap (a slot freed by
+        an event made by hand is then used too)."""
         now = self._clock.now()
         sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
         entry = window_entry_times(sessions, now, self.config.window)
-        if entry is None:
+        if entry is None and not self.places.rolling:
             return
-        due = min(entry, now + WINDOW_RECHECK)
+        due = now + WINDOW_RECHECK if entry is None else min(entry, now + WINDOW_RECHECK)
         async with self._db.transaction() as conn:
             await self._jobs.schedule_earliest(conn, guild_id, JOB_WINDOW, guild_id, due, now)
 

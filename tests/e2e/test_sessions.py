@@ -294,16 +294,27 @@ async def test_sixty_sessions_on_one_day_spill_into_a_second_category(world: Wor
     assert sorted(counts.values()) == [10, 50]
 
 
-async def test_scheduled_events_are_created_in_a_rolling_window(world: World) -> None:
+async def test_the_whole_programme_gets_scheduled_events_when_it_fits(world: World) -> None:
+    """Attendees can press Interested on day 3 before the camp starts."""
     sb = world.sb
-    bot = await world.start_bot()
+    await world.start_bot()
     await create(world, "Day one talk", start="2026-07-01 10:00")
-    await create(world, "Day four talk", start="2026-07-04 10:00")  # beyond the 48 h window
+    await create(world, "Day four talk", start="2026-07-04 10:00")
+    await create(world, "Next month", start="2026-08-01 10:00")
+    events = {e["name"]: e["status"] for e in sb.scheduled_events(world.guild_id)}
+    assert events == {"Day one talk": 1, "Day four talk": 1, "Next month": 1}
+
+
+async def test_an_events_horizon_keeps_events_for_sessions_starting_soon(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot(sessions={"events_window_hours": 48})
+    await create(world, "Day one talk", start="2026-07-01 10:00")
+    await create(world, "Day four talk", start="2026-07-04 10:00")  # beyond the 48 h horizon
     assert [e["name"] for e in sb.scheduled_events(world.guild_id)] == ["Day one talk"]
     assert {c["name"] for c in sb.channels(world.guild_id) if c["type"] == 2} == {
         "Day one talk",
         "Day four talk",
-    }, "channels exist from the start; only events wait for the window"
+    }, "channels exist from the start; only events wait for the horizon"
 
     sb.clear_requests()
     await run_jobs(world, datetime(2026, 7, 1, 12, 0, tzinfo=UTC))  # day four is 61 h away
@@ -313,6 +324,21 @@ async def test_scheduled_events_are_created_in_a_rolling_window(world: World) ->
     assert events["Day four talk"] == 1
     assert routes(sb)[CREATE_EVENT] == 1
     assert bot.settings.sessions.events_window_hours == 48
+
+
+async def test_events_made_by_hand_leave_the_programme_what_remains_of_100(
+    world: World,
+) -> None:
+    sb = world.sb
+    for n in range(97):  # the organizers' own events (a meetup series)
+        start = datetime(2026, 9, 1, tzinfo=UTC) + timedelta(days=n)
+        sb.add_event(world.guild_id, f"Meetup {n}", start, start + timedelta(hours=1))
+    await world.start_bot()
+    for n in range(5):
+        await create(world, f"Talk {n}", start=f"{10 + n:02d}:00", duration=30)
+    ours = [e for e in sb.scheduled_events(world.guild_id) if e["name"].startswith("Talk")]
+    assert sorted(e["name"] for e in ours) == ["Talk 0", "Talk 1", "Talk 2"]
+    assert not [r for r in sb.rejected if r.route == CREATE_EVENT], "never asked past 100"
 
 
 async def test_events_never_exceed_the_cap(world: World) -> None:

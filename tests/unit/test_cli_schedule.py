@@ -73,7 +73,7 @@ def test_check_accepts_the_example(tmp_path: Path) -> None:
         assert line in out.splitlines(), line
     assert "3 categories + 40 session channels" in out
     assert "47 of Discord's 500 per server" in out
-    assert "(window 48 h, cap 95, Discord 100)" in out
+    assert "(whole programme, cap 95, Discord 100)" in out
     assert "within the cap" in out
     assert "Errors" not in out and "Warnings" not in out
     assert out.rstrip().endswith("OK: the schedule can be imported (0 errors, 0 warnings)")
@@ -85,7 +85,7 @@ def test_check_names_categories_in_the_workshop_locale(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "  1日目 · 7/1 (木)  [15/50: 1 stage, 13 voice, 1 forum]" in result.stdout
     assert "cap 20" in result.stdout and "OVER THE CAP" in result.stdout
-    assert "warning: up to 33 sessions fall within the 48 h event window" in result.stdout
+    assert "warning: up to 40 sessions want a Scheduled Event at once, more than" in result.stdout
     assert "(0 errors, 1 warning)" in result.stdout
 
 

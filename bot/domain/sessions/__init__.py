@@ -2,7 +2,6 @@
 
 from bot.domain.sessions.events_window import (
     DEFAULT_EVENT_CAP,
-    DEFAULT_EVENT_WINDOW,
     DISCORD_EVENT_LIMIT,
     peak_events_in_flight,
     sessions_needing_events,
@@ -56,7 +55,6 @@ __all__ = [
     "CHANNELS_PER_GUILD",
     "CREATE_KINDS",
     "DEFAULT_EVENT_CAP",
-    "DEFAULT_EVENT_WINDOW",
     "DEFAULT_ZONE",
     "DISCORD_EVENT_LIMIT",
     "DRAFT_FIELDS",

@@ -8,7 +8,7 @@ from bot.domain.sessions import SessionStatus, peak_events_in_flight, sessions_n
 from tests.unit.domain.factories import at, draft, session
 
 
-def test_running_and_upcoming_within_window_earliest_first() -> None:
+def test_running_and_upcoming_earliest_first_the_whole_programme() -> None:
     now = at(12)
     running = session("running", at(11, 30), 60)
     soon = session("soon", at(13), 60)
@@ -17,8 +17,11 @@ def test_running_and_upcoming_within_window_earliest_first() -> None:
     ended = session("ended", at(10), 60)
     cancelled = session("cancelled", at(13), 60, status=SessionStatus.CANCELLED)
     closed = session("closed early", at(11), 120, status=SessionStatus.CLOSED)
-    chosen = sessions_needing_events([far, tomorrow, soon, ended, cancelled, closed, running], now)
-    assert chosen == [running, soon, tomorrow]
+    everyone = [far, tomorrow, soon, ended, cancelled, closed, running]
+    assert sessions_needing_events(everyone, now) == [running, soon, tomorrow, far]
+    # With a horizon (events_window_hours), only what starts that soon.
+    assert sessions_needing_events(everyone, now, window=48) == [running, soon, tomorrow]
+    assert sessions_needing_events(everyone, now, window=0) == [running, soon, tomorrow, far]
 
 
 def test_window_in_hours_or_timedelta() -> None:
@@ -46,3 +49,6 @@ def test_peak_events_in_flight() -> None:
     peak, when = peak_events_in_flight(drafts, window=48)
     assert peak == 3  # the running day's session + the next two days
     assert when is not None
+    # Without a horizon every session wants its event from the start.
+    assert peak_events_in_flight(drafts) == (5, drafts[0].start)
+    assert peak_events_in_flight([]) == (0, None)
