@@ -25,6 +25,8 @@ from bot.cogs.session_embeds import SessionRenderer
 from bot.cogs.sessions import SessionCog
 from bot.cogs.structure_events import StructureEvents
 from bot.cogs.workshop import WorkshopCog
+from bot.core.budget import ChannelBudget
+from bot.core.problems import Problems
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.rooms import RoomLimits
 from bot.domain.sessions.model import Session
@@ -51,10 +53,12 @@ from bot.settings import Settings
 from bot.store.attendance_repo import AttendanceRepository
 from bot.store.audit_repo import AuditRepository
 from bot.store.board_repo import BoardRepository
+from bot.store.budget_repo import BudgetRepository
 from bot.store.db import Database
 from bot.store.import_repo import ImportRepository
 from bot.store.job_repo import JobRepository
 from bot.store.poster_repo import PosterRepository
+from bot.store.problem_repo import ProblemRepository
 from bot.store.room_repo import RoomRepository
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
@@ -79,6 +83,8 @@ def intents() -> discord.Intents:
 @dataclass
 class Services:
     gateway: DiscordGateway
+    problems: Problems
+    budget: ChannelBudget
     structure: StructureService
     status: StatusService
     audit: AuditRepository
@@ -101,9 +107,11 @@ def build_services(bot: WorkshopBot) -> Services:
     objects = StructureRepository(db)
     session_repo = SessionRepository(db)
     jobs = JobRepository(db)
-    scheduler = Scheduler(jobs, clock, gate=bot.wait_until_ready)
+    problems = Problems(db, ProblemRepository(db), jobs, clock)
+    scheduler = Scheduler(jobs, clock, gate=bot.wait_until_ready, problems=problems)
     texts = SessionTexts(catalog, settings.locale)
     announcer = Announcer(objects, gateway)
+    budget = ChannelBudget(gateway, BudgetRepository(db).promised_channels)
     structure = StructureService(
         gateway,
         objects,
@@ -142,6 +150,8 @@ def build_services(bot: WorkshopBot) -> Services:
         poke=scheduler.poke,
         announcer=announcer,
         texts=texts,
+        problems=problems,
+        budget=budget,
     )
     SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
     rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions)
@@ -155,10 +165,13 @@ def build_services(bot: WorkshopBot) -> Services:
 
     sessions.on_change = programme_changed
     structure.on_board_posted = board.posted
-    reconciler = Reconciler(objects, structure, sessions, rooms, posters, clock)
+    reconciler = Reconciler(objects, structure, sessions, rooms, posters, problems, clock)
+    reconciler.register(scheduler)
     board.recreate = lambda guild_id, message_id: reconciler.object_deleted(guild_id, message_id)
     return Services(
         gateway=gateway,
+        problems=problems,
+        budget=budget,
         structure=structure,
         status=StatusService(db),
         audit=audit,

@@ -5,7 +5,9 @@ when the bot starts was interrupted by a crash: it runs again with `job.interrup
 handler makes sure the effect happens once (actions are idempotent; a reminder checks whether it
 was already posted). A handler returns DONE or DROPPED (no longer meaningful, e.g. a reminder for
 a session that already started). A handler that raises is retried with backoff, then marked
-failed.
+failed. A handler that Discord refuses for good (a permission the bot lacks...) records a
+problem (one WARNING line, shown in `/workshop status`) and is tried again every few minutes
+for as long as the handler finds it meaningful; its success clears the problem.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.core.problems import RETRY_AFTER, Problems
 from bot.domain.clock import Clock
+from bot.domain.errors import DiscordRefused
 from bot.store.job_repo import Job, JobRepository
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,9 @@ class Scheduler:
         gate: Callable[[], Awaitable[object]] | None = None,
         retry_delay: timedelta = timedelta(seconds=30),
         max_attempts: int = 5,
+        problems: Problems | None = None,
     ) -> None:
+        self._problems = problems
         self._jobs = jobs
         self._clock = clock
         self._gate = gate  # awaited before the first run (the bot's cache must be ready)
@@ -133,6 +139,9 @@ class Scheduler:
             return
         try:
             outcome = await handler(job)
+        except DiscordRefused as refusal:
+            await self._refused(job, refusal)
+            return
         except Exception as exc:
             attempts = job.attempts + 1
             if attempts >= self._max_attempts:
@@ -150,3 +159,20 @@ class Scheduler:
                 await self._jobs.retry_later(job.id, due, repr(exc)[:500])
             return
         await self._jobs.finish(job.id, outcome.value, self._clock.now())
+        if self._problems is not None:
+            await self._problems.clear(
+                job.guild_id, self._problems.job_key(job.kind, job.subject_id)
+            )
+
+    async def _refused(self, job: Job, refusal: DiscordRefused) -> None:
+        """Not a bug and not worth a traceback: the cause is on the server. Try again later
+        (the handler drops the job once it is no longer meaningful)."""
+        due = self._clock.now() + RETRY_AFTER
+        await self._jobs.retry_later(job.id, due, f"refused: {refusal.one_line()}"[:500])
+        if self._problems is not None:
+            key = self._problems.job_key(job.kind, job.subject_id)
+            await self._problems.record(
+                job.guild_id, key, refusal, f"problems.what.job.{job.kind}", subject=job.subject_id
+            )
+        else:
+            log.warning("job %s (%s) refused by Discord: %s", job.id, job.kind, refusal.one_line())

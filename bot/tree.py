@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.domain.errors import DomainError
+from bot.core.refusal_text import cause_and_fix
+from bot.domain.errors import DiscordRefused, DomainError
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -60,6 +61,8 @@ def describe_error(interaction: discord.Interaction[WorkshopBot], error: Excepti
         original = error.original
     elif isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
         original = error.__cause__  # e.g. a session that does not exist
+    if isinstance(original, DiscordRefused):
+        return refusal_text(interaction, original)
     if isinstance(original, DomainError):
         return catalog.t(original.key, locale, **original.params)
     if isinstance(original, discord.Forbidden):
@@ -83,8 +86,30 @@ def describe_error(interaction: discord.Interaction[WorkshopBot], error: Excepti
     return None
 
 
+def refusal_text(interaction: discord.Interaction[WorkshopBot], refusal: DiscordRefused) -> str:
+    """Discord refused what the command did, which undid itself: the cause, what to do, and
+    that nothing was changed (or what is left to remove)."""
+    catalog = interaction.client.catalog
+    locale = str(interaction.locale)
+    cause, fix = cause_and_fix(
+        catalog,
+        locale,
+        refusal.refusal,
+        missing=refusal.missing,
+        channel_id=refusal.channel_id,
+        detail=refusal.detail,
+    )
+    outcome = catalog.t("refusals.leftovers" if refusal.leftovers else "refusals.undone", locale)
+    return f"{catalog.t('refusals.refused', locale, cause=cause, fix=fix)} {outcome}"
+
+
 async def answer_error(interaction: discord.Interaction[WorkshopBot], error: Exception) -> None:
-    """Tell the user what went wrong (ephemerally); log a bug with a reference to quote."""
+    """Tell the user what went wrong (ephemerally); log a bug with a reference to quote, and a
+    refusal from Discord as one warning line (the cause is on the server, not in the code)."""
+    original = getattr(error, "original", error)
+    if isinstance(original, DiscordRefused):
+        what = interaction.command.qualified_name if interaction.command else "a component"
+        log.warning("/%s: Discord refused it, undone: %s", what, original.one_line())
     text = describe_error(interaction, error)
     if text is None:
         reference = secrets.token_hex(4)

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.domain.errors import RenameLimited
+from bot.domain.permissions import Perm
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
 from bot.gateway.base import GatewayBase, translate_errors
@@ -62,6 +63,16 @@ def _state_from_payload(data: dict[str, Any]) -> ChannelState:
         for o in data.get("permission_overwrites", [])
     )
     return ChannelState(ref=ref, overwrites=overwrites)
+
+
+def overwrite_bits(overwrites: Sequence[ResolvedOverwrite]) -> int:
+    """What writing these overwrites needs: Manage Roles, and every bit they allow or deny."""
+    if not overwrites:
+        return 0
+    bits = int(Perm.MANAGE_ROLES)
+    for o in overwrites:
+        bits |= o.allow | o.deny
+    return bits
 
 
 def _resolved(channel: discord.abc.GuildChannel) -> frozenset[ResolvedOverwrite]:
@@ -159,15 +170,17 @@ class ChannelsMixin(GatewayBase):
             options["topic"] = topic
         if user_limit is not None and kind is ChannelKind.VOICE:
             options["user_limit"] = user_limit
-        data = await self._client.http.create_channel(
-            guild_id,
-            _TYPES[kind].value,
-            name=name,
-            parent_id=parent_id,
-            permission_overwrites=overwrites_payload(overwrites),
-            reason=reason,
-            **options,
-        )
+        needs = Perm.VIEW_CHANNEL | Perm.MANAGE_CHANNELS | overwrite_bits(overwrites)
+        with self._needs(guild_id, needs, parent_id):
+            data = await self._client.http.create_channel(
+                guild_id,
+                _TYPES[kind].value,
+                name=name,
+                parent_id=parent_id,
+                permission_overwrites=overwrites_payload(overwrites),
+                reason=reason,
+                **options,
+            )
         state = _state_from_payload(dict(data))
         self._written_channels[state.ref.id] = state
         return state.ref
@@ -191,8 +204,10 @@ class ChannelsMixin(GatewayBase):
             fields["permission_overwrites"] = overwrites_payload(overwrites)
         if not fields:
             return
+        needs = Perm.VIEW_CHANNEL | Perm.MANAGE_CHANNELS | overwrite_bits(overwrites or ())
         try:
-            data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+            with self._needs(None, needs, channel_id):
+                data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
         except discord.RateLimited as exc:
             if "name" not in fields:
                 raise
@@ -200,15 +215,17 @@ class ChannelsMixin(GatewayBase):
             # and tell the caller when the name can change.
             del fields["name"]
             if fields:
-                data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
+                with self._needs(None, needs, channel_id):
+                    data = await self._client.http.edit_channel(channel_id, reason=reason, **fields)
                 self._written_channels[channel_id] = _state_from_payload(dict(data))
             raise RenameLimited(exc.retry_after) from None
         self._written_channels[channel_id] = _state_from_payload(dict(data))
 
     @translate_errors
     async def delete_channel(self, channel_id: int, reason: str) -> None:
-        await self._delete_own(
-            channel_id, lambda: self._client.http.delete_channel(channel_id, reason=reason)
-        )
+        with self._needs(None, Perm.VIEW_CHANNEL | Perm.MANAGE_CHANNELS, channel_id):
+            await self._delete_own(
+                channel_id, lambda: self._client.http.delete_channel(channel_id, reason=reason)
+            )
         self._written_channels.pop(channel_id, None)
         self._deleted.add(channel_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.domain.permissions import Perm
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus
 from bot.gateway.base import GatewayBase, translate_errors
 
@@ -27,6 +28,23 @@ def _payload(spec: EventSpec) -> dict[str, Any]:
     else:
         payload["channel_id"] = spec.channel_id
     return payload
+
+
+def _event_needs(spec: EventSpec | None) -> int:
+    """Manage Events, and for an event in a channel what Discord checks there (a stage event
+    is made by a stage moderator)."""
+    needs = int(Perm.MANAGE_EVENTS)
+    if spec is not None and spec.entity is EventEntity.VOICE:
+        needs |= Perm.VIEW_CHANNEL | Perm.CONNECT
+    elif spec is not None and spec.entity is EventEntity.STAGE:
+        needs |= (
+            Perm.VIEW_CHANNEL
+            | Perm.CONNECT
+            | Perm.MANAGE_CHANNELS
+            | Perm.MUTE_MEMBERS
+            | Perm.MOVE_MEMBERS
+        )
+    return needs
 
 
 def _ref_from_payload(data: dict[str, Any]) -> EventRef:
@@ -93,9 +111,10 @@ class EventsMixin(GatewayBase):
 
     @translate_errors
     async def create_event(self, guild_id: int, spec: EventSpec, reason: str) -> int:
-        data = await self._client.http.create_guild_scheduled_event(
-            guild_id, reason=reason, **_payload(spec)
-        )
+        with self._needs(guild_id, _event_needs(spec), spec.channel_id):
+            data = await self._client.http.create_guild_scheduled_event(
+                guild_id, reason=reason, **_payload(spec)
+            )
         ref = _ref_from_payload(dict(data))
         self._written_events[ref.id] = ref
         return ref.id
@@ -113,16 +132,19 @@ class EventsMixin(GatewayBase):
         payload = _payload(spec) if spec is not None else {}
         if status is not None:
             payload["status"] = int(status)
-        data = await self._client.http.edit_scheduled_event(
-            guild_id, event_id, reason=reason, **payload
-        )
+        channel_id = spec.channel_id if spec is not None else None
+        with self._needs(guild_id, _event_needs(spec), channel_id):
+            data = await self._client.http.edit_scheduled_event(
+                guild_id, event_id, reason=reason, **payload
+            )
         self._written_events[event_id] = _ref_from_payload(dict(data))
 
     @translate_errors
     async def delete_event(self, guild_id: int, event_id: int, reason: str) -> None:
-        await self._delete_own(
-            event_id,
-            lambda: self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason),
-        )
+        with self._needs(guild_id, int(Perm.MANAGE_EVENTS)):
+            await self._delete_own(
+                event_id,
+                lambda: self._client.http.delete_scheduled_event(guild_id, event_id, reason=reason),
+            )
         self._written_events.pop(event_id, None)
         self._deleted.add(event_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.domain.board import RoomBoard
+from bot.domain.permissions import Perm
 from bot.gateway.base import GatewayBase, translate_errors
 
 
@@ -43,7 +44,8 @@ class VoiceMixin(GatewayBase):
             return False
         embed, view = self._renderer.board_message(board)
         try:
-            await channel.get_partial_message(message_id).edit(embed=embed, view=view)
+            with self._needs(None, Perm.VIEW_CHANNEL | Perm.EMBED_LINKS, channel_id):
+                await channel.get_partial_message(message_id).edit(embed=embed, view=view)
         except discord.NotFound:
             return False
         return True

@@ -63,9 +63,14 @@ _EVENT_INTENT = {
 }
 
 
-def allowed(event: str, intents: int) -> bool:
+def allowed(event: str, intents: int, data: dict[str, Any] | None = None, me: int = 0) -> bool:
     needed = _EVENT_INTENT.get(event)
-    return needed is None or bool(intents & needed)
+    if needed is None or intents & needed:
+        return True
+    # "Guild Member Update is sent for current-user updates regardless of whether the
+    # GUILD_MEMBERS intent is set" (Discord's gateway docs, caveats).
+    user = (data or {}).get("user") or {}
+    return event == "GUILD_MEMBER_UPDATE" and str(user.get("id")) == str(me)
 
 
 @dataclass
@@ -92,7 +97,7 @@ class Gateway:
     # ---- dispatching ---------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         for session in list(self.sessions.values()):
-            if session.invalid or not allowed(event, session.intents):
+            if session.invalid or not allowed(event, session.intents, data, self.sb.bot_user_id):
                 continue
             self._dispatch_to(session, event, self._filter(session, event, data))
 

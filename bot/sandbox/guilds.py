@@ -179,6 +179,17 @@ class SetupMixin:
         role["permissions"] = str(int(permissions))
         self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": copy.deepcopy(role)})
 
+    def set_member_roles(self, guild_id: int, user_id: int, roles: Iterable[int]) -> None:
+        """An organizer gives or takes roles by hand (GUILD_MEMBER_UPDATE; Discord sends it for
+        the bot itself even without the members intent)."""
+        guild = self.state.guild(guild_id)
+        member = self.state.member(guild, user_id)
+        role_ids = [int(r) for r in roles]
+        for rid in role_ids:
+            self.state.role(guild, rid)
+        member["roles"] = [str(r) for r in role_ids]
+        self.dispatch("GUILD_MEMBER_UPDATE", {**copy.deepcopy(member), "guild_id": str(guild.id)})
+
     def set_role_permissions(self, guild_id: int, role_id: int, permissions: int) -> None:
         """Change any role's permissions by hand (e.g. @everyone, whose id is the guild id)."""
         guild = self.state.guild(guild_id)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 
+from bot.core.problems import JOB_RETRY, Problems
 from bot.domain.clock import Clock
+from bot.scheduler import Outcome, Scheduler
 from bot.services.posters import PosterService
 from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
 from bot.services.rooms import RoomService
 from bot.services.sessions import SessionService
 from bot.services.structure import StructureService
+from bot.store.job_repo import Job
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
@@ -28,21 +31,38 @@ class Reconciler:
         sessions: SessionService,
         rooms: RoomService,
         posters: PosterService,
+        problems: Problems,
         clock: Clock,
     ) -> None:
         self._posters = posters
+        self._problems = problems
         self._objects = objects
         self._structure = structure
         self._sessions = sessions
         self._rooms = rooms
         self._clock = clock
 
+    def register(self, scheduler: Scheduler) -> None:
+        scheduler.register(JOB_RETRY, self._retry)
+
+    async def _retry(self, job: Job) -> Outcome:
+        """A few minutes after Discord refused background work: converge the guild again
+        (what still fails is recorded again, and retried again later)."""
+        await self.guild_available(job.subject_id)
+        return Outcome.DONE
+
     async def guild_available(self, guild_id: int) -> None:
-        """On start and after a new gateway session: converge whatever changed while away."""
-        await self._structure.reconcile(guild_id, verify_board=True)
+        """On start, after a new gateway session and when the bot's permissions changed:
+        converge whatever changed while away. Each part on its own: one that Discord refuses is
+        a recorded problem and the others still run."""
+        problems = self._problems
+        async with problems.background(guild_id, "structure", "problems.what.structure"):
+            await self._structure.reconcile(guild_id, verify_board=True)
         await self._sessions.converge(guild_id)
-        await self._posters.converge(guild_id)
-        await self._rooms.reconcile(guild_id)
+        async with problems.background(guild_id, "posters", "problems.what.posters"):
+            await self._posters.converge(guild_id)
+        async with problems.background(guild_id, "rooms", "problems.what.rooms"):
+            await self._rooms.reconcile(guild_id)
 
     async def object_deleted(self, guild_id: int, discord_id: int) -> bool:
         """A channel, message or event the bot owns was deleted (by hand): bring it back, or
@@ -51,13 +71,18 @@ class Reconciler:
         if item is None:
             return False
         log.warning("owned %s %s (%s) was deleted", item.kind.value, discord_id, item.purpose)
+        problems = self._problems
         if item.purpose.startswith(PROGRAMME_PREFIXES):
             await self._sessions.converge(guild_id)
-            await self._posters.converge(guild_id)  # a forum came back: its posts too
+            async with problems.background(guild_id, "posters", "problems.what.posters"):
+                await self._posters.converge(guild_id)  # a forum came back: its posts too
         elif item.purpose.startswith(POSTER_PREFIXES):
-            await self._posters.object_gone(guild_id)
+            async with problems.background(guild_id, "posters", "problems.what.posters"):
+                await self._posters.object_gone(guild_id)
         elif item.purpose.startswith(ROOM_PREFIXES):
-            await self._rooms.channel_gone(guild_id, item.purpose)
+            async with problems.background(guild_id, "rooms", "problems.what.rooms"):
+                await self._rooms.channel_gone(guild_id, item.purpose)
         else:
-            await self._structure.reconcile(guild_id)
+            async with problems.background(guild_id, "structure", "problems.what.structure"):
+                await self._structure.reconcile(guild_id)
         return True

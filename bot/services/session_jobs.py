@@ -87,7 +87,7 @@ class SessionJobs:
         async with self._service.guild_lock(session.guild_id):
             if session.status is SessionStatus.SCHEDULED:
                 await self._service.set_status(session, SessionStatus.OPEN)
-            await self._service.places.converge(session.guild_id)
+            await self._service.converge_locked(session.guild_id)
         return Outcome.DONE
 
     async def close(self, job: Job) -> Outcome:
@@ -97,7 +97,7 @@ class SessionJobs:
         async with self._service.guild_lock(session.guild_id):
             if session.status is not SessionStatus.CLOSED:
                 await self._service.set_status(session, SessionStatus.CLOSED)
-            await self._service.places.converge(session.guild_id)
+            await self._service.converge_locked(session.guild_id)
         return Outcome.DONE
 
     async def window(self, job: Job) -> Outcome:

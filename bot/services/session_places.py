@@ -26,7 +26,7 @@ from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, Sess
 from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, sessions_needing_events
 from bot.domain.sessions.layout import ChannelKind as LayoutKind
 from bot.domain.sessions.layout import LayoutPlan, channel_kind, plan
-from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.services.owned import ChannelWish, OwnedChannels
@@ -117,9 +117,26 @@ class SessionPlaces:
                 continue
             await self._converge_one(guild_id, session, placements, wanted, categories)
         if targets is None:
+            await self._drop_orphans(guild_id, {s.id for s in sessions})
             await self._drop_unused_categories(
                 guild_id, {p.day_purpose for p in placements.values()}
             )
+
+    async def new_channels(self, guild_id: int, sessions: Iterable[SessionDraft]) -> int:
+        """How many channels (categories included) Discord would get if the programme were
+        `sessions`: what their layout needs beyond what the bot already has."""
+        layout = plan(
+            list(sessions),
+            self._config.zone,
+            self._config.locale,
+            per_category=self._config.per_category,
+        )
+        have = 0
+        for prefix in ("day:", "session:"):
+            for item in await self._objects.with_prefix(guild_id, prefix):
+                live = item.discord_id is not None and item.kind is not ItemKind.EVENT
+                have += live and self._port.channel(guild_id, item.discord_id or 0) is not None
+        return max(0, layout.category_count + layout.channel_count - have)
 
     async def _cap(self, guild_id: int) -> int:
         """How many events the programme may have: the cap, less what events made by hand (or
@@ -348,6 +365,21 @@ class SessionPlaces:
             and spec.start > self._clock.now() + EVENT_MIN_LEAD
         ):
             await self._port.edit_event(guild_id, event.id, reason=reason, spec=spec)
+
+    async def _drop_orphans(self, guild_id: int, known: set[int]) -> None:
+        """Channels and events of sessions that are no longer in the database (a change that
+        Discord refused was undone) go too."""
+        for item in await self._objects.with_prefix(guild_id, "session:"):
+            session_id = int(item.purpose.split(":")[1])
+            if session_id in known:
+                continue
+            reason = f"session {session_id} was undone"
+            if item.kind is ItemKind.EVENT:
+                if item.discord_id is not None and self._port.event(guild_id, item.discord_id):
+                    await self._port.delete_event(guild_id, item.discord_id, reason)
+                await self._objects.forget(guild_id, item.purpose)
+            else:
+                await self._channels.remove(guild_id, item.purpose, reason)
 
     async def _drop_unused_categories(self, guild_id: int, used: set[str]) -> None:
         for item in await self._objects.with_prefix(guild_id, "day:"):

@@ -19,13 +19,16 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.core.budget import ChannelBudget
+from bot.core.problems import Problems
 from bot.domain.clock import Clock
-from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
+from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
 from bot.domain.sessions.rules import check_edit, check_new
 from bot.domain.sessions.timeparse import local_date
 from bot.services.announcer import Announcer
 from bot.services.session_places import SessionPlaces, window_entry_times
+from bot.services.session_undo import SESSIONS_PROBLEM, SESSIONS_WHAT, ProgrammeUndo
 from bot.services.texts import SessionTexts
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
@@ -66,6 +69,8 @@ class SessionService:
         poke: Callable[[], None],
         announcer: Announcer,
         texts: SessionTexts,
+        problems: Problems,
+        budget: ChannelBudget,
     ) -> None:
         self._db = db
         self._sessions = sessions
@@ -77,7 +82,20 @@ class SessionService:
         self._poke = poke
         self._announcer = announcer
         self._texts = texts
+        self._problems = problems
+        self._budget = budget
+        self._undo = ProgrammeUndo(
+            db,
+            sessions,
+            jobs,
+            places,
+            problems,
+            clock,
+            job_kinds=SESSION_JOBS,
+            retry_later=self.retry_soon,
+        )
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._discord_down: set[int] = set()  # a change just met a server error here
         # Told when what is running may have changed (the live room board looks again).
         self.on_change: Callable[[int], None] = lambda guild_id: None
 
@@ -149,9 +167,14 @@ class SessionService:
             now = self._clock.now()
             existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
             check_new(draft, existing, now)
-            async with self._db.transaction() as conn:
+            await self._require_channels(guild_id, [*existing, draft])
+
+            async def write(conn: aiosqlite.Connection) -> set[int]:
                 session_id = await self._sessions.add(conn, guild_id, draft, now, source)
                 await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+                return {session_id}
+
+            (session_id,) = await self._change(guild_id, write)
             await self._audit.add(
                 guild_id, actor_id, "session.create", {"id": session_id, "title": draft.title}, now
             )
@@ -168,7 +191,10 @@ class SessionService:
             draft = current.with_changes(**changes)
             existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
             check_edit(draft, current, existing, now)
-            async with self._db.transaction() as conn:
+            others = [s for s in existing if s.id != current.id]
+            await self._require_channels(guild_id, [*others, draft])
+
+            async def write(conn: aiosqlite.Connection) -> set[int]:
                 await self._sessions.update(conn, current.id, draft, now)
                 if current.status is SessionStatus.SCHEDULED:
                     await self._schedule_session_jobs(conn, guild_id, current.id, draft, now)
@@ -176,6 +202,9 @@ class SessionService:
                     await self._jobs.schedule(
                         conn, guild_id, JOB_CLOSE, current.id, draft.end + self.config.grace, now
                     )
+                return {current.id}
+
+            await self._change(guild_id, write)
             detail = {"id": current.id, "changes": sorted(changes)}
             await self._audit.add(guild_id, actor_id, "session.edit", detail, now)
             await self._converge(guild_id)
@@ -188,15 +217,18 @@ class SessionService:
             current = await self.get(guild_id, session.id)
             if current.cancelled:
                 raise InvalidInput("errors.session_already_cancelled", title=current.title)
-            async with self._db.transaction() as conn:
-                await self._sessions.set_status(conn, current.id, SessionStatus.CANCELLED, now)
-                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+            await self._set_status_now(guild_id, current, SessionStatus.CANCELLED, now)
             await self._audit.add(guild_id, actor_id, "session.cancel", {"id": current.id}, now)
             await self._converge(guild_id)
             cancelled = await self.get(guild_id, session.id)
-            await self._announcer.announce(
-                guild_id, self._texts.cancelled(cancelled), f"session {cancelled.id} · cancelled"
-            )
+            async with self._problems.background(
+                guild_id, "announcements", "problems.what.announcements"
+            ):
+                await self._announcer.announce(
+                    guild_id,
+                    self._texts.cancelled(cancelled),
+                    f"session {cancelled.id} · cancelled",
+                )
         return cancelled
 
     async def open_now(self, guild_id: int, actor_id: int, session: Session) -> Session:
@@ -205,10 +237,7 @@ class SessionService:
             current = await self.get(guild_id, session.id)
             if current.cancelled:
                 raise InvalidInput("errors.session_is_cancelled", title=current.title)
-            close_at = max(current.end, now) + self.config.grace
-            async with self._db.transaction() as conn:
-                await self._sessions.set_status(conn, current.id, SessionStatus.OPEN, now)
-                await self._jobs.schedule(conn, guild_id, JOB_CLOSE, current.id, close_at, now)
+            await self._set_status_now(guild_id, current, SessionStatus.OPEN, now)
             await self._audit.add(guild_id, actor_id, "session.open", {"id": current.id}, now)
             await self._converge(guild_id)
         self._poke()
@@ -220,12 +249,26 @@ class SessionService:
             current = await self.get(guild_id, session.id)
             if current.cancelled:
                 raise InvalidInput("errors.session_is_cancelled", title=current.title)
-            async with self._db.transaction() as conn:
-                await self._sessions.set_status(conn, current.id, SessionStatus.CLOSED, now)
-                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+            await self._set_status_now(guild_id, current, SessionStatus.CLOSED, now)
             await self._audit.add(guild_id, actor_id, "session.close", {"id": current.id}, now)
             await self._converge(guild_id)
         return await self.get(guild_id, session.id)
+
+    async def _set_status_now(
+        self, guild_id: int, current: Session, status: SessionStatus, now: datetime
+    ) -> None:
+        """A person opens, closes or cancels a session by hand (undone if Discord refuses)."""
+
+        async def write(conn: aiosqlite.Connection) -> set[int]:
+            await self._sessions.set_status(conn, current.id, status, now)
+            if status is SessionStatus.OPEN:
+                close_at = max(current.end, now) + self.config.grace
+                await self._jobs.schedule(conn, guild_id, JOB_CLOSE, current.id, close_at, now)
+            else:
+                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+            return {current.id}
+
+        await self._change(guild_id, write)
 
     async def apply_batch(
         self,
@@ -239,13 +282,22 @@ class SessionService:
         on_commit: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
     ) -> None:
         """Many changes in one transaction (an import), then one convergence. The caller has
-        validated them (the import preview)."""
+        validated them (the import preview). Discord refusing any of it undoes all of it."""
         async with self.guild_lock(guild_id):
             now = self._clock.now()
-            async with self._db.transaction() as conn:
+            existing = await self._sessions.in_guild(guild_id, include_cancelled=False)
+            gone = {s.id for s in removed} | {before.id for before, _ in changed}
+            await self._require_channels(
+                guild_id,
+                [*(s for s in existing if s.id not in gone), *new, *(d for _, d in changed)],
+            )
+
+            async def write(conn: aiosqlite.Connection) -> set[int]:
+                touched: set[int] = set()
                 for draft in new:
                     session_id = await self._sessions.add(conn, guild_id, draft, now, source)
                     await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+                    touched.add(session_id)
                 for before, draft in changed:
                     await self._sessions.update(conn, before.id, draft, now)
                     status = before.status
@@ -259,15 +311,46 @@ class SessionService:
                         await self._jobs.schedule(
                             conn, guild_id, JOB_CLOSE, before.id, close_at, now
                         )
+                    touched.add(before.id)
                 for session in removed:
                     await self._sessions.set_status(conn, session.id, SessionStatus.CANCELLED, now)
                     await self._jobs.cancel(conn, session.id, SESSION_JOBS)
+                    touched.add(session.id)
                 if on_commit is not None:
                     await on_commit(conn)
+                return touched
+
+            await self._change(guild_id, write)
             detail = {"new": len(new), "changed": len(changed), "removed": len(removed)}
             await self._audit.add(guild_id, actor_id, f"session.{source}", detail, now)
             await self._converge(guild_id)
         self._poke()
+
+    # -- a person's change: whole, or not at all ---------------------------------------------------
+
+    async def _require_channels(self, guild_id: int, programme: list[SessionDraft]) -> None:
+        """Refuse up front a programme that would pass Discord's 500 channels."""
+        await self._budget.require(guild_id, await self.places.new_channels(guild_id, programme))
+
+    async def _change(
+        self, guild_id: int, write: Callable[[aiosqlite.Connection], Awaitable[set[int]]]
+    ) -> list[int]:
+        """Write a person's change (one transaction), then make Discord match the sessions it
+        touched. Discord refusing puts everything back as it was (the rows, their timers, what
+        was made on Discord) and the refusal goes on to the person. Returns the touched ids."""
+        snapshot = await self._undo.take(guild_id)
+        async with self._db.transaction() as conn:
+            touched = await write(conn)
+        try:
+            await self.places.converge(guild_id, only=touched)
+        except DiscordRefused as refusal:
+            await self._undo.put_back(guild_id, snapshot, refusal)
+            raise
+        except DiscordUnavailable:
+            # The change stands; the convergence that follows leaves Discord alone for now and
+            # schedules a retry (no second attempt right after a server error).
+            self._discord_down.add(guild_id)
+        return sorted(touched)
 
     # -- used by jobs and the reconciler ---------------------------------------------------------
 
@@ -277,14 +360,25 @@ class SessionService:
         self.on_change(session.guild_id)
 
     async def converge(self, guild_id: int) -> None:
-        """Make Discord match the programme now (start, jobs, channel deleted by hand)."""
+        """Make Discord match the programme now (start, jobs, channel deleted by hand). In the
+        background: what Discord refuses is a recorded problem, retried later."""
         async with self.guild_lock(guild_id):
             await self._converge(guild_id)
 
+    async def converge_locked(self, guild_id: int) -> None:
+        """`converge` for a caller that holds the guild lock already (a job)."""
+        await self._converge(guild_id)
+
     async def _converge(self, guild_id: int) -> None:
+        """Background convergence: a refusal becomes a recorded problem (retried later), a
+        server error a retry job."""
         retry: datetime | None = None
         try:
-            await self.places.converge(guild_id)
+            if guild_id in self._discord_down:
+                self._discord_down.discard(guild_id)
+                raise DiscordUnavailable(status=503)
+            async with self._problems.background(guild_id, SESSIONS_PROBLEM, SESSIONS_WHAT):
+                await self.places.converge(guild_id)
         except DiscordUnavailable:
             # The database holds the change; Discord catches up when it answers again.
             log.warning("Discord failed while converging guild %s; retrying soon", guild_id)
@@ -295,11 +389,18 @@ class SessionService:
         if renames is not None and (retry is None or renames < retry):
             retry = renames
         if retry is not None:
-            async with self._db.transaction() as conn:
-                await self._jobs.schedule_earliest(
-                    conn, guild_id, JOB_CONVERGE, guild_id, retry, self._clock.now()
-                )
-            self._poke()
+            await self._retry_at(guild_id, retry)
+
+    async def retry_soon(self, guild_id: int) -> None:
+        """Discord failed (a server error): converge the guild again shortly."""
+        await self._retry_at(guild_id, self._clock.now() + DISCORD_RETRY)
+
+    async def _retry_at(self, guild_id: int, when: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await self._jobs.schedule_earliest(
+                conn, guild_id, JOB_CONVERGE, guild_id, when, self._clock.now()
+            )
+        self._poke()
 
     async def _schedule_window(self, guild_id: int) -> None:
         """The window job runs when the next session enters the events horizon (if one is set),

@@ -142,6 +142,43 @@ class JobRepository:
                     (error, job_id),
                 )
 
+    async def pending_of(self, guild_id: int, kinds: tuple[str, ...]) -> list[Job]:
+        marks = ",".join("?" * len(kinds))
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM jobs WHERE guild_id = ? AND state = 'pending' "
+            f"AND kind IN ({marks})",
+            (guild_id, *kinds),
+        )
+        return [_job(r) for r in rows]
+
+    async def restore_pending(
+        self,
+        conn: aiosqlite.Connection,
+        guild_id: int,
+        kinds: tuple[str, ...],
+        jobs: list[Job],
+        now: datetime,
+    ) -> None:
+        """(In the caller's transaction) the guild's pending jobs of `kinds` as `jobs` were."""
+        marks = ",".join("?" * len(kinds))
+        await conn.execute(
+            f"DELETE FROM jobs WHERE guild_id = ? AND state = 'pending' AND kind IN ({marks})",
+            (guild_id, *kinds),
+        )
+        for job in jobs:
+            await conn.execute(
+                "INSERT INTO jobs (guild_id, kind, subject_id, due_at, attempts, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    job.guild_id,
+                    job.kind,
+                    job.subject_id,
+                    to_epoch(job.due_at),
+                    job.attempts,
+                    to_epoch(now),
+                ),
+            )
+
     async def for_subject(self, subject_id: int) -> list[Job]:
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM jobs WHERE subject_id = ? ORDER BY due_at, id", (subject_id,)

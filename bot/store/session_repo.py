@@ -137,6 +137,30 @@ class SessionRepository:
         rows = await self._db.fetch_all("SELECT DISTINCT guild_id FROM sessions")
         return [int(r[0]) for r in rows]
 
+    async def rows(self, guild_id: int) -> list[dict[str, Any]]:
+        """Every column of the guild's sessions, to put back exactly (`restore`)."""
+        rows = await self._db.fetch_all("SELECT * FROM sessions WHERE guild_id = ?", (guild_id,))
+        return [dict(r) for r in rows]
+
+    async def restore(
+        self, conn: aiosqlite.Connection, guild_id: int, rows: list[dict[str, Any]]
+    ) -> set[int]:
+        """(In the caller's transaction) the guild's sessions as `rows` had them: sessions added
+        since are deleted (with what hangs on them), changed ones are put back. Returns the ids
+        deleted."""
+        kept = {int(r["id"]) for r in rows}
+        async with conn.execute("SELECT id FROM sessions WHERE guild_id = ?", (guild_id,)) as cur:
+            added = {int(r[0]) for r in await cur.fetchall()} - kept
+        for session_id in added:
+            await conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        for row in rows:
+            columns = [c for c in row if c != "id"]
+            await conn.execute(
+                f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
+                (*(row[c] for c in columns), row["id"]),
+            )
+        return added
+
     async def many(self, ids: Iterable[int]) -> list[Session]:
         wanted = list(ids)
         if not wanted:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.domain.sessions.model import SessionStatus
 from bot.services.attendance import NOTICE_MARKER
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, eventually
 from tests.e2e.test_import import buttons, upload
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "schedule.example.yaml"
@@ -45,14 +45,15 @@ async def test_example_camp_runs_from_first_reminder_to_last_close(world: World)
     result = await upload(world, "schedule.example.yaml", EXAMPLE.read_bytes())
     preview = result.followups[0]
     assert not buttons(preview)["Confirm"].get("disabled"), preview["embeds"][0]
-    await sb.click(
+    confirmed = await sb.click(
         world.guild_id,
         world.organizer_id,
         int(preview["id"]),
         buttons(preview)["Confirm"]["custom_id"],
         locale="en-US",
     )
-    await world.settle(0.5)
+    # Applied (every channel and event exists) once the preview loses its buttons.
+    await eventually(lambda: confirmed.original is not None and not confirmed.components, 30)
     sessions = await world.bots[-1].services.sessions.programme(world.guild_id)
     assert len(sessions) >= 30
     assert (

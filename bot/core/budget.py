@@ -1,0 +1,37 @@
+"""The channel budget: Discord allows 500 channels per server (categories count, threads do
+not). A person's change that would pass it is refused before anything is made, naming the
+numbers, instead of failing half-way with 30013."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.domain.errors import OverChannelBudget
+from bot.domain.ports import GuildView
+
+GUILD_CHANNEL_LIMIT = 500
+
+
+class ChannelBudget:
+    def __init__(
+        self,
+        port: GuildView,
+        reserved: Callable[[int], Awaitable[int]],
+        limit: int = GUILD_CHANNEL_LIMIT,
+    ) -> None:
+        self._port = port
+        self._reserved = reserved  # channels already promised (poster boards not yet made)
+        self.limit = limit
+
+    async def left(self, guild_id: int) -> int:
+        used = self._port.stats(guild_id).channels
+        return max(0, self.limit - used - await self._reserved(guild_id))
+
+    async def require(self, guild_id: int, need: int) -> None:
+        """Refuse (OverChannelBudget) when `need` more channels would not fit."""
+        if need <= 0:
+            return
+        used = self._port.stats(guild_id).channels
+        reserved = await self._reserved(guild_id)
+        if used + reserved + need > self.limit:
+            raise OverChannelBudget(need=need, used=used, reserved=reserved, limit=self.limit)

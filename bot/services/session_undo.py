@@ -1,0 +1,78 @@
+"""Undoing a person's programme change that Discord refused.
+
+A change is written first (intent), then Discord is made to match. When Discord refuses for good
+(a permission the bot lacks, a full category, a body it rejects), the change must not stay half
+made: the programme rows and their timers go back to how they were before the change, and
+Discord is converged back to that (what was already made for the change is removed). If Discord
+refuses the clean-up too, what is left over is recorded as a problem and removed as soon as
+Discord allows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.problems import Problems
+from bot.domain.clock import Clock
+from bot.domain.errors import DiscordRefused, DiscordUnavailable
+from bot.services.session_places import SessionPlaces
+from bot.store.db import Database
+from bot.store.job_repo import Job, JobRepository
+from bot.store.session_repo import SessionRepository
+
+SESSIONS_PROBLEM = "sessions"
+SESSIONS_WHAT = "problems.what.sessions"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rows: list[dict[str, Any]]
+    jobs: list[Job]
+
+
+class ProgrammeUndo:
+    def __init__(
+        self,
+        db: Database,
+        sessions: SessionRepository,
+        jobs: JobRepository,
+        places: SessionPlaces,
+        problems: Problems,
+        clock: Clock,
+        *,
+        job_kinds: tuple[str, ...],
+        retry_later: Callable[[int], Any],
+    ) -> None:
+        self._db = db
+        self._sessions = sessions
+        self._jobs = jobs
+        self._places = places
+        self._problems = problems
+        self._clock = clock
+        self._kinds = job_kinds
+        self._retry_later = retry_later
+
+    async def take(self, guild_id: int) -> Snapshot:
+        """The guild's programme and its pending timers, before a change (inside its lock)."""
+        return Snapshot(
+            rows=await self._sessions.rows(guild_id),
+            jobs=await self._jobs.pending_of(guild_id, self._kinds),
+        )
+
+    async def put_back(self, guild_id: int, snapshot: Snapshot, refusal: DiscordRefused) -> None:
+        """The programme as `snapshot` had it, and Discord converged back to it. Sets
+        `refusal.leftovers` when Discord would not let everything be removed yet."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            await self._sessions.restore(conn, guild_id, snapshot.rows)
+            await self._jobs.restore_pending(conn, guild_id, self._kinds, snapshot.jobs, now)
+        try:
+            await self._places.converge(guild_id)
+        except DiscordRefused as again:
+            refusal.leftovers = True
+            await self._problems.record(guild_id, SESSIONS_PROBLEM, again, SESSIONS_WHAT)
+        except DiscordUnavailable:
+            refusal.leftovers = True
+            await self._retry_later(guild_id)

@@ -1,0 +1,31 @@
+"""Channels the programme has promised but not made yet: a poster session's board voice
+channels (and their categories) appear only shortly before it starts."""
+
+from __future__ import annotations
+
+from bot.store.db import Database
+
+PER_CATEGORY = 50
+
+
+class BudgetRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def promised_channels(self, guild_id: int) -> int:
+        rows = await self._db.fetch_all(
+            "SELECT s.id, count(b.id) FROM sessions AS s JOIN poster_boards AS b "
+            "ON b.session_id = s.id WHERE s.guild_id = ? AND s.kind = 'poster' "
+            "AND s.status IN ('scheduled', 'open') GROUP BY s.id",
+            (guild_id,),
+        )
+        promised = 0
+        for session_id, boards in rows:
+            made = await self._db.fetch_value(
+                "SELECT count(*) FROM guild_structure WHERE guild_id = ? AND state = 'live' "
+                "AND (purpose LIKE ? OR purpose LIKE ?)",
+                (guild_id, f"poster:{session_id}:%:voice", f"posters:{session_id}:%"),
+            )
+            wanted = int(boards) + -(-int(boards) // PER_CATEGORY)
+            promised += max(0, wanted - int(made or 0))
+        return promised
