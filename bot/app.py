@@ -26,6 +26,7 @@ from bot.cogs.sessions import SessionCog
 from bot.cogs.structure_events import StructureEvents
 from bot.cogs.workshop import WorkshopCog
 from bot.core.budget import ChannelBudget
+from bot.core.permission_watch import PermissionWatch
 from bot.core.problems import Problems
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.rooms import RoomLimits
@@ -84,6 +85,7 @@ def intents() -> discord.Intents:
 class Services:
     gateway: DiscordGateway
     problems: Problems
+    permissions: PermissionWatch
     budget: ChannelBudget
     structure: StructureService
     status: StatusService
@@ -154,7 +156,7 @@ def build_services(bot: WorkshopBot) -> Services:
         budget=budget,
     )
     SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
-    rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions)
+    rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions, problems)
     posters = build_posters(bot, gateway, objects, jobs, audit, scheduler, sessions)
     board.poster_summary = posters.summary
     posters.on_change = board.touch
@@ -167,10 +169,14 @@ def build_services(bot: WorkshopBot) -> Services:
     structure.on_board_posted = board.posted
     reconciler = Reconciler(objects, structure, sessions, rooms, posters, problems, clock)
     reconciler.register(scheduler)
+    permissions = PermissionWatch(
+        gateway.bot_permissions, catalog, on_gained=reconciler.guild_available
+    )
     board.recreate = lambda guild_id, message_id: reconciler.object_deleted(guild_id, message_id)
     return Services(
         gateway=gateway,
         problems=problems,
+        permissions=permissions,
         budget=budget,
         structure=structure,
         status=StatusService(db),
@@ -278,6 +284,7 @@ def build_rooms(
     audit: AuditRepository,
     scheduler: Scheduler,
     sessions: SessionService,
+    problems: Problems,
 ) -> tuple[RoomService, BoardService]:
     """Topic rooms and the live room board that shows them (with the running sessions)."""
     settings, catalog = bot.settings, bot.catalog
@@ -317,6 +324,7 @@ def build_rooms(
         rooms,
         sessions,
         gateway,
+        problems,
         interval=config.board_edit_seconds,
         locale=settings.locale,
     )

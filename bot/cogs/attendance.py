@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
+from bot.cogs.embeds import fit_lines
 from bot.cogs.transformers import SessionOption
 from bot.domain.attendance import PlaceKind
 from bot.domain.errors import DomainError
@@ -45,17 +46,6 @@ def minutes(seconds: float) -> str:
     """Seconds as whole minutes (rounded), "<1" for a short but real stay."""
     whole = int((seconds + 30) // 60)
     return "<1" if whole == 0 and seconds > 0 else f"{whole:,}"
-
-
-def fit_lines(lines: list[str], limit: int, more: str) -> str:
-    """As many lines as fit in `limit` characters, then `more` (formatted with the rest)."""
-    text = ""
-    for index, line in enumerate(lines):
-        tail = more.format(count=len(lines) - index)
-        if len(text) + len(line) + len(tail) + 2 > limit:
-            return text + tail
-        text += line + "\n"
-    return text.strip()
 
 
 class AttendanceCog(commands.Cog):

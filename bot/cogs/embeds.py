@@ -5,6 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.cogs.room_views import OpenRoomButton
+from bot.core.permissions import Needed
+from bot.core.refusal_text import cause_and_fix
 from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.ports import GuildStats
 from bot.domain.posters import PosterBoard, post_title
@@ -12,6 +14,9 @@ from bot.domain.structure import Purpose, StructureItem
 from bot.i18n import Catalog
 from bot.services.owned import Outcome
 from bot.services.structure import SetupReport
+from bot.store.problem_repo import Problem
+
+FIELD_MAX = 1024
 
 GUILD_CHANNEL_LIMIT = 500
 COLOR = discord.Colour(0x3B82F6)
@@ -114,6 +119,59 @@ class Renderer:
             )
         return embed
 
+    def permissions_field(self, embed: discord.Embed, missing: list[Needed], locale: str) -> None:
+        """What the bot lacks of its catalogue, and what breaks without it."""
+        if missing:
+            lines = [
+                self.t(
+                    "permissions.missing_line",
+                    locale,
+                    name=self.t(n.name_key, locale),
+                    breaks=self.t(n.breaks_key, locale),
+                )
+                for n in missing
+            ]
+            lines.append(self.t("permissions.how_to_fix", locale))
+            name = self.t("permissions.missing_heading", locale)
+            more = self.t("problems.more", locale, count="{count}")
+            embed.add_field(name=f"⚠️ {name}", value=fit_field(lines, more), inline=False)
+        else:
+            embed.add_field(
+                name=self.t("permissions.heading", locale),
+                value=self.t("permissions.all_present", locale),
+                inline=False,
+            )
+
+    def problems_field(self, embed: discord.Embed, problems: list[Problem], locale: str) -> None:
+        if not problems:
+            return
+        lines = []
+        for problem in problems:
+            cause, fix = cause_and_fix(
+                self.catalog,
+                locale,
+                problem.cause,
+                missing=problem.missing,
+                channel_id=problem.channel_id,
+                detail=problem.detail,
+            )
+            lines.append(
+                self.t(
+                    "problems.line",
+                    locale,
+                    what=self.t(problem.what, locale, **problem.params),
+                    cause=cause,
+                    fix=fix,
+                    since=f"<t:{int(problem.since.timestamp())}:R>",
+                    attempts=problem.attempts,
+                )
+            )
+        lines.append(self.t("problems.retrying", locale))
+        more = self.t("problems.more", locale, count="{count}")
+        embed.add_field(
+            name=self.t("problems.heading", locale), value=fit_field(lines, more), inline=False
+        )
+
     def status(
         self,
         *,
@@ -122,6 +180,8 @@ class Renderer:
         live_ids: set[int],
         counts: dict[str, int],
         locale: str,
+        missing: list[Needed] | None = None,
+        problems: list[Problem] | None = None,
     ) -> discord.Embed:
         embed = discord.Embed(title=self.t("status.title", locale), colour=COLOR)
         by_purpose = {item.purpose: item for item in items}
@@ -162,4 +222,23 @@ class Renderer:
                 rooms=stats.voice_channels_in_use,
             ),
         )
+        self.permissions_field(embed, missing or [], locale)
+        self.problems_field(embed, problems or [], locale)
         return embed
+
+
+def fit_lines(lines: list[str], limit: int, more: str) -> str:
+    """As many lines as fit in `limit` characters, then `more` (formatted with the rest)."""
+    text = ""
+    for index, line in enumerate(lines):
+        tail = more.format(count=len(lines) - index)
+        if len(text) + len(line) + len(tail) + 2 > limit:
+            return text + tail
+        text += line + "\n"
+    return text.strip()
+
+
+def fit_field(lines: list[str], more: str) -> str:
+    """`fit_lines` for an embed field whose last line (a hint) must always show."""
+    *body, hint = lines
+    return fit_lines(body, FIELD_MAX - len(hint) - 1, more) + "\n" + hint

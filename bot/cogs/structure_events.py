@@ -27,9 +27,26 @@ class StructureEvents(commands.Cog):
         if not self._wanted(guild.id):
             return
         try:
+            await self.bot.services.permissions.check(guild.id, retry=False)
             await self.bot.services.reconciler.guild_available(guild.id)
+        except Exception:
+            log.exception("guild %s could not be reconciled", guild.id)
         finally:
             self.bot.mark_reconciled(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        """A role of the bot (or @everyone) changed: its permissions may have."""
+        guild = after.guild
+        if self._wanted(guild.id) and (after.is_default() or after in guild.me.roles):
+            await self.bot.services.permissions.check(guild.id)
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        """The bot's roles changed (Discord sends the bot's own member updates without the
+        members intent)."""
+        if after.id == self.bot.services.gateway.bot_user_id and self._wanted(after.guild.id):
+            await self.bot.services.permissions.check(after.guild.id)
 
     @commands.Cog.listener()
     async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:

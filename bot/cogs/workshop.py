@@ -32,10 +32,16 @@ class WorkshopCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.bot.services.structure.ensure(interaction.guild_id, interaction.user.id)
         # What attendance records and how to see or delete it, once in #announcements.
-        await self.bot.services.attendance.ensure_notice(interaction.guild_id)
+        async with self.bot.services.problems.background(
+            interaction.guild_id, "notice", "problems.what.notice"
+        ):
+            await self.bot.services.attendance.ensure_notice(interaction.guild_id)
         embed = self.bot.renderer.setup_report(
             report, interaction.guild_id, str(interaction.locale)
         )
+        lacking = self.bot.services.permissions.missing(interaction.guild_id)
+        if lacking:
+            self.bot.renderer.permissions_field(embed, lacking, str(interaction.locale))
         await interaction.followup.send(embed=embed, ephemeral=True)
 
     @workshop.command(name="status", description="What exists now: structure, programme, voice")
@@ -50,5 +56,7 @@ class WorkshopCog(commands.Cog):
             live_ids={c.id for c in guild.channels},
             counts=await services.status.counts(guild.id),
             locale=str(interaction.locale),
+            missing=services.permissions.missing(guild.id),
+            problems=await services.problems.open(guild.id),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)

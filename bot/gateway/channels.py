@@ -223,9 +223,20 @@ class ChannelsMixin(GatewayBase):
 
     @translate_errors
     async def delete_channel(self, channel_id: int, reason: str) -> None:
-        with self._needs(None, Perm.VIEW_CHANNEL | Perm.MANAGE_CHANNELS, channel_id):
-            await self._delete_own(
-                channel_id, lambda: self._client.http.delete_channel(channel_id, reason=reason)
-            )
+        channel = self._client.get_channel(channel_id)
+        hosted = set()
+        if isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            # Discord deletes the events hosted in a deleted channel: those deletes are ours.
+            hosted = {e.id for e in channel.scheduled_events}
+        self._deleting.update(hosted)
+        try:
+            with self._needs(None, Perm.VIEW_CHANNEL | Perm.MANAGE_CHANNELS, channel_id):
+                await self._delete_own(
+                    channel_id,
+                    lambda: self._client.http.delete_channel(channel_id, reason=reason),
+                )
+        except BaseException:
+            self._deleting.difference_update(hosted)
+            raise
         self._written_channels.pop(channel_id, None)
         self._deleted.add(channel_id)

@@ -14,6 +14,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.core.problems import Problems
 from bot.domain.board import BoardRoom, RoomBoard
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import BoardPort
@@ -42,10 +43,12 @@ class BoardService:
         rooms: RoomService,
         sessions: SessionService,
         port: BoardPort,
+        problems: Problems,
         *,
         interval: float,
         locale: str,
     ) -> None:
+        self._problems = problems
         self._shown_repo = shown
         self._locale = locale
         self._objects = objects
@@ -144,7 +147,8 @@ class BoardService:
                     await asyncio.sleep(wait)
                 self._dirty.discard(guild_id)
                 try:
-                    await self._refresh(guild_id)
+                    async with self._problems.background(guild_id, "board", "problems.what.board"):
+                        await self._refresh(guild_id)
                 except DiscordUnavailable:
                     log.warning("Discord failed editing the room board; trying again")
                     self._dirty.add(guild_id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.errors import DiscordRefused, InvalidInput, NotFound
 from bot.domain.schedule_import import ImportPreview, parse_schedule, preview_import
 from bot.domain.schedule_import.rows import ImportProblem
 from bot.domain.sessions.model import Session, SessionStatus
@@ -110,6 +110,10 @@ class ImportService:
                 source="import",
                 on_commit=applied,
             )
+        except DiscordRefused:
+            # The import undid itself (Discord refused part of it): it can be confirmed again.
+            await self._imports.move(import_id, "applied", "previewed", self._clock.now())
+            raise
         except BaseException:
             await self._imports.move(import_id, "applying", "previewed", self._clock.now())
             raise

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.clock import Clock
-from bot.domain.errors import RenameLimited
+from bot.domain.errors import DiscordRefused, RenameLimited
 from bot.domain.ports import ChannelPort, ChannelState
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite
 from bot.store.structure_repo import StructureRepository
@@ -80,16 +80,22 @@ class OwnedChannels:
             wish.parent_purpose,
             self._clock.now(),
         )
-        created = await self._port.create_channel(
-            guild_id,
-            name=wish.name,
-            kind=wish.kind,
-            parent_id=wish.parent_id,
-            topic=wish.topic,
-            overwrites=wish.overwrites,
-            reason=reason,
-            user_limit=wish.user_limit,
-        )
+        try:
+            created = await self._port.create_channel(
+                guild_id,
+                name=wish.name,
+                kind=wish.kind,
+                parent_id=wish.parent_id,
+                topic=wish.topic,
+                overwrites=wish.overwrites,
+                reason=reason,
+                user_limit=wish.user_limit,
+            )
+        except DiscordRefused:
+            # Discord made nothing: a purpose recorded just now for it is not kept.
+            if item is None:
+                await self._repo.forget(guild_id, wish.purpose)
+            raise
         await self._repo.record(guild_id, wish.purpose, created.id, self._clock.now())
         return outcome, created.id
 

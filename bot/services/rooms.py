@@ -185,9 +185,9 @@ class RoomService:
             try:
                 channel_id = await self._places.ensure_channel(guild_id, room, part)
             except Exception:
-                # Discord refused (permissions, a limit): the room never existed.
+                # Discord refused (permissions, a limit) or failed: the room never existed.
                 async with self._db.transaction() as conn:
-                    await self._repo.close(conn, room_id, CloseReason.DELETED, now)
+                    await self._repo.delete(conn, room_id)
                     await self._jobs.cancel(conn, room_id, (JOB_ROOM_IDLE,))
                 await self._objects.forget(guild_id, room_purpose(room_id))
                 raise
@@ -326,6 +326,12 @@ class RoomService:
         self._poke()
 
     async def _close(self, guild_id: int, room_id: int, reason: CloseReason) -> None:
+        """Discord first: a channel Discord refuses to delete leaves the room open (and the
+        idle job tries again); a crash after the delete is seen as 'deleted' on restart."""
+        if reason is CloseReason.DELETED:
+            await self._objects.forget(guild_id, room_purpose(room_id))
+        else:
+            await self._places.remove_room(guild_id, room_id, f"room {reason.value}")
         now = self._clock.now()
         async with self._db.transaction() as conn:
             await self._repo.close(conn, room_id, reason, now)
@@ -334,9 +340,6 @@ class RoomService:
             if rid == room_id:
                 del self._by_channel[channel_id]
         self._empty.pop(room_id, None)
-        if reason is CloseReason.DELETED:
-            await self._objects.forget(guild_id, room_purpose(room_id))
-        else:
-            await self._places.remove_room(guild_id, room_id, f"room {reason.value}")
+        if reason is not CloseReason.DELETED:
             await self._places.drop_empty_categories(guild_id)
         self._on_change(guild_id)

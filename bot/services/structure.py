@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.board import RoomBoard
 from bot.domain.clock import Clock
+from bot.domain.errors import DiscordRefused
 from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import StructurePort
 from bot.domain.structure import (
@@ -70,8 +71,15 @@ class StructureService:
         self.on_board_posted: Callable[[int, int, RoomBoard], Awaitable[None]] | None = None
 
     async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
+        """`/workshop setup`. Discord refusing any part removes what this run made (the server
+        is left as it was) and the refusal goes on to the organizer."""
         async with self._locks[guild_id]:
-            report = await self._converge(guild_id, verify_board=False)
+            report = SetupReport()
+            try:
+                await self._converge(guild_id, verify_board=False, report=report)
+            except DiscordRefused as refusal:
+                await self._undo(guild_id, report, refusal)
+                raise
         if actor_id is not None:
             detail = {p: o.value for p, (o, _) in report.items.items() if o is not Outcome.FOUND}
             await self._audit.add(guild_id, actor_id, "workshop.setup", detail, self._clock.now())
@@ -101,8 +109,25 @@ class StructureService:
 
     # -- convergence ---------------------------------------------------------------------------
 
-    async def _converge(self, guild_id: int, *, verify_board: bool) -> SetupReport:
-        report = SetupReport()
+    async def _undo(self, guild_id: int, report: SetupReport, refusal: DiscordRefused) -> None:
+        made = [
+            purpose
+            for purpose, (outcome, _) in report.items.items()
+            if outcome in (Outcome.CREATED, Outcome.RECREATED)
+        ]
+        try:
+            for purpose in reversed(made):
+                if purpose == Purpose.LOBBY_BOARD:
+                    await self._repo.forget(guild_id, purpose)  # goes with its channel
+                else:
+                    await self._channels.remove(guild_id, purpose, "workshop setup undone")
+        except DiscordRefused:
+            refusal.leftovers = True
+
+    async def _converge(
+        self, guild_id: int, *, verify_board: bool, report: SetupReport | None = None
+    ) -> SetupReport:
+        report = report if report is not None else SetupReport()
         organizer_ids, report.missing_roles = self._organizer_role_ids(guild_id)
         ids: dict[str, int] = {}
         for spec in BASE_CHANNELS:

@@ -90,6 +90,10 @@ class RoomRepository:
             (None if since is None else to_epoch(since), room_id),
         )
 
+    async def delete(self, conn: aiosqlite.Connection, room_id: int) -> None:
+        """A room Discord never got a channel for: as if it had never been opened."""
+        await conn.execute("DELETE FROM rooms WHERE id = ?", (room_id,))
+
     async def close(
         self,
         conn: aiosqlite.Connection,

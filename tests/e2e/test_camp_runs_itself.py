@@ -94,14 +94,14 @@ async def test_schedule_show_tells_what_runs_now(world: World) -> None:
     await world.start_bot()
     result = await upload(world, "schedule.example.yaml", EXAMPLE.read_bytes())
     preview = result.followups[0]
-    await sb.click(
+    confirmed = await sb.click(
         world.guild_id,
         world.organizer_id,
         int(preview["id"]),
         buttons(preview)["Confirm"]["custom_id"],
         locale="en-US",
     )
-    await world.settle(0.5)
+    await eventually(lambda: confirmed.original is not None and not confirmed.components, 30)
     bot = world.bots[-1]
     world.clock.set(datetime(2027, 7, 1, 0, 50, tzinfo=UTC))  # 09:50 Tokyo: the keynote runs
     await bot.services.scheduler.idle()

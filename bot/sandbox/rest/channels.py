@@ -47,11 +47,11 @@ async def create_channel(ctx: Ctx) -> Reply:
         errs.add(["type"], "BASE_TYPE_CHOICES", f"Value must be one of {GUILD_CHANNEL_TYPES}.")
     check_fields(errs, body, ctype, creating=True)
     errs.raise_if_any()
-    parent_perm_ok = False
     if body.get("parent_id") is not None and int(body["parent_id"]) in guild.channels:
-        parent = guild.channels[int(body["parent_id"])]
-        parent_perm_ok = bool(state.bot_channel_perms(guild, parent) & p.MANAGE_CHANNELS)
-    if not parent_perm_ok:
+        # In a category, what counts is Manage Channels there (its overwrites may grant or take
+        # it), as the client computes it.
+        state.require_channel(guild, guild.channels[int(body["parent_id"])], p.MANAGE_CHANNELS)
+    else:
         state.require_guild(guild, p.MANAGE_CHANNELS)
     if state.guild_channel_count(guild) >= limits.MAX_GUILD_CHANNELS:
         raise errors.max_reached(30013, "Maximum number of guild channels reached (500)")
