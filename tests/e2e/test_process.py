@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,63 @@ def ready_count(sb: Sandbox) -> int:
 def board_messages(sb: Sandbox, world: World) -> list[dict]:  # type: ignore[type-arg]
     lobby = [c for c in sb.channels(world.guild_id) if c["name"] == "lobby"]
     return sb.messages(int(lobby[0]["id"])) if lobby else []
+
+
+@pytest.mark.parametrize("discord_made_it", [False, True])
+async def test_kill_9_between_intent_and_channel_then_restart_makes_the_session_once(
+    world: World, discord_made_it: bool
+) -> None:
+    """The session and its intent are in the database; the bot is killed before Discord made
+    the channel (Discord answered 503) or just after it did (its id perhaps never recorded).
+    The restarted bot converges: one category, one channel, one event."""
+    sb = world.sb
+    log = world.tmp / "bot.log"
+    sync = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
+    assert await asyncio.wait_for(sync.wait(), 60) == 0
+    if not discord_made_it:
+        sb.inject_fault("POST /guilds/{guild_id}/channels", status=503, times=1000)
+    proc = await cli(world, "run", log=log)
+    await eventually(lambda: ready_count(sb) >= 1)
+    invocation = asyncio.create_task(
+        sb.invoke(
+            world.guild_id,
+            world.organizer_id,
+            "session create",
+            options={"title": "Opening", "start": "2030-07-01 10:00", "duration": 60},
+            timeout=10,
+        )
+    )
+    try:
+        if discord_made_it:
+            await eventually(lambda: channel_creates(sb) >= 2 or proc.returncode is not None)
+        else:
+            await eventually(
+                lambda: (
+                    sum(1 for r in sb.requests if r.status == 503) >= 1
+                    or proc.returncode is not None
+                )
+            )
+            await asyncio.sleep(0.3)  # the intent and the session are written by now
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+    await asyncio.gather(invocation, return_exceptions=True)
+    sb.faults.pending.clear()
+
+    proc = await cli(world, "run", log=log)
+    try:
+        await eventually(lambda: ready_count(sb) >= 2)
+        await eventually(
+            lambda: (
+                len([c for c in sb.channels(world.guild_id) if c["type"] == 2]) == 1
+                and len(sb.scheduled_events(world.guild_id)) == 1
+            )
+        )
+        await asyncio.sleep(0.5)  # nothing more comes
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 30) == 0
+    kinds = Counter(c["type"] for c in sb.channels(world.guild_id))
+    assert kinds == Counter({4: 1, 2: 1}), sb.channels(world.guild_id)
+    assert [e["name"] for e in sb.scheduled_events(world.guild_id)] == ["Opening"]
+    assert "Traceback" not in log.read_text()

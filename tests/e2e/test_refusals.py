@@ -281,3 +281,26 @@ async def test_a_room_discord_refuses_never_existed(world: World, warnings: Warn
     )
     await result.wait_followups(1)
     assert len(await bot.services.rooms.open_rooms(world.guild_id)) == 1, "not rate limited"
+
+
+async def test_the_self_check_names_what_is_missing_and_sees_a_role_given_to_the_bot(
+    world: World, warnings: Warnings
+) -> None:
+    """At start one warning names each missing permission and what breaks without it; giving
+    the bot a role that has it (GUILD_MEMBER_UPDATE of the bot, sent without the members
+    intent) is noticed at once, and what was refused meanwhile is done."""
+    sb = world.sb
+    sb.set_bot_permissions(world.guild_id, INVITE_PERMISSIONS & ~Perm.MANAGE_EVENTS)
+    bot = await world.start_bot()
+    (line,) = warnings.lines("lacks")
+    assert "Manage Events (sessions get no Scheduled Event" in line, line
+    await create(world, "Talk")  # refused: undone
+    assert await bot.services.sessions.programme(world.guild_id) == []
+
+    helper = sb.add_role(world.guild_id, "Event helper", permissions=Perm.MANAGE_EVENTS)
+    bot_role = sb.guild(world.guild_id).bot_role_id
+    sb.set_member_roles(world.guild_id, sb.bot_user_id, [bot_role, int(helper["id"])])
+    await eventually(lambda: bot.services.permissions.missing(world.guild_id) == [])
+    assert (await create(world, "Talk")).startswith("Created")
+    assert [e["name"] for e in sb.scheduled_events(world.guild_id)] == ["Talk"]
+    assert len(warnings.lines("lacks")) == 1, "said once, not on every check"
