@@ -46,7 +46,8 @@ from bot.services.reconcile import Reconciler
 from bot.services.rooms import RoomsConfig, RoomService
 from bot.services.session_jobs import SessionJobs
 from bot.services.session_places import PlacesConfig, SessionPlaces
-from bot.services.sessions import SessionsConfig, SessionService
+from bot.services.session_timers import SessionsConfig
+from bot.services.sessions import SessionService
 from bot.services.status import StatusService
 from bot.services.structure import StructureService
 from bot.services.texts import SessionTexts

@@ -15,14 +15,8 @@ from bot.domain.ports import SessionPort
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.scheduler import Outcome, Scheduler
 from bot.services.announcer import Announcer
-from bot.services.sessions import (
-    JOB_CLOSE,
-    JOB_CONVERGE,
-    JOB_OPEN,
-    JOB_REMIND,
-    JOB_WINDOW,
-    SessionService,
-)
+from bot.services.session_timers import JOB_CLOSE, JOB_CONVERGE, JOB_OPEN, JOB_REMIND, JOB_WINDOW
+from bot.services.sessions import SessionService
 from bot.services.texts import SessionTexts
 from bot.store.job_repo import Job
 from bot.store.session_repo import SessionRepository

@@ -399,18 +399,3 @@ def _differs(event: EventRef, spec: EventSpec) -> bool:
         or (spec.channel_id is not None and event.channel_id != spec.channel_id)
         or (spec.location is not None and event.location != spec.location)
     )
-
-
-def window_entry_times(
-    sessions: list[Session], now: datetime, window: timedelta | None
-) -> datetime | None:
-    """When the next session enters the events horizon (for the window job); None without
-    one."""
-    if window is None:
-        return None
-    upcoming = [
-        s.start - window
-        for s in sessions
-        if s.status is SessionStatus.SCHEDULED and s.start - window > now
-    ]
-    return min(upcoming, default=None)

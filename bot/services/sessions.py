@@ -12,47 +12,34 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.core.budget import ChannelBudget
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
-from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
+from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
 from bot.domain.sessions.rules import check_edit, check_new
 from bot.domain.sessions.timeparse import local_date
 from bot.services.announcer import Announcer
-from bot.services.session_places import SessionPlaces, window_entry_times
-from bot.services.session_undo import SESSIONS_PROBLEM, SESSIONS_WHAT, ProgrammeUndo
+from bot.services.session_changes import SESSIONS_PROBLEM, SESSIONS_WHAT, ProgrammeChanges
+from bot.services.session_places import SessionPlaces
+from bot.services.session_timers import (
+    DISCORD_RETRY,
+    SESSION_JOBS,
+    SessionsConfig,
+    SessionTimers,
+)
 from bot.services.texts import SessionTexts
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.session_repo import SessionRepository
 
-JOB_REMIND = "session.remind"
-JOB_OPEN = "session.open"
-JOB_CLOSE = "session.close"
-JOB_WINDOW = "events.window"
-JOB_CONVERGE = "places.converge"  # Discord failed or rate-limited a rename: try again later
-DISCORD_RETRY = timedelta(seconds=30)
-SESSION_JOBS = (JOB_REMIND, JOB_OPEN, JOB_CLOSE)
-WINDOW_RECHECK = timedelta(hours=1)
-
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SessionsConfig:
-    zone: ZoneInfo
-    reminder: timedelta
-    grace: timedelta
-    window: timedelta | None
 
 
 class SessionService:
@@ -84,7 +71,8 @@ class SessionService:
         self._texts = texts
         self._problems = problems
         self._budget = budget
-        self._undo = ProgrammeUndo(
+        self._timers = SessionTimers(db, jobs, clock, config, poke=poke)
+        self._changes = ProgrammeChanges(
             db,
             sessions,
             jobs,
@@ -92,7 +80,7 @@ class SessionService:
             problems,
             clock,
             job_kinds=SESSION_JOBS,
-            retry_later=self.retry_soon,
+            retry_later=self._timers.retry_soon,
         )
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._discord_down: set[int] = set()  # a change just met a server error here
@@ -171,7 +159,7 @@ class SessionService:
 
             async def write(conn: aiosqlite.Connection) -> set[int]:
                 session_id = await self._sessions.add(conn, guild_id, draft, now, source)
-                await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+                await self._timers.schedule(conn, guild_id, session_id, draft, now)
                 return {session_id}
 
             (session_id,) = await self._change(guild_id, write)
@@ -197,11 +185,9 @@ class SessionService:
             async def write(conn: aiosqlite.Connection) -> set[int]:
                 await self._sessions.update(conn, current.id, draft, now)
                 if current.status is SessionStatus.SCHEDULED:
-                    await self._schedule_session_jobs(conn, guild_id, current.id, draft, now)
+                    await self._timers.schedule(conn, guild_id, current.id, draft, now)
                 elif current.status is SessionStatus.OPEN:
-                    await self._jobs.schedule(
-                        conn, guild_id, JOB_CLOSE, current.id, draft.end + self.config.grace, now
-                    )
+                    await self._timers.schedule_close(conn, guild_id, current.id, draft.end, now)
                 return {current.id}
 
             await self._change(guild_id, write)
@@ -262,10 +248,10 @@ class SessionService:
         async def write(conn: aiosqlite.Connection) -> set[int]:
             await self._sessions.set_status(conn, current.id, status, now)
             if status is SessionStatus.OPEN:
-                close_at = max(current.end, now) + self.config.grace
-                await self._jobs.schedule(conn, guild_id, JOB_CLOSE, current.id, close_at, now)
+                end = max(current.end, now)
+                await self._timers.schedule_close(conn, guild_id, current.id, end, now)
             else:
-                await self._jobs.cancel(conn, current.id, SESSION_JOBS)
+                await self._timers.cancel(conn, current.id)
             return {current.id}
 
         await self._change(guild_id, write)
@@ -296,7 +282,7 @@ class SessionService:
                 touched: set[int] = set()
                 for draft in new:
                     session_id = await self._sessions.add(conn, guild_id, draft, now, source)
-                    await self._schedule_session_jobs(conn, guild_id, session_id, draft, now)
+                    await self._timers.schedule(conn, guild_id, session_id, draft, now)
                     touched.add(session_id)
                 for before, draft in changed:
                     await self._sessions.update(conn, before.id, draft, now)
@@ -305,16 +291,13 @@ class SessionService:
                         status = SessionStatus.SCHEDULED
                         await self._sessions.set_status(conn, before.id, status, now)
                     if status is SessionStatus.SCHEDULED:
-                        await self._schedule_session_jobs(conn, guild_id, before.id, draft, now)
+                        await self._timers.schedule(conn, guild_id, before.id, draft, now)
                     elif status is SessionStatus.OPEN:
-                        close_at = draft.end + self.config.grace
-                        await self._jobs.schedule(
-                            conn, guild_id, JOB_CLOSE, before.id, close_at, now
-                        )
+                        await self._timers.schedule_close(conn, guild_id, before.id, draft.end, now)
                     touched.add(before.id)
                 for session in removed:
                     await self._sessions.set_status(conn, session.id, SessionStatus.CANCELLED, now)
-                    await self._jobs.cancel(conn, session.id, SESSION_JOBS)
+                    await self._timers.cancel(conn, session.id)
                     touched.add(session.id)
                 if on_commit is not None:
                     await on_commit(conn)
@@ -335,22 +318,13 @@ class SessionService:
     async def _change(
         self, guild_id: int, write: Callable[[aiosqlite.Connection], Awaitable[set[int]]]
     ) -> list[int]:
-        """Write a person's change (one transaction), then make Discord match the sessions it
-        touched. Discord refusing puts everything back as it was (the rows, their timers, what
-        was made on Discord) and the refusal goes on to the person. Returns the touched ids."""
-        snapshot = await self._undo.take(guild_id)
-        async with self._db.transaction() as conn:
-            touched = await write(conn)
-        try:
-            await self.places.converge(guild_id, only=touched)
-        except DiscordRefused as refusal:
-            await self._undo.put_back(guild_id, snapshot, refusal)
-            raise
-        except DiscordUnavailable:
+        """A person's change, whole or not at all (see `ProgrammeChanges`)."""
+        touched, unavailable = await self._changes.apply(guild_id, write)
+        if unavailable:
             # The change stands; the convergence that follows leaves Discord alone for now and
             # schedules a retry (no second attempt right after a server error).
             self._discord_down.add(guild_id)
-        return sorted(touched)
+        return touched
 
     # -- used by jobs and the reconciler ---------------------------------------------------------
 
@@ -383,52 +357,11 @@ class SessionService:
             # The database holds the change; Discord catches up when it answers again.
             log.warning("Discord failed while converging guild %s; retrying soon", guild_id)
             retry = self._clock.now() + DISCORD_RETRY
-        await self._schedule_window(guild_id)
+        sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
+        await self._timers.schedule_window(guild_id, sessions, rolling=self.places.rolling)
         self.on_change(guild_id)
         renames = self.places.take_rename_retry()
         if renames is not None and (retry is None or renames < retry):
             retry = renames
         if retry is not None:
-            await self._retry_at(guild_id, retry)
-
-    async def retry_soon(self, guild_id: int) -> None:
-        """Discord failed (a server error): converge the guild again shortly."""
-        await self._retry_at(guild_id, self._clock.now() + DISCORD_RETRY)
-
-    async def _retry_at(self, guild_id: int, when: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await self._jobs.schedule_earliest(
-                conn, guild_id, JOB_CONVERGE, guild_id, when, self._clock.now()
-            )
-        self._poke()
-
-    async def _schedule_window(self, guild_id: int) -> None:
-        """The window job runs when the next session enters the events horizon (if one is set),
-        and at most an hour apart while sessions wait for a slot under the cap (a slot freed by
-        an event made by hand is then used too)."""
-        now = self._clock.now()
-        sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
-        entry = window_entry_times(sessions, now, self.config.window)
-        if entry is None and not self.places.rolling:
-            return
-        due = now + WINDOW_RECHECK if entry is None else min(entry, now + WINDOW_RECHECK)
-        async with self._db.transaction() as conn:
-            await self._jobs.schedule_earliest(conn, guild_id, JOB_WINDOW, guild_id, due, now)
-
-    async def _schedule_session_jobs(
-        self,
-        conn: aiosqlite.Connection,
-        guild_id: int,
-        session_id: int,
-        draft: SessionDraft,
-        now: datetime,
-    ) -> None:
-        remind_at = draft.start - self.config.reminder
-        if self.config.reminder and remind_at > now:
-            await self._jobs.schedule(conn, guild_id, JOB_REMIND, session_id, remind_at, now)
-        else:
-            await self._jobs.cancel(conn, session_id, (JOB_REMIND,))
-        await self._jobs.schedule(conn, guild_id, JOB_OPEN, session_id, draft.start, now)
-        await self._jobs.schedule(
-            conn, guild_id, JOB_CLOSE, session_id, draft.end + self.config.grace, now
-        )
+            await self._timers.retry_at(guild_id, retry)

@@ -98,7 +98,8 @@ async def test_kill_9_in_the_middle_of_setup_then_restart_leaves_no_duplicates(
         await eventually(lambda: len(board_messages(sb, world)) == 1)
         result = await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")
         await result.wait_followups(1, timeout=10)
-        assert "already complete" in result.followups[0]["embeds"][0]["title"], result.followups[0]
+        embed = result.followups[0]["embeds"][0]
+        assert "already complete" in embed["title"], embed
     finally:
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(proc.wait(), 30) == 0

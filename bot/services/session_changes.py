@@ -1,18 +1,21 @@
-"""Undoing a person's programme change that Discord refused.
+"""A person's programme change: whole, or not at all.
 
-A change is written first (intent), then Discord is made to match. When Discord refuses for good
-(a permission the bot lacks, a full category, a body it rejects), the change must not stay half
-made: the programme rows and their timers go back to how they were before the change, and
-Discord is converged back to that (what was already made for the change is removed). If Discord
-refuses the clean-up too, what is left over is recorded as a problem and removed as soon as
-Discord allows it.
+A change is written first (intent, one transaction), then Discord is made to match the sessions
+it touched. When Discord refuses for good (a permission the bot lacks, a full category, a body
+it rejects), the change must not stay half made: the programme rows and their timers go back to
+how they were before the change, and Discord is converged back to that (what was already made
+for the change is removed). If Discord refuses the clean-up too, what is left over is recorded
+as a problem and removed as soon as Discord allows it. A server error (5xx) is no refusal: the
+change stands and Discord catches up later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+import aiosqlite
 
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
@@ -32,7 +35,10 @@ class Snapshot:
     jobs: list[Job]
 
 
-class ProgrammeUndo:
+Write = Callable[[aiosqlite.Connection], Awaitable[set[int]]]
+
+
+class ProgrammeChanges:
     def __init__(
         self,
         db: Database,
@@ -53,6 +59,22 @@ class ProgrammeUndo:
         self._clock = clock
         self._kinds = job_kinds
         self._retry_later = retry_later
+
+    async def apply(self, guild_id: int, write: Write) -> tuple[list[int], bool]:
+        """Write a person's change, then make Discord match the sessions it touched (their
+        ids, returned sorted, with whether Discord was unavailable). Discord refusing puts
+        everything back as it was and the refusal goes on to the person."""
+        snapshot = await self.take(guild_id)
+        async with self._db.transaction() as conn:
+            touched = await write(conn)
+        try:
+            await self._places.converge(guild_id, only=touched)
+        except DiscordRefused as refusal:
+            await self.put_back(guild_id, snapshot, refusal)
+            raise
+        except DiscordUnavailable:
+            return sorted(touched), True
+        return sorted(touched), False
 
     async def take(self, guild_id: int) -> Snapshot:
         """The guild's programme and its pending timers, before a change (inside its lock)."""
