@@ -39,11 +39,14 @@ class SetupMixin:
         default_channels: bool = False,
         locale: str = "en-US",
         everyone_permissions: int | None = None,
+        community: bool = True,
     ) -> SandboxGuild:
         """A guild with @everyone, an owner, the bot and its managed role (GUILD_CREATE if live).
 
         @everyone gets `everyone_permissions`, else the sandbox's `everyone_permissions`
-        (Discord's own default for a new server is `permissions.DEFAULT_EVERYONE`)."""
+        (Discord's own default for a new server is `permissions.DEFAULT_EVERYONE`).
+        `community=False`: a server that has not enabled Community (no `COMMUNITY` or `NEWS`
+        feature), where Discord refuses Stage, Forum, Media and Announcement channels."""
         gid = self.ids.next()
         owner = self.state.users.get(owner_id) if owner_id else None
         if owner is None:
@@ -61,7 +64,7 @@ class SetupMixin:
                 "verification_level": 1,
                 "default_message_notifications": 1,
                 "explicit_content_filter": 2,
-                "features": ["COMMUNITY", "NEWS"],
+                "features": ["COMMUNITY", "NEWS"] if community else [],
                 "mfa_level": 0,
                 "application_id": None,
                 "system_channel_id": None,
@@ -172,6 +175,22 @@ class SetupMixin:
         out = copy.deepcopy(member)
         out["id"] = user["id"]
         return out
+
+    def set_community(self, guild_id: int, enabled: bool = True) -> None:
+        """An organizer turns Community on (or off) in Server Settings: GUILD_UPDATE follows."""
+        guild = self.state.guild(guild_id)
+        features = [f for f in guild.data["features"] if f not in ("COMMUNITY", "NEWS")]
+        guild.data["features"] = [*features, "COMMUNITY", "NEWS"] if enabled else features
+        data = copy.deepcopy(guild.data)
+        data["roles"] = copy.deepcopy(sorted(guild.roles.values(), key=lambda r: r["position"]))
+        self.dispatch("GUILD_UPDATE", data)
+
+    def archive_thread(self, thread_id: int) -> None:
+        """Discord archives a thread (a forum post) after its inactivity period: THREAD_UPDATE."""
+        _, thread = self.state.channel(thread_id)
+        assert thread["type"] in THREAD_TYPES, "not a thread"
+        thread["thread_metadata"]["archived"] = True
+        self.dispatch("THREAD_UPDATE", copy.deepcopy(thread))
 
     def set_bot_permissions(self, guild_id: int, permissions: int) -> None:
         guild = self.state.guild(guild_id)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.sandbox import Sandbox, SandboxGuild
 from bot.sandbox import permissions as p
+from tests.sandbox.conftest import ClientFactory, make_client
 
 
 async def _guild(client: discord.Client, guild: SandboxGuild) -> discord.Guild:
@@ -211,3 +212,44 @@ async def test_a_deleted_forum_post_is_a_thread_delete(
     payload = await asyncio.wait_for(deleted, 5)
     assert payload.thread_id == created.thread.id and payload.parent_id == forum.id
     assert channel_deleted == [], "Discord sends THREAD_DELETE, not CHANNEL_DELETE, for a thread"
+
+
+async def test_a_guild_without_community_refuses_stage_and_forum_channels(
+    sb: Sandbox, connect: ClientFactory
+) -> None:
+    """Stage and Forum channels exist only in Community servers: 400 / 50024 elsewhere, and
+    nothing is created; voice and text channels are fine. Turning Community on (GUILD_UPDATE)
+    makes both possible, and the client sees the new features."""
+    plain = sb.add_guild("Plain", community=False)
+    community = sb.add_guild("Community")
+    client = await connect(make_client())
+    g = client.get_guild(plain.id)
+    assert g is not None and "COMMUNITY" not in g.features
+    for create in (g.create_stage_channel, g.create_forum):
+        with pytest.raises(discord.HTTPException) as refused:
+            await create("Keynote hall")
+        assert refused.value.status == 400 and refused.value.code == 50024
+    news = await g.create_text_channel("news")
+    with pytest.raises(discord.HTTPException) as refused:
+        await news.edit(type=discord.ChannelType.news)
+    assert refused.value.code == 50024
+    assert {c.type for c in g.channels} == {discord.ChannelType.text}
+    assert [c["type"] for c in sb.channels(plain.id)] == [0]
+    await g.create_voice_channel("Keynote hall")
+
+    other = client.get_guild(community.id)
+    assert other is not None and "COMMUNITY" in other.features
+    await other.create_stage_channel("Keynote hall")
+    await other.create_forum("posters")
+
+    updated = asyncio.get_running_loop().create_future()
+
+    @client.event
+    async def on_guild_update(before: discord.Guild, after: discord.Guild) -> None:
+        updated.set_result(after)
+
+    sb.set_community(plain.id)
+    after = await asyncio.wait_for(updated, 2)
+    assert "COMMUNITY" in after.features and after.get_role(plain.bot_role_id) is not None
+    await g.create_stage_channel("Keynote hall")
+    await g.create_forum("posters")

@@ -107,6 +107,26 @@ async def test_forum_post_and_thread(
     assert sb.channel(thread.id)["thread_metadata"]["archived"] is True  # type: ignore[index]
 
 
+async def test_a_message_in_an_archived_thread_cannot_be_edited(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    """Discord: 50083 for editing a message in an archived thread; sending one unarchives it,
+    and so does PATCH archived=false (then the edit goes through)."""
+    forum_data = sb.add_channel(guild.id, "posters", 15)
+    await asyncio.sleep(0.05)
+    forum = client.get_channel(int(forum_data["id"]))
+    assert isinstance(forum, discord.ForumChannel)
+    post = await forum.create_thread(name="Poster 1", content="abstract")
+    sb.archive_thread(post.thread.id)
+    with pytest.raises(discord.HTTPException) as refused:
+        await post.message.edit(content="new abstract")
+    assert refused.value.status == 400 and refused.value.code == 50083
+    assert sb.messages(post.thread.id)[0]["content"] == "abstract"
+    await client.http.edit_channel(post.thread.id, archived=False)
+    await post.message.edit(content="new abstract")
+    assert sb.messages(post.thread.id)[0]["content"] == "new abstract"
+
+
 async def test_scheduled_events(sb: Sandbox, guild: SandboxGuild, client: discord.Client) -> None:
     g = client.get_guild(guild.id)
     assert g is not None

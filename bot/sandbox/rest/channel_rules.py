@@ -22,6 +22,22 @@ from bot.sandbox.state import (
 )
 
 TEXT_LIKE = (TEXT, NEWS, FORUM, MEDIA)
+# Channel types a guild has only with a feature (Discord's "Community" server settings).
+_FEATURE_OF_TYPE = {STAGE: "COMMUNITY", FORUM: "COMMUNITY", MEDIA: "COMMUNITY", NEWS: "NEWS"}
+
+
+def check_type_available(guild: GuildState, ctype: int) -> None:
+    """Stage, Forum and Media channels exist only in Community servers, Announcement channels
+    only with NEWS: elsewhere Discord answers 400 / 50024 (as it does for a bot creating a
+    stage channel in a server without Community)."""
+    feature = _FEATURE_OF_TYPE.get(ctype)
+    if feature is not None and feature not in guild.data.get("features", []):
+        raise errors.ApiError(
+            400,
+            "Cannot execute action on this channel type",
+            50024,
+            detail=f"channel type {ctype} needs the guild feature {feature}",
+        )
 
 
 def normalize_name(name: str, ctype: int) -> str:

@@ -14,6 +14,7 @@ from bot.sandbox.rest.channel_rules import (
     check_fields,
     check_overwrite_bits,
     check_parent,
+    check_type_available,
     normalize_name,
     parse_overwrites,
 )
@@ -53,6 +54,7 @@ async def create_channel(ctx: Ctx) -> Reply:
         state.require_channel(guild, guild.channels[int(body["parent_id"])], p.MANAGE_CHANNELS)
     else:
         state.require_guild(guild, p.MANAGE_CHANNELS)
+    check_type_available(guild, ctype)
     if state.guild_channel_count(guild) >= limits.MAX_GUILD_CHANNELS:
         raise errors.max_reached(30013, "Maximum number of guild channels reached (500)")
     parent_channel = check_parent(ctx, guild, body.get("parent_id"), ctype)
@@ -210,6 +212,7 @@ async def edit_channel(ctx: Ctx) -> Reply:
             raise errors.field_error(
                 ["type"], "CHANNEL_TYPE_INVALID", "Cannot convert channel type"
             )
+        check_type_available(guild, int(body["type"]))
         work["type"] = int(body["type"])
     if body.get("name") is not None:
         new_name = normalize_name(str(body["name"]), work["type"])

@@ -105,6 +105,10 @@ async def edit_message(ctx: Ctx) -> Reply:
     state.require_channel(guild, channel, p.VIEW_CHANNEL)
     msg = state.message(int(channel["id"]), ctx.id("message_id"))
     body = ctx.json
+    if channel["type"] in THREAD_TYPES and channel["thread_metadata"]["archived"]:
+        # Discord: "Tried to perform an operation on an archived thread, such as editing a
+        # message" (sending one unarchives the thread; editing does not).
+        raise ApiError(400, "Thread is archived", 50083)
     if int(msg["author"]["id"]) != ctx.sb.bot_user_id or msg.get("webhook_id"):
         if set(body) - {"flags"}:
             raise ApiError(403, "Cannot edit a message authored by another user", 50005)
