@@ -7,7 +7,10 @@
   spill into continuation categories `Day 1 · 7/1 (Wed) (2)`, `(3)`, ...
 - The channel of a session: an external location (Zoom...) -> a text channel for chat/Q&A;
   otherwise a keynote -> a Stage channel, everything else -> a voice channel (whose built-in chat
-  is the session's text chat).
+  is the session's text chat); a poster session -> a Forum channel (one post per board).
+- Stage and Forum channels exist only in Community servers. Elsewhere a keynote gets a voice
+  channel and a poster session a text channel with one thread per board (`community=False`).
+  A place keeps the kind it was created with when the server changes (`compatible_kinds`).
 - Channel names follow Discord's rules: 1-100 characters; text channels lowercase, spaces become
   `-`, no `#`; voice and stage names keep their case. Japanese and emoji are kept.
 
@@ -60,14 +63,23 @@ class ChannelKind(StrEnum):
     FORUM = "forum"  # a poster session: one post per board (its boards' voice channels come later)
 
 
-def channel_kind(session: SessionDraft) -> ChannelKind:
+def channel_kind(session: SessionDraft, *, community: bool = True) -> ChannelKind:
+    """The kind of channel a new place of `session` gets; `community`: whether the server has
+    Discord's COMMUNITY feature (Stage and Forum channels)."""
     if session.kind is SessionKind.POSTER:
-        return ChannelKind.FORUM
+        return ChannelKind.FORUM if community else ChannelKind.TEXT
     if session.location:
         return ChannelKind.TEXT
     if session.kind is SessionKind.KEYNOTE:
-        return ChannelKind.STAGE
+        return ChannelKind.STAGE if community else ChannelKind.VOICE
     return ChannelKind.VOICE
+
+
+def compatible_kinds(session: SessionDraft) -> frozenset[ChannelKind]:
+    """The kinds an existing place of `session` may keep: the Community kind and its stand-in
+    (a keynote's stage or voice channel, a poster session's forum or text channel), so a server
+    turning Community on or off converts nothing."""
+    return frozenset({channel_kind(session), channel_kind(session, community=False)})
 
 
 _DASHES = re.compile(r"-{2,}")
@@ -189,8 +201,10 @@ def plan(
     locale: str = "en",
     *,
     per_category: int = CHANNELS_PER_CATEGORY,
+    community: bool = True,
 ) -> LayoutPlan:
-    """Days -> categories (spilling every `per_category` channels) -> channels, in start order."""
+    """Days -> categories (spilling every `per_category` channels) -> channels, in start order;
+    `community`: see `channel_kind`."""
     if not 1 <= per_category <= CHANNELS_PER_CATEGORY:
         raise ValueError(f"per_category must be within 1..{CHANNELS_PER_CATEGORY}")
     active = sorted(_active(sessions), key=lambda s: (s.start, place_key(s.track), s.title))
@@ -204,6 +218,6 @@ def plan(
             cats.append(
                 CategoryPlan(day=day_plan.day, part=part, name=day_name(day_plan.day, locale, part))
             )
-        kind = channel_kind(session)
+        kind = channel_kind(session, community=community)
         cats[-1].channels.append(ChannelPlan(session, kind, channel_name(session.title, kind)))
     return LayoutPlan(days=[by_day[d] for d in sorted(by_day)], per_category=per_category)

@@ -78,10 +78,24 @@ _FORUM = (
     ),
 )
 
+# Without Community, a poster session's place is a text channel that works like the forum: each
+# board's post is a bot message with a thread started from it. Attendees read and reply in the
+# threads only; the bot also needs Create Public Threads there (the @everyone deny holds it too).
+_POSTER_TEXT = (
+    *_FORUM[:2],
+    OverwriteSpec(target=Target.BOT, allow=_FORUM[2].allow | Perm.CREATE_PUBLIC_THREADS),
+)
 
-def place_overwrites(kind: ChannelKind, phase: Phase) -> tuple[OverwriteSpec, ...]:
+
+def place_overwrites(
+    kind: ChannelKind, phase: Phase, *, posters: bool = False
+) -> tuple[OverwriteSpec, ...]:
+    """The overwrites of a place of this kind in this phase; `posters`: a poster session's
+    place (a forum, or its stand-in text channel), the same in every phase."""
     if kind is ChannelKind.FORUM:
         return _FORUM
+    if posters and kind is ChannelKind.TEXT:
+        return _POSTER_TEXT
     use = _use(kind)
     if phase is Phase.OPEN:
         everyone = OverwriteSpec(target=Target.EVERYONE, allow=_READ | _WRITE | use)

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.domain.permissions import Perm
 from bot.domain.sessions import (
     ChannelKind,
     DayInfo,
@@ -15,7 +16,8 @@ from bot.domain.sessions import (
     day_name,
     plan,
 )
-from bot.domain.sessions.layout import category_with_space
+from bot.domain.sessions.layout import category_with_space, compatible_kinds
+from bot.domain.sessions.places import Phase, place_overwrites
 from tests.unit.domain.factories import TOKYO, at, draft, session
 
 WED = DayInfo(number=1, date=date(2026, 7, 1), weekday=2)
@@ -134,3 +136,43 @@ def test_category_with_space_takes_the_first_that_fits() -> None:
         "a category deleted by hand is created again before a later one is used"
     )
     assert category_with_space({2: 12, 1: 11}, used, 49) == (3, None), "parts in order"
+
+
+def test_without_community_keynotes_get_voice_and_posters_a_text_channel() -> None:
+    keynote, poster = draft(kind=SessionKind.KEYNOTE), draft(kind=SessionKind.POSTER)
+    assert channel_kind(keynote, community=False) is ChannelKind.VOICE
+    assert channel_kind(poster, community=False) is ChannelKind.TEXT
+    zoom = draft(kind=SessionKind.KEYNOTE, location="https://zoom.example/j/1")
+    assert channel_kind(zoom, community=False) is ChannelKind.TEXT
+    assert channel_kind(draft(), community=False) is ChannelKind.VOICE
+    # An existing place keeps its kind when the server turns Community on or off.
+    assert compatible_kinds(keynote) == {ChannelKind.STAGE, ChannelKind.VOICE}
+    assert compatible_kinds(poster) == {ChannelKind.FORUM, ChannelKind.TEXT}
+    assert compatible_kinds(zoom) == {ChannelKind.TEXT}
+    assert compatible_kinds(draft()) == {ChannelKind.VOICE}
+    sessions = [
+        session("Keynote", at(9), 60, SessionKind.KEYNOTE),
+        session("Posters", at(13), 60, SessionKind.POSTER),
+    ]
+    counts = plan(sessions, TOKYO, "en", community=False).count_by_kind()
+    assert (counts[ChannelKind.STAGE], counts[ChannelKind.FORUM]) == (0, 0)
+    assert (counts[ChannelKind.VOICE], counts[ChannelKind.TEXT]) == (1, 1)
+    names = [
+        c.name
+        for d in plan(sessions, TOKYO, "en", community=False).days
+        for c in d.categories[0].channels
+    ]
+    assert names == ["Keynote", "posters"]
+
+
+def test_a_poster_text_channel_works_like_the_forum() -> None:
+    """Attendees reply in the boards' threads only; the bot may start them there."""
+    forum = place_overwrites(ChannelKind.FORUM, Phase.OPEN)
+    for phase in Phase:
+        text = place_overwrites(ChannelKind.TEXT, phase, posters=True)
+        assert text[:2] == forum[:2], "everyone and organizers as in the forum"
+        everyone, _, bot = text
+        assert everyone.deny & Perm.SEND_MESSAGES and everyone.allow & Perm.SEND_MESSAGES_IN_THREADS
+        assert bot.allow == forum[2].allow | Perm.CREATE_PUBLIC_THREADS
+    chat = place_overwrites(ChannelKind.TEXT, Phase.OPEN)
+    assert chat[0].allow & Perm.SEND_MESSAGES, "a session's own text channel is unchanged"
