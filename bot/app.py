@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.cogs.attendance import AttendanceCog
 from bot.cogs.attendance_tap import observe as observe_attendance
 from bot.cogs.embeds import Renderer
+from bot.cogs.poster_abstract import AbstractButton
 from bot.cogs.poster_views import PosterPageButton
 from bot.cogs.posters import PosterCog
 from bot.cogs.programme_views import ImportButton, PageButton
@@ -270,6 +271,7 @@ def build_posters(
         gateway,
         audit,
         bot.clock,
+        objects=objects,
         per_presenter=settings.posters.boards_per_presenter,
         poke=scheduler.poke,
     )
@@ -392,7 +394,9 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(PosterCog(self))
         await self.add_cog(VoiceEvents(self))
         await self.add_cog(AttendanceCog(self))
-        self.add_dynamic_items(PageButton, ImportButton, OpenRoomButton, PosterPageButton)
+        self.add_dynamic_items(
+            PageButton, ImportButton, OpenRoomButton, PosterPageButton, AbstractButton
+        )
         # The command tree is never synced here: `workshop-bot sync` does that.
         self.services.scheduler.start()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.cogs.poster_abstract import AbstractButton, abstract_label
 from bot.cogs.room_views import OpenRoomButton
 from bot.core.permissions import Needed
 from bot.core.refusal_text import cause_and_fix
@@ -44,6 +45,14 @@ def _mention(purpose: str, discord_id: int, guild_id: int, lobby_id: int | None)
     return f"<#{discord_id}>"
 
 
+def abstract_view(catalog: Catalog, board: PosterBoard, locale: str | None) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(
+        AbstractButton(board.session_id, board.number, label=abstract_label(catalog, board, locale))
+    )
+    return view
+
+
 class Renderer:
     """Turns domain snapshots into embeds. `locale` None means the workshop's own locale."""
 
@@ -80,6 +89,12 @@ class Renderer:
         embed.add_field(name=self.t("posters.board", locale), value=str(board.number))
         return embed
 
+    def poster_post_message(
+        self, board: PosterBoard, locale: str | None = None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """A post's first message, with the button that adds or edits the abstract."""
+        return self.poster_post(board, locale), abstract_view(self.catalog, board, locale)
+
     def board_message(
         self, board: RoomBoard, locale: str | None = None
     ) -> tuple[discord.Embed, discord.ui.View]:
@@ -88,7 +103,17 @@ class Renderer:
         view.add_item(OpenRoomButton(label=self.t("board.open_room", locale)))
         return self.board(board, locale), view
 
-    def setup_report(self, report: SetupReport, guild_id: int, locale: str) -> discord.Embed:
+    def community_notice(self, embed: discord.Embed, locale: str) -> None:
+        """A server without Community: what that changes and how to turn it on."""
+        embed.add_field(
+            name=self.t("community.title", locale),
+            value=self.t("community.body", locale)[:1024],
+            inline=False,
+        )
+
+    def setup_report(
+        self, report: SetupReport, guild_id: int, locale: str, *, community: bool = True
+    ) -> discord.Embed:
         lobby = report.items.get(Purpose.LOBBY)
         lobby_id = lobby[1] if lobby else None
         lines = []
@@ -117,6 +142,8 @@ class Renderer:
                 ],
                 inline=False,
             )
+        if not community:
+            self.community_notice(embed, locale)
         return embed
 
     def permissions_field(self, embed: discord.Embed, missing: list[Needed], locale: str) -> None:
@@ -182,6 +209,7 @@ class Renderer:
         locale: str,
         missing: list[Needed] | None = None,
         problems: list[Problem] | None = None,
+        community: bool = True,
     ) -> discord.Embed:
         embed = discord.Embed(title=self.t("status.title", locale), colour=COLOR)
         by_purpose = {item.purpose: item for item in items}
@@ -224,6 +252,8 @@ class Renderer:
         )
         self.permissions_field(embed, missing or [], locale)
         self.problems_field(embed, problems or [], locale)
+        if not community:
+            self.community_notice(embed, locale)
         return embed
 
 

@@ -1,5 +1,5 @@
-"""Poster views: the paged board list (buttons survive restarts) and the claim modal for a long
-abstract."""
+"""Poster views: the paged board list (buttons survive restarts) and the claim's answer, with the
+button that adds or edits the abstract (bot/cogs/poster_abstract.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.cogs.checks import member_is_organizer
+from bot.cogs.embeds import abstract_view
 from bot.domain.board import escape, shorten
-from bot.domain.posters import ABSTRACT_MAX, TITLE_MAX, compact_ranges
+from bot.domain.posters import compact_ranges
 from bot.domain.sessions.model import Session
 from bot.services.posters import BoardView
 from bot.tree import answer_error
@@ -69,7 +70,8 @@ async def claim_and_reply(
     abstract: str | None,
     presenter_id: int | None,
 ) -> None:
-    """Shared by `/poster claim` and its modal: defer, claim, answer with the board's post."""
+    """`/poster claim`: defer, claim at once, answer with the board's post and the button that
+    adds or edits the abstract (the form)."""
     bot = interaction.client
     assert interaction.guild_id is not None
     locale = str(interaction.locale)
@@ -94,8 +96,12 @@ async def claim_and_reply(
             post=f"<#{result.post_id}>" if result.post_id else "—",
         )
     ]
+    if not result.board.abstract:
+        lines.append(t("posters.abstract_hint", locale))
     lines += [t(key, locale, **params) for key, params in result.warnings]
-    await interaction.followup.send("\n".join(lines), ephemeral=True)
+    await interaction.followup.send(
+        "\n".join(lines), view=abstract_view(bot.catalog, result.board, locale), ephemeral=True
+    )
 
 
 def _line(view: BoardView, here: str) -> str:
@@ -148,55 +154,3 @@ class PosterPageButton(
             await interaction.response.edit_message(embed=embed, view=view)
         except Exception as exc:
             await answer_error(interaction, exc)
-
-
-class ClaimModal(discord.ui.Modal):
-    """`/poster claim` without an abstract: the title and a long abstract in one form."""
-
-    def __init__(
-        self,
-        bot: WorkshopBot,
-        locale: str,
-        *,
-        session_id: int,
-        number: int | None,
-        presenter_id: int | None,
-        title: str,
-    ) -> None:
-        t = bot.catalog.t
-        super().__init__(title=t("posters.modal_title", locale)[:45])
-        self.session_id, self.number, self.presenter_id = session_id, number, presenter_id
-        self.poster_title: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
-            custom_id="title",
-            label=t("posters.modal_poster_title", locale)[:45],
-            default=title[:TITLE_MAX],
-            max_length=TITLE_MAX,
-        )
-        self.abstract: discord.ui.TextInput[ClaimModal] = discord.ui.TextInput(
-            custom_id="abstract",
-            label=t("posters.modal_abstract", locale)[:45],
-            style=discord.TextStyle.paragraph,
-            required=False,
-            max_length=ABSTRACT_MAX,
-        )
-        self.add_item(self.poster_title)
-        self.add_item(self.abstract)
-
-    async def on_submit(self, interaction: discord.Interaction[WorkshopBot]) -> None:  # type: ignore[override]
-        assert interaction.guild_id is not None
-        session = await interaction.client.services.sessions.get(
-            interaction.guild_id, self.session_id
-        )
-        await claim_and_reply(
-            interaction,
-            session,
-            self.poster_title.value,
-            number=self.number,
-            abstract=self.abstract.value or None,
-            presenter_id=self.presenter_id,
-        )
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction[WorkshopBot], error: Exception
-    ) -> None:
-        await answer_error(interaction, error)

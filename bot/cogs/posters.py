@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import member_is_organizer, organizer_only
-from bot.cogs.poster_views import ClaimModal, claim_and_reply, poster_list_message
+from bot.cogs.poster_views import claim_and_reply, poster_list_message
 from bot.cogs.transformers import session_label
 from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
 from bot.domain.sessions.model import Session
@@ -117,7 +117,7 @@ class PosterCog(commands.Cog):
         title="Your poster's title",
         session="Which poster session (needed only when there are several)",
         board="The board number (default: the lowest free board)",
-        abstract="The abstract (leave out to type a long one in a form)",
+        abstract="The abstract (or add it later with the button under the answer)",
         presenter="Organizers: assign the board to this member",
     )
     async def claim(
@@ -131,18 +131,7 @@ class PosterCog(commands.Cog):
     ) -> None:
         target = await self._session(interaction, session)
         presenter_id = presenter.id if presenter is not None else None
-        if abstract is None:
-            await interaction.response.send_modal(
-                ClaimModal(
-                    self.bot,
-                    str(interaction.locale),
-                    session_id=target.id,
-                    number=board,
-                    presenter_id=presenter_id,
-                    title=title,
-                )
-            )
-            return
+        # Decided here and now, abstract or not: the form comes after, from the answer's button.
         await claim_and_reply(
             interaction,
             target,
@@ -205,7 +194,7 @@ class PosterCog(commands.Cog):
         assert interaction.guild_id is not None
         target = await self._session(interaction, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        board = await self.bot.services.posters.upload(
+        board = await self.bot.services.posters.posts.upload(
             interaction.guild_id,
             interaction.user.id,
             target,

@@ -37,7 +37,10 @@ class WorkshopCog(commands.Cog):
         ):
             await self.bot.services.attendance.ensure_notice(interaction.guild_id)
         embed = self.bot.renderer.setup_report(
-            report, interaction.guild_id, str(interaction.locale)
+            report,
+            interaction.guild_id,
+            str(interaction.locale),
+            community=self.bot.services.gateway.is_community(interaction.guild_id),
         )
         lacking = self.bot.services.permissions.missing(interaction.guild_id)
         if lacking:
@@ -58,5 +61,6 @@ class WorkshopCog(commands.Cog):
             locale=str(interaction.locale),
             missing=services.permissions.missing(guild.id),
             problems=await services.problems.open(guild.id),
+            community=services.gateway.is_community(guild.id),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)

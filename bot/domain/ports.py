@@ -50,6 +50,10 @@ class GuildView(Protocol):
 
     def stats(self, guild_id: int) -> GuildStats: ...
 
+    def is_community(self, guild_id: int) -> bool:
+        """Whether the server has Discord's COMMUNITY feature (Stage and Forum channels)."""
+        ...
+
 
 class ChannelState(BaseModel):
     """What the cache knows of a channel the bot manages (for converging it)."""
@@ -199,15 +203,32 @@ class BoardPort(GuildView, Protocol):
 
 
 class PosterPort(RoomPort, Protocol):
-    """Poster boards: forum posts, files, who is where."""
+    """Poster boards: posts, files, who is where. A board's post is a thread in the poster
+    session's place: a forum post, or (without Community) a thread started from the bot's
+    message in a text channel; either way the post's id is its first message's id."""
 
     def upload_limit(self, guild_id: int) -> int: ...
 
     def voice_channel_of(self, guild_id: int, user_id: int) -> int | None: ...
 
-    async def create_post(self, forum_id: int, board: PosterBoard) -> int: ...
+    async def create_post(self, place_id: int, board: PosterBoard) -> int:
+        """Open the board's post in the place (forum or text channel); returns its id."""
+        ...
+
+    async def edit_post(self, place_id: int, post_id: int, board: PosterBoard) -> bool:
+        """Show `board` in the post's first message (one edit); False when the post is gone."""
+        ...
+
+    async def post_exists(self, guild_id: int, post_id: int) -> bool:
+        """Whether the post's thread still exists (the cache, else one request)."""
+        ...
 
     async def delete_post(self, post_id: int, reason: str) -> None: ...
+
+    async def delete_post_starter(self, place_id: int, post_id: int) -> None:
+        """In a text channel, the message a post's thread was started from (in a forum the
+        first message goes with the post)."""
+        ...
 
     async def post_file(self, post_id: int, filename: str, data: bytes, text: str) -> int: ...
 

@@ -22,7 +22,6 @@ BOARDS_MAX = 200
 TITLE_MAX = 90  # the forum post is titled "#123 " + title, within Discord's 100
 ABSTRACT_MAX = 4000  # an embed description holds 4096
 VOICE_TITLE_MAX = 40
-ALLOWED_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 class PosterBoard(BaseModel):
@@ -133,14 +132,6 @@ def check_claims_open(start: datetime, now: datetime, *, organizer: bool) -> Non
 def check_presenter_limit(owned: int, limit: int) -> None:
     if owned >= limit:
         raise LimitReached("errors.poster_per_presenter", max=limit)
-
-
-def check_file(content_type: str | None, size: int, limit: int) -> None:
-    kind = (content_type or "").split(";")[0].strip().lower()
-    if kind not in ALLOWED_TYPES:
-        raise InvalidInput("errors.poster_file_type", value=kind or "?")
-    if size > limit:
-        raise InvalidInput("errors.poster_file_size", size=size, max=limit)
 
 
 def post_title(board: PosterBoard) -> str:

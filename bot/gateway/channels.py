@@ -135,6 +135,10 @@ class ChannelsMixin(GatewayBase):
     def roles(self, guild_id: int) -> list[tuple[int, str]]:
         return [(role.id, role.name) for role in self._guild(guild_id).roles]
 
+    def is_community(self, guild_id: int) -> bool:
+        # discord.py keeps `features` current from GUILD_UPDATE (a server can turn it on later).
+        return "COMMUNITY" in self._guild(guild_id).features
+
     def stats(self, guild_id: int) -> GuildStats:
         guild = self._guild(guild_id)
         people = 0

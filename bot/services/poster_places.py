@@ -1,4 +1,5 @@
-"""Converging Discord to the poster boards: a post per claimed board in the session's forum, and,
+"""Converging Discord to the poster boards: a post per claimed board in the session's forum (or,
+in a server without Community, a thread per board in its text channel), and,
 from `prepare` before the start, a voice channel per claimed board in poster categories that
 spill before 50 channels. Voice channels follow the session's phase like any session place
 (locked before the start, open while it runs, read-only after), and a board's presenter may
@@ -26,6 +27,7 @@ from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.services.owned import ChannelWish, OwnedChannels
+from bot.services.session_places import channel_purpose
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,11 @@ class PosterPlaces:
             now >= session.start - self.config.prepare
         )
 
+    async def place_id(self, guild_id: int, session_id: int) -> int | None:
+        """The poster session's own place (its forum or text channel), where posts open."""
+        item = await self._objects.get(guild_id, channel_purpose(session_id))
+        return None if item is None else item.discord_id
+
     async def ids(self, guild_id: int, session_id: int) -> dict[tuple[int, str], int]:
         """(board, 'post' | 'voice') -> Discord id, for the session's live objects."""
         found: dict[tuple[int, str], int] = {}
@@ -112,14 +119,14 @@ class PosterPlaces:
                 await self.ensure_voice(guild_id, session, board)
         await self._drop_empty_categories(guild_id, session.id)
 
-    async def ensure_post(self, guild_id: int, board: PosterBoard, forum_id: int) -> int:
+    async def ensure_post(self, guild_id: int, board: PosterBoard, place_id: int) -> int:
         purpose = post_purpose(board.session_id, board.number)
         item = await self._objects.get(guild_id, purpose)
         if item is not None and item.discord_id is not None:
             return item.discord_id
         now = self._clock.now()
         await self._objects.intend(guild_id, purpose, ItemKind.TEXT, None, now)
-        post_id = await self._port.create_post(forum_id, board)
+        post_id = await self._port.create_post(place_id, board)
         await self._objects.record(guild_id, purpose, post_id, self._clock.now())
         return post_id
 
@@ -168,6 +175,11 @@ class PosterPlaces:
             if discord_id is not None:
                 await self._port.delete_post(discord_id, "poster board released")
             await self._objects.forget(guild_id, purpose)
+            # Forgotten first: deleting a text channel's post message is then no hand deletion.
+            parsed = parse_purpose(purpose)
+            place_id = await self.place_id(guild_id, parsed[0]) if parsed else None
+            if discord_id is not None and place_id is not None:
+                await self._port.delete_post_starter(place_id, discord_id)
         else:
             await self._channels.remove(guild_id, purpose, "poster board released")
 

@@ -1,7 +1,8 @@
 """Poster sessions: set up boards, claim and release them, attach posters, see who is where.
 
 A poster session is a session (kind `poster`, source `poster`) that SessionService schedules,
-reminds, opens and closes like any other; its place is a Forum channel. This service owns the
+reminds, opens and closes like any other; its place is a Forum channel (a text channel with a
+thread per board in a server without Community). This service owns the
 boards: claims are atomic in SQLite (one UPDATE on a free board), posts are opened at claim time,
 and the boards' voice channels appear `prepare` before the start (a durable job) and follow the
 session's phase (PosterPlaces).
@@ -23,7 +24,6 @@ from bot.domain.posters import (
     PosterBoard,
     check_board_exists,
     check_claims_open,
-    check_file,
     check_presenter_limit,
     clean_abstract,
     clean_title,
@@ -34,11 +34,13 @@ from bot.domain.sessions.model import Session, SessionKind, SessionStatus, make_
 from bot.scheduler import Scheduler
 from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces
+from bot.services.poster_posts import PosterPosts
 from bot.services.sessions import SessionService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.poster_repo import PosterRepository
+from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class PosterService:
         audit: AuditRepository,
         clock: Clock,
         *,
+        objects: StructureRepository,
         per_presenter: int,
         poke: Callable[[], None],
     ) -> None:
@@ -84,6 +87,8 @@ class PosterService:
         self.per_presenter = per_presenter
         self._poke = poke
         self.sync = PosterConvergence(db, repo, sessions, places, jobs, port, clock, poke=poke)
+        # The posts' content: the abstract (edited after the claim) and the poster file.
+        self.posts = PosterPosts(repo, places, self.sync, objects, port, audit, clock)
 
     @property
     def on_change(self) -> Callable[[int], None]:
@@ -300,36 +305,6 @@ class PosterService:
         self.on_change(guild_id)
         return board
 
-    async def upload(
-        self,
-        guild_id: int,
-        actor_id: int,
-        session: Session,
-        *,
-        filename: str,
-        content_type: str | None,
-        size: int,
-        read: Callable[[], object],
-        caption: str,
-    ) -> PosterBoard:
-        """Attach the caller's poster file to their board's post (replacing an earlier one)."""
-        check_file(content_type, size, self._port.upload_limit(guild_id))
-        mine = [b for b in await self._repo.boards(session.id) if b.presenter_id == actor_id]
-        if not mine:
-            raise NotFound("errors.poster_none_claimed", title=session.title)
-        board = mine[0]
-        ids = await self.places.ids(guild_id, session.id)
-        post_id = ids.get((board.number, "post"))
-        if post_id is None:
-            raise NotFound("errors.poster_post_missing", board=board.number)
-        data = await read()  # type: ignore[misc]
-        assert isinstance(data, bytes)
-        message_id = await self._port.post_file(post_id, filename, data, caption)
-        if board.file_message_id is not None:
-            await self._port.delete_post_message(post_id, board.file_message_id)
-        await self._repo.set_file(board.id, filename, message_id)
-        return board.model_copy(update={"file_name": filename, "file_message_id": message_id})
-
     async def _place_board(self, guild_id: int, session: Session, board: PosterBoard) -> int | None:
         channels, _ = await self._sessions.places.discord_ids(guild_id)
         forum = channels.get(session.id)
@@ -354,8 +329,11 @@ class PosterService:
     async def converge(self, guild_id: int) -> None:
         await self.sync.converge(guild_id)
 
-    async def object_gone(self, guild_id: int) -> None:
-        """A board's post or channel was deleted by hand: recreate what a claim still wants."""
+    async def object_gone(self, guild_id: int, purpose: str, discord_id: int) -> None:
+        """A board's post or channel was deleted by hand: recreate what a claim still wants
+        (a post whose thread lives on, having lost only its first message, is kept)."""
+        if await self.posts.gone(guild_id, purpose, discord_id):
+            return
         await self.sync.converge(guild_id)
 
     async def _overlaps(

@@ -78,7 +78,7 @@ class Reconciler:
                 await self._posters.converge(guild_id)  # a forum came back: its posts too
         elif item.purpose.startswith(POSTER_PREFIXES):
             async with problems.background(guild_id, "posters", "problems.what.posters"):
-                await self._posters.object_gone(guild_id)
+                await self._posters.object_gone(guild_id, item.purpose, discord_id)
         elif item.purpose.startswith(ROOM_PREFIXES):
             async with problems.background(guild_id, "rooms", "problems.what.rooms"):
                 await self._rooms.channel_gone(guild_id, item.purpose)

@@ -210,7 +210,8 @@ def _limits(report: CheckReport) -> list[LimitFinding]:
             LimitFinding(
                 "note",
                 "keynotes get Stage channels and poster sessions Forum channels: Discord offers "
-                "those only in Community servers",
+                "those only in Community servers (elsewhere the bot uses a voice channel and a "
+                "text channel with a thread per board instead)",
             )
         )
     return found

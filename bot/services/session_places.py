@@ -3,8 +3,10 @@
 Everything follows from the sessions table and the clock:
 - each day (in the workshop zone) has a category, continued in `(2)`, `(3)`... before Discord's 50
   channels per category;
-- each session that is not cancelled has its channel (stage / voice / text) in its day's category,
-  with the overwrites of its phase (locked before, open while running, read-only after);
+- each session that is not cancelled has its channel (stage / voice / text / forum) in its day's
+  category, with the overwrites of its phase (locked before, open while running, read-only after);
+  without Community a keynote gets a voice channel and a poster session a text channel, and a
+  place keeps its kind when the server turns Community on or off (new places follow the server);
 - running and upcoming sessions have a Scheduled Event, nearest first, as many as fit under
   `cap` and beside the events made by hand (Discord allows 100 at once; only a larger programme
   rolls: the latest get theirs as earlier ones end), within the horizon `window` if one is
@@ -25,8 +27,8 @@ from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, SessionPort
 from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, sessions_needing_events
 from bot.domain.sessions.layout import ChannelKind as LayoutKind
-from bot.domain.sessions.layout import LayoutPlan, channel_kind, plan
-from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
+from bot.domain.sessions.layout import LayoutPlan, compatible_kinds, plan
+from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.services.owned import ChannelWish, OwnedChannels
@@ -100,7 +102,7 @@ class SessionPlaces:
     async def converge(self, guild_id: int, only: Iterable[int] | None = None) -> None:
         """Make Discord match the programme, for every session or only those ids."""
         sessions = await self._sessions.in_guild(guild_id)
-        placements = self._placements(sessions)
+        placements = self._placements(sessions, community=self._port.is_community(guild_id))
         now = self._clock.now()
         chosen = sessions_needing_events(
             sessions, now, self._config.window, await self._cap(guild_id)
@@ -162,9 +164,13 @@ class SessionPlaces:
 
     # -- layout ----------------------------------------------------------------------------------
 
-    def _placements(self, sessions: list[Session]) -> dict[int, Placement]:
+    def _placements(self, sessions: list[Session], *, community: bool) -> dict[int, Placement]:
         layout: LayoutPlan = plan(
-            sessions, self._config.zone, self._config.locale, per_category=self._config.per_category
+            sessions,
+            self._config.zone,
+            self._config.locale,
+            per_category=self._config.per_category,
+            community=community,
         )
         found: dict[int, Placement] = {}
         for day in layout.days:
@@ -193,17 +199,25 @@ class SessionPlaces:
     ) -> None:
         reason = f"session {session.id}: {session.title}"[:200]
         placement = placements.get(session.id)
-        overwrites = self._overwrites(guild_id, session)
+        item = await self._objects.get(guild_id, channel_purpose(session.id))
+        state = (
+            self._port.channel_state(guild_id, item.discord_id)
+            if item is not None and item.discord_id is not None
+            else None
+        )
         channel_id: int | None = None
         if placement is None:  # cancelled: keep the channel, read-only; no new one
-            item = await self._objects.get(guild_id, channel_purpose(session.id))
-            if item is not None and item.discord_id is not None:
-                state = self._port.channel_state(guild_id, item.discord_id)
-                if state is not None and state.overwrites != frozenset(overwrites):
+            if state is not None and state.ref.kind is not None:
+                overwrites = self._overwrites(guild_id, session, state.ref.kind)
+                if state.overwrites != frozenset(overwrites):
                     await self._port.edit_channel(
-                        item.discord_id, reason=reason, overwrites=overwrites
+                        state.ref.id, reason=reason, overwrites=overwrites
                     )
         else:
+            kind = placement.kind
+            if state is not None and state.ref.kind in _structure_kinds(session):
+                kind = state.ref.kind  # made before the server turned Community on or off
+            overwrites = self._overwrites(guild_id, session, kind)
             parent = categories.get(placement.day_purpose)
             if parent is None:
                 _, parent = await self._channels.ensure(
@@ -223,12 +237,12 @@ class SessionPlaces:
                 guild_id,
                 ChannelWish(
                     purpose=channel_purpose(session.id),
-                    kind=placement.kind,
+                    kind=kind,
                     name=placement.channel_name,
                     parent_id=parent,
                     parent_purpose=placement.day_purpose,
                     overwrites=tuple(overwrites),
-                    topic=self._event_text(session) if placement.kind is ChannelKind.TEXT else None,
+                    topic=self._event_text(session) if kind is ChannelKind.TEXT else None,
                     enforce_name=True,
                     enforce_overwrites=True,
                 ),
@@ -238,12 +252,18 @@ class SessionPlaces:
             guild_id, session, channel_id, session.id in wanted_events, reason
         )
 
-    def _overwrites(self, guild_id: int, session: Session) -> list[ResolvedOverwrite]:
+    def _overwrites(
+        self, guild_id: int, session: Session, kind: ChannelKind
+    ) -> list[ResolvedOverwrite]:
         organizer_ids, _ = configured_role_ids(
             self._config.organizer_roles, self._port.roles(guild_id)
         )
         return resolve_overwrites(
-            place_overwrites(channel_kind(session), phase_of(session.status)),
+            place_overwrites(
+                LayoutKind(kind.value),
+                phase_of(session.status),
+                posters=session.kind is SessionKind.POSTER,
+            ),
             everyone_role_id=guild_id,
             organizer_role_ids=organizer_ids,
             bot_user_id=self._port.bot_user_id,
@@ -252,10 +272,10 @@ class SessionPlaces:
     # -- its Scheduled Event ---------------------------------------------------------------------
 
     def _event_spec(self, session: Session, channel_id: int | None) -> EventSpec | None:
-        kind = channel_kind(session)
         description = self._event_text(session)
-        if kind is LayoutKind.FORUM:
-            # A poster session happens at its boards: the event points to the forum.
+        if session.kind is SessionKind.POSTER:
+            # A poster session happens at its boards: the event points to its forum (or text
+            # channel).
             if channel_id is None:
                 return None
             return EventSpec(
@@ -282,12 +302,16 @@ class SessionPlaces:
             )
         if channel_id is None:
             return None
+        # The event is of the kind of the channel it happens in: a keynote's stage, or (without
+        # Community) its voice channel.
+        ref = self._port.channel(session.guild_id, channel_id)
+        stage = ref is not None and ref.kind is ChannelKind.STAGE
         return EventSpec(
             name=session.title,
             description=description,
             start=session.start,
             end=session.end,
-            entity=EventEntity.STAGE if kind is LayoutKind.STAGE else EventEntity.VOICE,
+            entity=EventEntity.STAGE if stage else EventEntity.VOICE,
             channel_id=channel_id,
         )
 
@@ -388,6 +412,10 @@ class SessionPlaces:
             if item.discord_id is not None and self._port.children(guild_id, item.discord_id):
                 continue  # something else lives there now: leave it
             await self._channels.remove(guild_id, item.purpose, "programme day no longer used")
+
+
+def _structure_kinds(session: Session) -> set[ChannelKind]:
+    return {ChannelKind(kind.value) for kind in compatible_kinds(session)}
 
 
 def _differs(event: EventRef, spec: EventSpec) -> bool:

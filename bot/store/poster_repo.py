@@ -144,3 +144,15 @@ class PosterRepository:
                 "UPDATE poster_boards SET file_name = ?, file_message_id = ? WHERE id = ?",
                 (file_name, message_id, board_id),
             )
+
+    async def set_abstract(
+        self, session_id: int, number: int, *, presenter_id: int, abstract: str | None
+    ) -> bool:
+        """The abstract of board `number`, if `presenter_id` still holds it."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE poster_boards SET abstract = ? "
+                "WHERE session_id = ? AND number = ? AND presenter_id = ?",
+                (abstract, session_id, number, presenter_id),
+            )
+        return cursor.rowcount == 1

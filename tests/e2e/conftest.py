@@ -134,8 +134,15 @@ class World:
 
 
 @pytest.fixture
-async def world(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[World]:
-    guild = sandbox.add_guild("ML Summer Camp")
+def community() -> bool:
+    """Whether the world's guild is a Community server (Stage and Forum channels). A module
+    overrides this fixture to run its tests in both kinds of guild."""
+    return True
+
+
+@pytest.fixture
+async def world(sandbox: Sandbox, tmp_path: Path, community: bool) -> AsyncIterator[World]:
+    guild = sandbox.add_guild("ML Summer Camp", community=community)
     role = sandbox.add_role(guild.id, "Organizer")
     organizer = sandbox.add_member(guild.id, name="organizer", roles=[int(role["id"])])
     admin_role = sandbox.add_role(guild.id, "Admins", permissions=1 << 5)  # MANAGE_GUILD

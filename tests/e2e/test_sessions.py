@@ -1,9 +1,14 @@
-"""Sessions end to end: create, list/info, reminders/open/close on an injected clock, restarts."""
+"""Sessions end to end: create, list/info, reminders/open/close on an injected clock, restarts.
+
+Every test runs in a Community server and in one without Community (where a keynote's place is a
+voice channel instead of a Stage channel)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
@@ -19,6 +24,11 @@ EDIT_CHANNEL = "PATCH /channels/{channel_id}"
 EDIT_EVENT = "PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}"
 POST_MESSAGE = "POST /channels/{channel_id}/messages"
 EDIT_MESSAGE = "PATCH /channels/{channel_id}/messages/{message_id}"
+
+
+@pytest.fixture(params=[True, False], ids=["community", "not-community"])
+def community(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param)
 
 
 def routes(sb: Sandbox) -> Counter[str]:
@@ -82,17 +92,21 @@ async def test_create_makes_one_channel_and_one_event_in_the_minimum_requests(wo
     assert routes(sb) == Counter({CALLBACK: 1, CREATE_CHANNEL: 1, CREATE_EVENT: 1, FOLLOWUP: 1})
 
 
-async def test_keynote_gets_a_stage_and_external_location_a_text_channel(world: World) -> None:
+async def test_keynote_gets_a_stage_and_external_location_a_text_channel(
+    world: World, community: bool
+) -> None:
     sb = world.sb
     await world.start_bot()
     await create(world, "Keynote: LLMs in production", kind="keynote")
     await create(world, "Zoom panel", start="11:00", location="https://zoom.us/j/123")
     stage = by_name(sb, world.guild_id, "Keynote: LLMs in production")
-    assert stage["type"] == 13
+    # Without Community (no Stage channels) a keynote gets a voice channel and a voice event.
+    assert stage["type"] == (13 if community else 2)
     text = by_name(sb, world.guild_id, "zoom-panel")
     assert text["type"] == 0
     events = {e["name"]: e for e in sb.scheduled_events(world.guild_id)}
-    assert events["Keynote: LLMs in production"]["entity_type"] == 1
+    assert events["Keynote: LLMs in production"]["entity_type"] == (1 if community else 2)
+    assert events["Keynote: LLMs in production"]["channel_id"] == stage["id"]
     assert events["Zoom panel"]["entity_type"] == 3
     assert events["Zoom panel"]["entity_metadata"]["location"] == "https://zoom.us/j/123"
 

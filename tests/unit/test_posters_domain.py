@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import Conflict, InvalidInput, LimitReached, NotFound
+from bot.domain.poster_files import check_poster_file
 from bot.domain.posters import (
     ClaimsClosed,
     PosterBoard,
     check_board_count,
     check_board_exists,
     check_claims_open,
-    check_file,
     check_presenter_limit,
     clean_abstract,
     clean_title,
@@ -99,12 +99,12 @@ def test_titles_abstracts_and_names() -> None:
 
 
 def test_files_pdf_or_image_within_the_limit() -> None:
-    check_file("application/pdf", 1000, 10_000)
-    check_file("image/png; charset=binary", 1000, 10_000)
+    check_poster_file("poster.pdf", "application/pdf", 1000, 10_000)
+    check_poster_file("poster.png", "image/png; charset=binary", 1000, 10_000)
     with pytest.raises(InvalidInput):
-        check_file("text/plain", 10, 10_000)
+        check_poster_file("notes.txt", "text/plain", 10, 10_000)
     with pytest.raises(InvalidInput):
-        check_file("application/pdf", 10_001, 10_000)
+        check_poster_file("poster.pdf", "application/pdf", 10_001, 10_000)
 
 
 def test_compact_ranges() -> None:
