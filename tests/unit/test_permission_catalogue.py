@@ -3,7 +3,8 @@
 Discord refuses (403 / 50013) an overwrite that allows *or* denies a bit the bot does not hold,
 so an overwrite with a bit outside the invite breaks on a server where the bot holds exactly its
 invite. This enumerates the overwrites of every place in every phase: base channels, session
-places of every kind (stage, voice, text, forum), poster board voice channels (with a
+places of every kind (stage, voice, text, forum, and a poster session's text channel in a server
+without Community), poster board voice channels (with a
 presenter), and topic rooms.
 """
 
@@ -36,8 +37,10 @@ def every_overwrite() -> Iterator[tuple[str, int, int]]:
             yield f"base {spec.purpose} {ow.target}", int(ow.allow), int(ow.deny)
     for kind in LayoutKind:
         for phase in Phase:
-            for ow in place_overwrites(kind, phase):
-                yield f"place {kind} {phase} {ow.target}", int(ow.allow), int(ow.deny)
+            for posters in (False, True):  # True: a poster session's text channel (no Community)
+                for ow in place_overwrites(kind, phase, posters=posters):
+                    where = f"place {kind}{' posters' if posters else ''} {phase} {ow.target}"
+                    yield where, int(ow.allow), int(ow.deny)
     yield "poster presenter", int(poster_places.PRESENTER_ALLOW), 0
 
 
@@ -56,7 +59,8 @@ def test_overwrite_specs_are_all_enumerated() -> None:
         (int(ow.allow), int(ow.deny))
         for kind in LayoutKind
         for phase in Phase
-        for ow in place_overwrites(kind, phase)
+        for posters in (False, True)
+        for ow in place_overwrites(kind, phase, posters=posters)
     }
     for module in (places, structure):
         for value in vars(module).values():
