@@ -24,6 +24,9 @@ T = TypeVar("T")
 MAX_GUILD_CHANNELS = 30013
 MAX_ROLES = 30005
 MAX_EVENTS = 30038
+# "Cannot execute action on this channel type": what Discord answers a bot creating a Stage or
+# Forum channel in a server without Community.
+WRONG_CHANNEL_TYPE = 50024
 # Discord's text for a full category (50035 with CHANNEL_PARENT_MAX_CHANNELS on parent_id).
 _CATEGORY_FULL = "Maximum number of channels in category"
 _NEEDS_COMMUNITY = ("COMMUNITY", "Community")
@@ -39,6 +42,8 @@ def refusal_of(exc: discord.HTTPException) -> Refusal:
         return Refusal.MAX_EVENTS
     if exc.code == MAX_ROLES:
         return Refusal.MAX_ROLES
+    if exc.code == WRONG_CHANNEL_TYPE:
+        return Refusal.COMMUNITY
     text = str(exc.text)
     if _CATEGORY_FULL in text:
         return Refusal.CATEGORY_FULL

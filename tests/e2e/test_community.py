@@ -116,3 +116,19 @@ async def test_turning_community_on_later_changes_new_places_and_keeps_the_old(
     assert kinds["Keynote A (updated)"] == VOICE and kinds["posters-a"] == TEXT
     assert kinds["Keynote B"] == STAGE and kinds["posters-b"] == FORUM
     assert not sb.rejected
+
+
+async def test_a_stage_refused_for_want_of_community_is_a_clean_refusal(world: World) -> None:
+    """Community turned off while the bot has not heard of it yet (no GUILD_UPDATE): Discord
+    refuses the Stage (50024); the session is undone and the organizer told why and what to do."""
+    sb = world.sb
+    bot = await world.start_bot()
+    sb.state.guild(world.guild_id).data["features"] = []  # Discord knows, the bot does not
+    result = await answer(
+        world, "session create", title="Keynote C", start="10:00", duration=60, kind="keynote"
+    )
+    text = result.followups[0]["content"]
+    assert "Stage and Forum channels need a Community server" in text, text
+    assert "Server Settings → Enable Community" in text
+    assert not [c for c in sb.channels(world.guild_id) if c["name"] == "Keynote C"]
+    assert await bot.services.sessions.programme(world.guild_id) == []
