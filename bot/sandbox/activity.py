@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,15 +11,25 @@ from bot.sandbox import permissions as p
 from bot.sandbox.state import GuildState, Snowflakes, State
 
 
+def new_voice_session() -> str:
+    """A voice connection's `session_id` (32 hex digits, as Discord's): new at every join
+    from outside voice, kept while the person moves between channels."""
+    return secrets.token_hex(16)
+
+
 def voice_state_payload(
-    guild: GuildState, user_id: int, channel_id: int | None, member: dict[str, Any] | None
+    guild: GuildState,
+    user_id: int,
+    channel_id: int | None,
+    member: dict[str, Any] | None,
+    session_id: str,
 ) -> dict[str, Any]:
     return {
         "guild_id": str(guild.id),
         "channel_id": str(channel_id) if channel_id else None,
         "user_id": str(user_id),
         "member": copy.deepcopy(member),
-        "session_id": f"voice-{user_id}",
+        "session_id": session_id,
         "deaf": False,
         "mute": False,
         "self_deaf": False,
@@ -116,7 +127,8 @@ class ActivityMixin:
     def set_voice_state(
         self, guild_id: int, user_id: int, channel_id: int | None, *, force: bool = False
     ) -> dict[str, Any]:
-        """Join, move or leave voice (VOICE_STATE_UPDATE with the member object).
+        """Join, move or leave voice (VOICE_STATE_UPDATE with the member object). A join from
+        outside voice starts a new voice session (`session_id`); moves and the leave keep it.
 
         Like Discord's client, joining needs VIEW_CHANNEL and CONNECT, and a full channel
         (``user_limit``) only admits members with MOVE_MEMBERS; ``force=True`` skips the checks.
@@ -129,13 +141,13 @@ class ActivityMixin:
                 raise ValueError("voice states need a voice or stage channel")
             if not force:
                 self._check_can_join(guild, int(user_id), channel)
-        vs = voice_state_payload(guild, int(user_id), channel_id, member)
+        prev = guild.voice_states.get(int(user_id))
+        # One voice connection from join to leave: moves keep its session, a new join gets one.
+        session = new_voice_session() if prev is None else prev["session_id"]
+        vs = voice_state_payload(guild, int(user_id), channel_id, member, session)
         if channel_id is None:
             guild.voice_states.pop(int(user_id), None)
         else:
-            prev = guild.voice_states.get(int(user_id))
-            if prev is not None:
-                vs["session_id"] = prev["session_id"]
             guild.voice_states[int(user_id)] = vs
         self.dispatch("VOICE_STATE_UPDATE", copy.deepcopy(vs))
         return copy.deepcopy(vs)

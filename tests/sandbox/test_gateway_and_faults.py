@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import aiohttp
@@ -46,6 +47,59 @@ async def test_voice_state_updates_reach_listener(
         await asyncio.sleep(0.02)
     assert seen == [(alice, None, hallway), (alice, hallway, room), (alice, room, None)]
     assert sb.voice_states(guild.id) == []
+
+
+async def test_a_voice_session_lasts_from_join_to_leave_across_moves(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client, connect: ClientFactory
+) -> None:
+    """Discord gives each voice connection a `session_id`: moves (by the member or by a bot)
+    keep it, leaving voice and joining again gets a new one; GUILD_CREATE carries it."""
+    hallway = int(next(c for c in sb.channels(guild.id) if c["name"] == "Hallway")["id"])
+    room = int(sb.add_channel(guild.id, "Room B", 2)["id"])
+    alice = int(sb.add_member(guild.id, name="alice")["id"])
+
+    def sessions() -> list[str]:
+        return [
+            d["session_id"]
+            for _op, t, d in sb.gateway_events
+            if t == "VOICE_STATE_UPDATE" and d["user_id"] == str(alice)
+        ]
+
+    first = sb.set_voice_state(guild.id, alice, hallway)["session_id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", first)
+    sb.set_voice_state(guild.id, alice, room)
+    g = client.get_guild(guild.id)
+    assert g is not None
+    for _ in range(100):
+        member = g.get_member(alice)
+        if member and member.voice and member.voice.channel and member.voice.channel.id == room:
+            break
+        await asyncio.sleep(0.01)
+    assert member is not None and member.voice is not None
+    assert member.voice.session_id == first, "discord.py sees the same session"
+    await member.move_to(g.get_channel(hallway))  # type: ignore[arg-type]
+    sb.set_voice_state(guild.id, alice, None)
+    again = sb.set_voice_state(guild.id, alice, room)["session_id"]
+    assert again != first
+    assert sb.voice_states(guild.id)[0]["session_id"] == again
+    for _ in range(100):
+        if len(sessions()) == 5:
+            break
+        await asyncio.sleep(0.01)
+    assert sessions() == [first, first, first, first, again], "join, move, bot's move, leave"
+
+    later = await connect(make_client())
+    state = next(
+        vs
+        for _op, t, d in sb.gateway_events
+        if t == "GUILD_CREATE"
+        for vs in d.get("voice_states", [])
+        if vs["user_id"] == str(alice)
+    )
+    assert state["session_id"] == again
+    member = later.get_guild(guild.id).get_member(alice)  # type: ignore[union-attr]
+    assert member is not None and member.voice is not None
+    assert member.voice.session_id == again
 
 
 async def test_members_in_voice_are_in_guild_create(

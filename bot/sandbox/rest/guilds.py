@@ -235,8 +235,9 @@ async def edit_member(ctx: Ctx) -> Reply:
         if target is not None:
             _, channel = state.channel(int(target))
             state.require_channel(guild, channel, p.CONNECT)
-        new = voice_state_payload(guild, uid, int(target) if target else None, member)
-        new["session_id"] = vs["session_id"]
+        new = voice_state_payload(
+            guild, uid, int(target) if target else None, member, vs["session_id"]
+        )
         if target is None:
             del guild.voice_states[uid]
         else:
