@@ -37,7 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import Stage, percentile, stage
-from bot.domain.attendance_tracker import Moved, Observation
+from bot.domain.attendance_observations import Moved, Observation
 from bot.domain.clock import FakeClock
 from bot.store.migrate import default_migrations_dir, discover
 

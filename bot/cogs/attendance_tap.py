@@ -5,7 +5,9 @@ have parsed further events, and `after` in `on_voice_state_update` is the guild'
 state, so under a burst an intermediate stay would vanish (see DESIGN.md, "Known traps").
 `WorkshopBot.dispatch` calls `observe()` for every event, in gateway order, while the cache
 shows exactly that event: a voice move, a guild's voice states when it becomes available
-(GUILD_CREATE at READY or later), READY, RESUMED and disconnects. `observe()` only builds a
+(GUILD_CREATE at READY or later), READY, RESUMED and disconnects. Each voice state carries its
+voice `session_id` (discord.py keeps the one of the join while a person moves), which tells
+after a restart whether someone never left voice. `observe()` only builds a
 small record and queues it; the attendance writer does the rest.
 """
 
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.domain.attendance_tracker import (
+from bot.domain.attendance_observations import (
     Connected,
     Disconnected,
     GuildSeen,
@@ -45,13 +47,15 @@ WATCHED = frozenset(
 )
 
 
-def _presence(member: discord.Member, channel: discord.abc.Connectable | None) -> Presence | None:
+def _presence(member: discord.Member, state: discord.VoiceState) -> Presence | None:
+    channel = state.channel
     if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
         return None
     return Presence(
         channel_id=channel.id,
         channel_name=channel.name[:NAME_MAX],
         display_name=member.display_name[:NAME_MAX],
+        session=state.session_id,
     )
 
 
@@ -61,11 +65,11 @@ def guild_voice(guild: discord.Guild) -> dict[int, Presence]:
     for channel in guild.channels:
         if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
             continue
-        for user_id in channel.voice_states:
+        for user_id, state in channel.voice_states.items():
             member = guild.get_member(user_id)
             if member is None or member.bot:
                 continue
-            presence = _presence(member, channel)
+            presence = _presence(member, state)
             if presence is not None:
                 present[user_id] = presence
     return present
@@ -91,7 +95,7 @@ def _observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
         member, before, after = args
         if member.bot or not bot.serves(member.guild.id):
             return
-        was, now_in = _presence(member, before.channel), _presence(member, after.channel)
+        was, now_in = _presence(member, before), _presence(member, after)
         if (was and was.channel_id) == (now_in and now_in.channel_id):
             return  # mute, deafen, video...: not a move
         attendance.record(Moved(member.guild.id, member.id, now, was, now_in))
@@ -100,7 +104,8 @@ def _observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
         if bot.serves(guild.id):
             attendance.record(GuildSeen(guild.id, now, guild_voice(guild)))
     elif event == "connect":
-        attendance.record(Connected(now))
+        served = frozenset(guild.id for guild in bot.guilds if bot.serves(guild.id))
+        attendance.record(Connected(now, served))
     elif event == "ready":
         attendance.record(Ready(now))
     elif event == "resumed":

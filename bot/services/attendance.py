@@ -29,7 +29,7 @@ from bot.domain.attendance import (
     per_person,
     session_stats,
 )
-from bot.domain.attendance_tracker import Observation
+from bot.domain.attendance_observations import Observation
 from bot.domain.clock import Clock, to_epoch
 from bot.domain.errors import DomainError
 from bot.domain.ports import SessionPort

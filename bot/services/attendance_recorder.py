@@ -3,9 +3,11 @@
 `record()` only appends to a queue (the gateway tap calls it synchronously, in gateway order). One
 writer task takes everything queued so far, folds it (bot/domain/attendance_tracker.py) and
 writes the result in one transaction, so a burst of events costs a few transactions, not one
-each. A heartbeat ("watching until") is written every `heartbeat_seconds` while connected and with
-every batch; when the process first connects to the gateway, rows a crash left open are closed
-at it (flagged recovered).
+each. Every committed batch is a sign of life: it notes that the bot was watching until the
+moment it took the batch (everything seen until then is in it); while nothing happens, a beat
+every `heartbeat_seconds` (just after a whole second, as stored times are whole seconds) does
+the same. When the process first connects to the gateway, the rows a previous run left open
+are taken over with its last sign of life and reconciled with the voice states Discord sends.
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from bot.domain.attendance import OTHER
-from bot.domain.attendance_tracker import (
+from bot.domain.attendance_observations import (
     Beat,
     Connected,
     Forget,
     Observation,
-    Tracker,
     channels_of,
 )
+from bot.domain.attendance_tracker import Tracker
 from bot.domain.clock import Clock
 from bot.store.attendance_repo import AttendanceRepository
 
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 5000  # observations per transaction
 RETRY_FIRST, RETRY_MAX = 0.5, 10.0  # seconds between attempts when a write fails
+PAST_THE_SECOND = 0.005  # the idle beat wakes this long after a whole second
 
 
 class AttendanceRecorder:
@@ -58,7 +61,7 @@ class AttendanceRecorder:
         self._forgets: dict[int, asyncio.Future[int]] = {}
         self._tokens = count(1)
         self._stopped = False
-        self._recovered = False
+        self._adopted = False  # the rows a previous run left open were taken over
         # Told of every written batch: (what it held with when each was queued, perf_counter at
         # commit). For benchmarks and tests; never needed to run.
         self.on_written: Callable[[Sequence[tuple[Observation, float]], float], None] | None = None
@@ -77,8 +80,8 @@ class AttendanceRecorder:
         self._queue.put_nowait((observation, time.perf_counter()))
 
     async def start(self) -> None:
-        """Start the writer (when enabled). What a previous run left open is closed when the
-        gateway first connects, not here: `workshop-bot sync` also builds the bot, possibly
+        """Start the writer (when enabled). What a previous run left open is taken over when
+        the gateway first connects, not here: `workshop-bot sync` also builds the bot, possibly
         while the real one runs, and must not touch its open stays."""
         if self.enabled and not self._tasks:
             self._stopped = False
@@ -141,17 +144,21 @@ class AttendanceRecorder:
                     batch.append(self._queue.get_nowait())
                 except asyncio.QueueEmpty:
                     break
-            await self._write_until_done(batch)
+            # Everything seen until now is in this batch (unless it was cut at MAX_BATCH).
+            alive = self._clock.now() if self._queue.empty() else None
+            await self._write_until_done(batch, alive)
             async with self._progress:
                 self._written += len(batch)
                 self._progress.notify_all()
 
-    async def _write_until_done(self, batch: list[tuple[Observation, float]]) -> None:
+    async def _write_until_done(
+        self, batch: list[tuple[Observation, float]], alive: datetime | None
+    ) -> None:
         delay = RETRY_FIRST
         failures = 0
         while True:
             try:
-                await self._write(batch)
+                await self._write(batch, alive)
                 if failures:
                     log.warning("attendance: written after %s failed attempts", failures)
                 return
@@ -166,26 +173,26 @@ class AttendanceRecorder:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX)
 
-    async def _recover(self) -> None:
-        closed, dropped = await self._repo.recover()
-        self._recovered = True
-        if closed or dropped:
-            log.info(
-                "attendance: closed %s stays left open at the last heartbeat (%s dropped)",
-                closed,
-                dropped,
-            )
-
-    async def _write(self, batch: list[tuple[Observation, float]]) -> None:
+    async def _write(self, batch: list[tuple[Observation, float]], alive: datetime | None) -> None:
         observations = [item for item, _ in batch]
-        if not self._recovered and any(isinstance(item, Connected) for item in observations):
-            await self._recover()  # the first gateway session of this process
-        held = [move for moves in self._tracker.held.values() for move in moves]
-        places = await self._repo.places(channels_of([*observations, *held]))
         tracker = self._tracker.copy()
+        adopted: int | None = None
+        if not self._adopted and any(isinstance(item, Connected) for item in observations):
+            # The first gateway session of this process: take over what the last run left open.
+            stays, last_beat = await self._repo.left_open()
+            tracker.adopt(stays, last_beat)
+            adopted = len(stays)
+        if alive is not None:
+            observations.append(Beat(alive))  # a committed batch is a sign of life
+        held = [move for moves in tracker.held.values() for move in moves]
+        places = await self._repo.places(channels_of([*observations, *held]))
         changes = tracker.apply(observations, lambda channel: places.get(channel, OTHER))
         deleted = await self._repo.write(changes) if not changes.empty else {}
         self._tracker = tracker
+        if adopted is not None:
+            self._adopted = True
+            if adopted:
+                log.info("attendance: took over %s stays the last run left open", adopted)
         for _guild, _user, token in changes.forgets:
             future = self._forgets.get(token)
             if future is not None and not future.done():
@@ -198,5 +205,7 @@ class AttendanceRecorder:
     async def _beat_loop(self) -> None:
         seconds = self._heartbeat.total_seconds()
         while True:
-            await asyncio.sleep(seconds)
+            # Stored times are whole seconds: beating just after one loses no fraction of it.
+            fraction = self._clock.now().timestamp() % 1
+            await asyncio.sleep(seconds - fraction + PAST_THE_SECOND)
             self.record(Beat(self._clock.now()))

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
 from bot.domain.attendance import OTHER, Place, PlaceKind, Stay, place_of_purpose
-from bot.domain.attendance_tracker import Changes
+from bot.domain.attendance_tracker import Changes, Key, OpenStay
 from bot.store.db import Database
 
 EXPORT_CHUNK = 1000
@@ -46,24 +46,32 @@ class AttendanceRepository:
         value = await self._db.fetch_value("SELECT beat_at FROM attendance_heartbeat WHERE id = 1")
         return None if value is None else int(value)
 
-    async def recover(self) -> tuple[int, int]:
-        """Close every row a previous run left open at its last heartbeat, flagged recovered.
-        A row that started at or after that heartbeat lasted no time the bot could vouch for
-        and is dropped. Returns (closed, dropped)."""
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT beat_at FROM attendance_heartbeat WHERE id = 1"
-            ) as cursor:
-                row = await cursor.fetchone()
-            beat = None if row is None else int(row[0])
-            dropped = await conn.execute(
-                "DELETE FROM attendance WHERE left_at IS NULL AND (? IS NULL OR joined_at >= ?)",
-                (beat, beat),
+    async def left_open(self) -> tuple[list[tuple[Key, OpenStay]], int | None]:
+        """The rows still open (a previous run's, on a new process) and the last moment that
+        run vouched for (its last sign of life)."""
+        beat = await self.heartbeat()
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, user_id, display_name, channel_id, channel_name, place_kind, "
+            "place_id, joined_at, recovered, voice_session FROM attendance "
+            "WHERE left_at IS NULL ORDER BY id"
+        )
+        stays = [
+            (
+                (int(r["guild_id"]), int(r["user_id"])),
+                OpenStay(
+                    channel_id=int(r["channel_id"]),
+                    channel_name=str(r["channel_name"]),
+                    display_name=str(r["display_name"]),
+                    place=Place(PlaceKind(r["place_kind"]), r["place_id"]),
+                    joined_at=int(r["joined_at"]),
+                    recovered=bool(r["recovered"]),
+                    stored=True,
+                    session=r["voice_session"],
+                ),
             )
-            closed = await conn.execute(
-                "UPDATE attendance SET left_at = ?, recovered = 1 WHERE left_at IS NULL", (beat,)
-            )
-            return closed.rowcount, dropped.rowcount
+            for r in rows
+        ]
+        return stays, beat
 
     async def places(self, channel_ids: Iterable[int]) -> dict[int, Place]:
         """What each channel is, from the purpose the bot owns it for (unknown: other)."""
@@ -96,15 +104,15 @@ class AttendanceRepository:
                 )
             if changes.closes:
                 await conn.executemany(
-                    "UPDATE attendance SET left_at = ?, recovered = ? "
+                    "UPDATE attendance SET left_at = ?, recovered = ?, voice_session = NULL "
                     "WHERE guild_id = ? AND user_id = ? AND left_at IS NULL",
                     [(c.left_at, int(c.recovered), c.guild_id, c.user_id) for c in changes.closes],
                 )
             if changes.inserts:
                 await conn.executemany(
                     "INSERT INTO attendance (guild_id, user_id, display_name, channel_id, "
-                    "channel_name, place_kind, place_id, joined_at, left_at, recovered) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "channel_name, place_kind, place_id, joined_at, left_at, recovered, "
+                    "voice_session) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             r.guild_id,
@@ -117,6 +125,7 @@ class AttendanceRepository:
                             r.joined_at,
                             r.left_at,
                             int(r.recovered),
+                            r.session if r.left_at is None else None,
                         )
                         for r in changes.inserts
                     ],

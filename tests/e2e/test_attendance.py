@@ -148,15 +148,17 @@ async def test_a_burst_of_moves_keeps_every_intermediate_stay_in_order(world: Wo
         assert (mine[-1]["left_at"] is None) == (paths[user][-1] is not None)
 
 
-async def test_graceful_restart_closes_at_the_heartbeat_and_reopens_who_is_there(
+async def test_graceful_restart_keeps_who_stayed_in_voice_and_ends_who_left_at_the_stop(
     world: World,
 ) -> None:
     sb = world.sb
     stays_put, leaves, arrives = (person(world, n) for n in ("stays", "leaves", "arrives"))
+    returns = person(world, "returns")
     hall, side = voice(world, "hall"), voice(world, "side room")
     bot = await world.start_bot()
     t0 = epoch(world.clock.now())
-    await move(world, bot, {stays_put: hall, leaves: side})
+    await move(world, bot, {stays_put: hall, leaves: side, returns: hall})
+    kept = {r["user_id"]: r["id"] for r in await stays(bot)}
     world.clock.advance(600)
     stopped = epoch(world.clock.now())
     await world.stop_bot(bot)  # what was queued is written; the heartbeat is the stop
@@ -164,17 +166,22 @@ async def test_graceful_restart_closes_at_the_heartbeat_and_reopens_who_is_there
     world.clock.advance(300)  # while the bot is down
     sb.set_voice_state(world.guild_id, leaves, None)
     sb.set_voice_state(world.guild_id, arrives, side)
+    sb.set_voice_state(world.guild_id, returns, None)  # out of voice and back: a new session
+    sb.set_voice_state(world.guild_id, returns, hall)
     world.clock.advance(60)
     restarted = epoch(world.clock.now())
     bot = await world.start_bot(sync=False)
-    await until(lambda: _open_rows(bot, 2))
+    await until(lambda: _open_rows(bot, 3))
 
-    assert summary(await stays(bot), t0) == [
-        (stays_put, hall, "other", None, 0, stopped - t0, 1),
-        (stays_put, hall, "other", None, restarted - t0, None, 1),
+    rows = await stays(bot)
+    assert summary(rows, t0) == [
+        (stays_put, hall, "other", None, 0, None, 0),
         (leaves, side, "other", None, 0, stopped - t0, 1),
         (arrives, side, "other", None, restarted - t0, None, 1),
+        (returns, hall, "other", None, 0, stopped - t0, 1),
+        (returns, hall, "other", None, restarted - t0, None, 1),
     ]
+    assert rows[0]["id"] == kept[stays_put], "never out of voice: one continuous stay"
 
 
 async def _open_rows(bot: WorkshopBot, count: int) -> bool:
@@ -242,36 +249,36 @@ async def test_reidentify_reconciles_like_a_start_but_keeps_who_stayed(world: Wo
 
 
 async def test_kill_9_with_people_in_voice_then_restart(world: World) -> None:
-    """The bot process is killed with SIGKILL while people are in voice; one leaves and one joins
-    while it is down. The restarted bot closes the open stays at the last heartbeat (no later than
-    the kill), flagged recovered, and opens stays for whoever is inside."""
+    """The bot process is killed with SIGKILL (default settings) right after it wrote that
+    someone joined; they leave and someone else joins while it is down. The restarted bot keeps
+    the stay of whoever never left voice, ends the leaver's at the last sign of life (the batch
+    that recorded the join: not dropped, at least its first second), flagged recovered, and
+    opens a stay for the newcomer."""
     sb = world.sb
     stays_put, leaves = person(world, "stays"), person(world, "leaves")
     arrives = person(world, "arrives")
     hall, side = voice(world, "hall"), voice(world, "side room")
     sb.set_voice_state(world.guild_id, stays_put, hall)  # in voice before the bot starts
     log = world.tmp / "bot.log"
-    env = {"WORKSHOP_ATTENDANCE__HEARTBEAT_SECONDS": "1"}
-    assert await (await cli(world, "sync", "--guild", str(world.guild_id), log=log)).wait() == 0
 
-    proc = await cli(world, "run", log=log, extra=env)
+    proc = await cli(world, "run", log=log)
     await eventually(lambda: ready_count(sb) >= 1)
     await eventually(lambda: len(_db(world.database, "SELECT id FROM attendance")) == 1)
+    (kept,) = _db(world.database, "SELECT id FROM attendance")
     sb.set_voice_state(world.guild_id, leaves, side)
     await eventually(lambda: len(_db(world.database, "SELECT id FROM attendance")) == 2)
-    joined = int(_db(world.database, "SELECT max(joined_at) FROM attendance")[0][0])
-    await eventually(lambda: _heartbeat(world.database) > joined)
-    proc.send_signal(signal.SIGKILL)
+    proc.send_signal(signal.SIGKILL)  # at once: no heartbeat after the join
     await proc.wait()
     killed = int(time.time())
+    joined = int(_db(world.database, "SELECT max(joined_at) FROM attendance")[0][0])
     beat = _heartbeat(world.database)
-    assert beat <= killed
+    assert joined <= beat <= killed, "the batch that wrote the join is a sign of life"
 
     sb.set_voice_state(world.guild_id, leaves, None)
     sb.set_voice_state(world.guild_id, arrives, side)
     await asyncio.sleep(1.1)  # so that "opened at the restart" is later than the kill
     restarted = int(time.time())
-    proc = await cli(world, "run", log=log, extra=env)
+    proc = await cli(world, "run", log=log)
     try:
         await eventually(lambda: ready_count(sb) >= 2)
         await eventually(
@@ -283,17 +290,16 @@ async def test_kill_9_with_people_in_voice_then_restart(world: World) -> None:
 
     rows = _db(
         world.database,
-        "SELECT user_id, channel_id, joined_at, left_at, recovered FROM attendance "
+        "SELECT user_id, channel_id, joined_at, left_at, recovered, id FROM attendance "
         "ORDER BY user_id, joined_at",
     )
-    by_user: dict[int, list[tuple[int, int, int | None, int]]] = {}
-    for user, channel, joined_at, left_at, recovered in rows:
-        by_user.setdefault(user, []).append((channel, joined_at, left_at, recovered))
-    first, second = by_user[stays_put]
-    assert first[0] == hall and first[2] == beat and first[3] == 1
-    assert second[0] == hall and second[1] >= restarted and second[3] == 1
+    by_user: dict[int, list[tuple[int, int, int | None, int, int]]] = {}
+    for user, channel, joined_at, left_at, recovered, row_id in rows:
+        by_user.setdefault(user, []).append((channel, joined_at, left_at, recovered, row_id))
+    (same,) = by_user[stays_put]  # (flagged: the first run found them inside when it started)
+    assert same[0] == hall and same[2] is None and same[4] == kept[0], "one continuous stay"
     (gone,) = by_user[leaves]
-    assert gone[0] == side and gone[2] == beat and gone[3] == 1, "ends at the last heartbeat"
+    assert gone[:4] == (side, joined, max(beat, joined + 1), 1), "ends at the last sign of life"
     (new,) = by_user[arrives]
     assert new[0] == side and new[1] >= restarted and new[3] == 1
     assert "Traceback" not in log.read_text()

@@ -18,15 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.attendance import OTHER, Place, PlaceKind
-from bot.domain.attendance_tracker import (
-    Changes,
-    Connected,
-    GuildSeen,
-    Moved,
-    Presence,
-    Ready,
-    Row,
-)
+from bot.domain.attendance_observations import Connected, GuildSeen, Moved, Presence, Ready
+from bot.domain.attendance_tracker import Changes, Close, Row
 from bot.domain.clock import FakeClock, to_epoch
 from bot.domain.structure import ItemKind, Purpose
 from bot.services.attendance import (
@@ -57,7 +50,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def row(user: int, joined: int, left: int | None, *, guild: int = GUILD, place: Place = OTHER,
-        channel: int = 10) -> Row:  # fmt: skip
+        channel: int = 10, session: str | None = None) -> Row:  # fmt: skip
     return Row(
         guild_id=guild,
         user_id=user,
@@ -68,6 +61,7 @@ def row(user: int, joined: int, left: int | None, *, guild: int = GUILD, place: 
         joined_at=E0 + joined,
         left_at=None if left is None else E0 + left,
         recovered=False,
+        session=session,
     )
 
 
@@ -82,28 +76,72 @@ async def rows(db: Database) -> list[tuple[Any, ...]]:
 # -- repository ------------------------------------------------------------------------------
 
 
-async def test_recover_closes_open_stays_at_the_heartbeat_and_drops_later_ones(
+async def test_open_rows_are_handed_over_with_their_voice_session_and_the_last_beat(
     db: Database,
 ) -> None:
     repo = AttendanceRepository(db)
+    assert await repo.left_open() == ([], None)
+    room = Place(PlaceKind.ROOM, 7)
     await repo.write(
         Changes(
-            inserts=[row(1, 0, 100), row(2, 0, None), row(3, 50, None), row(4, 300, None)],
+            inserts=[row(1, 0, 100, session="a"), row(2, 0, None, place=room, session="b")],
             heartbeat=E0 + 200,
         )
     )
-    assert await repo.recover() == (2, 1)
-    assert await rows(db) == [(1, 0, 100, 0), (2, 0, 200, 1), (3, 50, 200, 1)]
-    assert await repo.recover() == (0, 0), "nothing is left open"
+    stays, beat = await repo.left_open()
+    assert beat == E0 + 200
+    assert [(key, s.channel_id, s.place, s.joined_at - E0, s.session) for key, s in stays] == [
+        ((GUILD, 2), 10, room, 0, "b")
+    ]
+    assert stays[0][1].stored and not stays[0][1].recovered
+    sessions = await db.fetch_all("SELECT user_id, voice_session FROM attendance ORDER BY id")
+    assert [tuple(r) for r in sessions] == [(1, None), (2, "b")], "kept only while open"
+    await repo.write(Changes(closes=[Close(GUILD, 2, E0 + 300, False)]))
+    assert await db.fetch_value("SELECT voice_session FROM attendance WHERE user_id = 2") is None
 
 
-async def test_recover_without_any_heartbeat_keeps_nothing_it_cannot_vouch_for(
+async def test_after_a_crash_nobody_is_lost_and_who_never_left_voice_keeps_one_stay(
     db: Database,
 ) -> None:
+    """Rows a killed run left open, its last sign of life at 200 s. The new run finds: 1 still
+    in the same channel and voice session, 2 back in that channel in a new session, 3 gone, 4
+    in another channel of the same session, 5 gone although it joined at the last beat."""
     repo = AttendanceRepository(db)
-    await repo.write(Changes(inserts=[row(1, 0, 100), row(2, 0, None)]))
-    assert await repo.recover() == (0, 1)
-    assert await rows(db) == [(1, 0, 100, 0)]
+    await repo.write(
+        Changes(
+            inserts=[
+                row(1, 0, None, session="s1"),
+                row(2, 0, None, session="s2"),
+                row(3, 50, None, session="s3"),
+                row(4, 60, None, session="s4"),
+                row(5, 200, None, session="s5"),
+            ],
+            heartbeat=E0 + 200,
+        )
+    )
+    back = T0 + timedelta(seconds=260)
+    recorder = AttendanceRecorder(repo, FakeClock(back), enabled=True, heartbeat=timedelta(hours=1))
+    await recorder.start()
+
+    def there(user: int, channel: int, session: str) -> Presence:
+        return Presence(channel, f"ch{channel}", f"user {user}", session)
+
+    present = {1: there(1, 10, "s1"), 2: there(2, 10, "new"), 4: there(4, 11, "s4")}
+    recorder.record(Connected(back, frozenset({GUILD})))
+    recorder.record(GuildSeen(GUILD, back, present))
+    recorder.record(Ready(back))
+    await recorder.flush()
+    await recorder.stop()
+    assert await rows(db) == [
+        (1, 0, None, 0),  # one continuous stay
+        (2, 0, 200, 1),
+        (3, 50, 200, 1),
+        (4, 60, 200, 1),
+        (5, 200, 201, 1),  # seen to begin: kept, at least its first second
+        (2, 260, None, 1),  # the new voice session: from the connection
+        (4, 200, None, 1),  # never out of voice: the next channel from the same moment
+    ]
+    assert await repo.heartbeat() == E0 + 260
 
 
 async def test_export_comes_in_chunks_in_order_and_only_for_the_guild(db: Database) -> None:

@@ -13,9 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.attendance import OTHER, Place, PlaceKind
-from bot.domain.attendance_tracker import (
+from bot.domain.attendance_observations import (
     Beat,
-    Changes,
     Connected,
     Disconnected,
     Forget,
@@ -25,10 +24,9 @@ from bot.domain.attendance_tracker import (
     Presence,
     Ready,
     Resumed,
-    Row,
-    Tracker,
     channels_of,
 )
+from bot.domain.attendance_tracker import Changes, OpenStay, Row, Tracker
 
 G = 1
 T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
@@ -281,6 +279,104 @@ def test_the_heartbeat_advances_only_while_watching() -> None:
     assert table.heartbeat == E0 + 40, "not before the guilds are reconciled"
     feed(tracker, table, GuildSeen(G, at(97), {}), Ready(at(97)), Beat(at(120)))
     assert table.heartbeat == E0 + 120
+
+
+def test_the_heartbeat_advances_once_every_served_guild_is_seen_not_only_at_ready() -> None:
+    tracker, table = started()
+    feed(tracker, table, Disconnected(at(40)), Connected(at(45), frozenset({G, 2})), Beat(at(46)))
+    assert table.heartbeat == E0 + 40
+    feed(tracker, table, GuildSeen(G, at(47), {}), Beat(at(48)))
+    assert table.heartbeat == E0 + 40, "guild 2 has not delivered its voice states yet"
+    feed(tracker, table, GuildSeen(2, at(49), {}), Beat(at(50)))
+    assert table.heartbeat == E0 + 50, "caught up before discord.py reports ready"
+
+
+# -- a new process: the rows a previous run left open ----------------------------------------
+
+
+def s(channel: int, session: str | None) -> Presence:
+    return Presence(channel, f"ch{channel}", "x", session)
+
+
+def stay(channel: int, joined: int, session: str | None) -> OpenStay:
+    return OpenStay(channel, f"ch{channel}", "x", place_of(channel), E0 + joined, False, True,
+                    session)  # fmt: skip
+
+
+def row_of(guild: int, user: int, open_stay: OpenStay) -> Row:
+    """The stored row of an open stay."""
+    c = open_stay.channel_id
+    return Row(guild, user, "x", c, f"ch{c}", open_stay.place, open_stay.joined_at, None, False,
+               open_stay.session)  # fmt: skip
+
+
+def test_a_new_process_keeps_one_stay_per_voice_session_and_loses_nobody() -> None:
+    """A killed run left rows open, its last sign of life at 200 s; the new one connects at
+    260 s and finds: 1 in the same channel and voice session, 2 in the same channel in a new
+    session, 3 gone, 4 in another channel of the same session, 5 gone (joined at the last
+    beat), 6 in the same channel (session not known: an older row)."""
+    left_open = {
+        1: stay(10, 0, "s1"),
+        2: stay(10, 0, "s2"),
+        3: stay(11, 50, "s3"),
+        4: stay(11, 60, "s4"),
+        5: stay(12, 200, "s5"),
+        6: stay(12, 100, None),
+    }
+    table = Table()
+    table.rows = [row_of(G, user, left) for user, left in left_open.items()]
+    tracker = Tracker()
+    tracker.adopt((((G, u), v) for u, v in left_open.items()), E0 + 200)
+    present = {1: s(10, "s1"), 2: s(10, "new"), 4: s(10, "s4"), 6: s(12, "s6")}
+    feed(tracker, table, Connected(at(260), frozenset({G})))
+    feed(tracker, table, GuildSeen(G, at(260), present), Ready(at(261)))  # type: ignore[arg-type]
+    assert table.spans() == [
+        (1, 10, 0, None, False),
+        (2, 10, 0, 200, True),
+        (2, 10, 260, None, True),
+        (3, 11, 50, 200, True),
+        (4, 10, 200, None, True),
+        (4, 11, 60, 200, True),
+        (5, 12, 200, 201, True),
+        (6, 12, 100, None, False),
+    ]
+    assert tracker.open[(G, 2)].session == "new" and table.heartbeat == E0 + 261
+
+
+def test_a_new_process_without_any_beat_keeps_each_stay_for_its_first_second() -> None:
+    tracker, table = Tracker(), Table()
+    table.rows = [row_of(G, 1, stay(10, 5, "s1"))]
+    tracker.adopt([((G, 1), stay(10, 5, "s1"))], None)
+    feed(tracker, table, Connected(at(60), frozenset({G})), GuildSeen(G, at(60), {}))
+    assert table.spans() == [(1, 10, 5, 6, True)]
+
+
+def test_rows_of_a_guild_no_longer_served_end_when_the_bot_stopped_watching() -> None:
+    tracker, table = Tracker(), Table()
+    table.rows = [row_of(2, 1, stay(10, 0, "s1"))]
+    tracker.adopt([((2, 1), stay(10, 0, "s1"))], E0 + 30)
+    feed(tracker, table, Connected(at(60), frozenset({G})))
+    assert table.rows[0].left_at == E0 + 30 and table.rows[0].recovered
+    assert not tracker.open
+
+
+def test_an_end_the_bot_did_not_see_never_drops_a_stay_it_saw_begin() -> None:
+    tracker, table = started()
+    feed(tracker, table, moved(1, None, 10, 100), Moved(G, 2, at(100), None, s(11, "first")))
+    feed(tracker, table, Disconnected(at(100.5)))
+    # Re-IDENTIFY: 1 left meanwhile; 2 left and came back in a new voice session.
+    snapshot = {2: s(11, "later")}
+    feed(tracker, table, Connected(at(103), frozenset({G})), GuildSeen(G, at(103), snapshot))  # type: ignore[arg-type]
+    assert table.spans() == [
+        (1, 10, 100, 101, True),
+        (2, 11, 100, 101, True),
+        (2, 11, 103, None, True),
+    ]
+    # A move whose `before` the bot did not expect, in the second the stay began: the next
+    # stay starts then, so the unseen end cannot be a second later.
+    tracker.lost_at = E0 + 100
+    feed(tracker, table, moved(3, None, 12, 104), Moved(G, 3, at(104), None, p(10)))
+    assert [span for span in table.spans() if span[0] == 3] == [(3, 10, 104, None, False)]
 
 
 # -- forgetting ------------------------------------------------------------------------------
