@@ -121,10 +121,11 @@ class AttendanceSettings(Section):
         365, ge=1, le=10 * 365, description="stays that ended longer ago are deleted (daily)"
     )
     heartbeat_seconds: int = Field(
-        30,
+        2,
         ge=1,
         le=3600,
-        description="how often the bot notes it is still watching (a crash loses at most this)",
+        description="while idle, how often the bot notes it is still watching (every write does "
+        "too): a crash loses at most this much of a stay that ends while the bot is down",
     )
 
 
