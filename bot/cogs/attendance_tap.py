@@ -5,10 +5,10 @@ have parsed further events, and `after` in `on_voice_state_update` is the guild'
 state, so under a burst an intermediate stay would vanish (see DESIGN.md, "Known traps").
 `WorkshopBot.dispatch` calls `observe()` for every event, in gateway order, while the cache
 shows exactly that event: a voice move, a guild's voice states when it becomes available
-(GUILD_CREATE at READY or later), READY, RESUMED and disconnects. Each voice state carries its
-voice `session_id` (discord.py keeps the one of the join while a person moves), which tells
-after a restart whether someone never left voice. `observe()` only builds a
-small record and queues it; the attendance writer does the rest.
+(GUILD_CREATE at READY or later), READY (with the guilds it lists), RESUMED and disconnects.
+Each voice state carries its voice `session_id` (discord.py keeps the one of the join while a
+person moves), which tells after a restart whether someone never left voice. `observe()` only
+builds a small record and queues it; the attendance writer does the rest.
 """
 
 from __future__ import annotations
