@@ -30,7 +30,7 @@ from bot.domain.attendance import (
     session_stats,
 )
 from bot.domain.attendance_observations import Observation
-from bot.domain.clock import Clock, to_epoch
+from bot.domain.clock import Clock, from_epoch, to_epoch
 from bot.domain.errors import DomainError
 from bot.domain.ports import SessionPort
 from bot.domain.sessions.model import Session
@@ -200,10 +200,11 @@ class AttendanceService:
         if await self._repo.has_rows(guild_id):
             await self._schedule_purge(guild_id, self._clock.now())
 
-    async def _rows_written(self, guild_ids: set[int]) -> None:
-        """A guild's first rows since its last purge left none: the daily purge starts."""
-        for guild_id in guild_ids - self._purging:
-            await self._schedule_purge(guild_id, self._clock.now() + PURGE_EVERY)
+    async def _rows_written(self, first: dict[int, int]) -> None:
+        """A guild's first rows since its last purge left none: the daily purge starts, a day
+        after the earliest of them began (not after the write, which may come later)."""
+        for guild_id in first.keys() - self._purging:
+            await self._schedule_purge(guild_id, from_epoch(first[guild_id]) + PURGE_EVERY)
 
     async def _schedule_purge(self, guild_id: int, due: datetime) -> None:
         now = self._clock.now()

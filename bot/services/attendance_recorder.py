@@ -65,8 +65,9 @@ class AttendanceRecorder:
         # Told of every written batch: (what it held with when each was queued, perf_counter at
         # commit). For benchmarks and tests; never needed to run.
         self.on_written: Callable[[Sequence[tuple[Observation, float]], float], None] | None = None
-        # Told, after a commit, of the guilds that got new rows (the retention job follows).
-        self.on_rows: Callable[[set[int]], Awaitable[None]] | None = None
+        # Told, after a commit, of the guilds that got new rows, each with when the earliest of
+        # them began (epoch seconds; the retention job follows).
+        self.on_rows: Callable[[dict[int, int]], Awaitable[None]] | None = None
 
     @property
     def running(self) -> bool:
@@ -200,7 +201,10 @@ class AttendanceRecorder:
         if self.on_written is not None:
             self.on_written(batch, time.perf_counter())
         if self.on_rows is not None and changes.inserts:
-            await self.on_rows({row.guild_id for row in changes.inserts})
+            first: dict[int, int] = {}
+            for row in changes.inserts:
+                first[row.guild_id] = min(row.joined_at, first.get(row.guild_id, row.joined_at))
+            await self.on_rows(first)
 
     async def _beat_loop(self) -> None:
         seconds = self._heartbeat.total_seconds()
