@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -68,7 +69,16 @@ class Database:
         """BEGIN IMMEDIATE .. COMMIT, rolled back on any exception."""
         async with self._write_lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            begin = asyncio.ensure_future(conn.execute("BEGIN IMMEDIATE"))
+            try:
+                await asyncio.shield(begin)
+            except asyncio.CancelledError:
+                # The BEGIN runs on the worker thread all the same: end what it opened before
+                # the lock is released, or every later writer finds a transaction open.
+                with contextlib.suppress(Exception):
+                    await begin
+                    await conn.execute("ROLLBACK")
+                raise
             try:
                 yield conn
             except BaseException:

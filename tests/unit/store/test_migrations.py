@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -146,5 +148,35 @@ async def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
                 )
                 raise RuntimeError("boom")
         assert await db.fetch_value("SELECT count(*) FROM audit_log") == 0
+    finally:
+        await db.close()
+
+
+@pytest.mark.parametrize("yields", range(10))
+async def test_a_transaction_cancelled_at_any_point_leaves_the_connection_usable(
+    tmp_path: Path, yields: int
+) -> None:
+    """A task cancelled while its BEGIN, a statement or its COMMIT is on the worker thread (a
+    service stopping at shutdown) must not leave a transaction open for every later writer."""
+    db = Database(tmp_path / "w.db")
+    await db.open()
+    await db.migrate()
+    insert = "INSERT INTO audit_log (guild_id, actor_id, action, created_at) VALUES (1, 2, ?, 3)"
+
+    async def write() -> None:
+        async with db.transaction() as conn:
+            await conn.execute(insert, ("cancelled",))
+
+    try:
+        task = asyncio.create_task(write())
+        for _ in range(yields):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with db.transaction() as conn:
+            await conn.execute(insert, ("after",))
+        actions = [r[0] for r in await db.fetch_all("SELECT action FROM audit_log")]
+        assert actions in (["after"], ["cancelled", "after"])
     finally:
         await db.close()
