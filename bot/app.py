@@ -29,7 +29,9 @@ from bot.cogs.workshop import WorkshopCog
 from bot.core.budget import ChannelBudget
 from bot.core.permission_watch import PermissionWatch
 from bot.core.problems import Problems
+from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.domain.clock import Clock, SystemClock
+from bot.domain.ratelimit import Rule
 from bot.domain.rooms import RoomLimits
 from bot.domain.sessions.model import Session
 from bot.gateway import DiscordGateway, point_client_at
@@ -60,6 +62,7 @@ from bot.store.budget_repo import BudgetRepository
 from bot.store.db import Database
 from bot.store.import_repo import ImportRepository
 from bot.store.job_repo import JobRepository
+from bot.store.member_action_repo import MemberActionRepository
 from bot.store.poster_repo import PosterRepository
 from bot.store.problem_repo import ProblemRepository
 from bot.store.room_repo import RoomRepository
@@ -159,7 +162,9 @@ def build_services(bot: WorkshopBot) -> Services:
     )
     SessionJobs(sessions, session_repo, announcer, gateway, clock, texts).register(scheduler)
     rooms, board = build_rooms(bot, gateway, objects, jobs, audit, scheduler, sessions, problems)
-    posters = build_posters(bot, gateway, objects, jobs, audit, scheduler, sessions)
+    posters = build_posters(
+        bot, gateway, objects, jobs, audit, scheduler, sessions, problems, budget
+    )
     board.poster_summary = posters.summary
     posters.on_change = board.touch
 
@@ -244,9 +249,22 @@ def build_posters(
     audit: AuditRepository,
     scheduler: Scheduler,
     sessions: SessionService,
+    problems: Problems,
+    budget: ChannelBudget,
 ) -> PosterService:
     """Poster sessions: boards, posts in the session's forum, a voice channel per board."""
     settings, catalog = bot.settings, bot.catalog
+    limits = MemberLimits(
+        MemberActionRepository(bot.db),
+        bot.clock,
+        {
+            POSTER_BOARD: Rule(
+                settings.posters.changes_per_window,
+                timedelta(minutes=settings.posters.changes_window_minutes),
+                "errors.poster_changes_rate",
+            )
+        },
+    )
 
     def category_name(session: Session, part: int) -> str:
         name = catalog.t("posters.category", settings.locale, title=session.title[:80])
@@ -274,6 +292,9 @@ def build_posters(
         objects=objects,
         per_presenter=settings.posters.boards_per_presenter,
         poke=scheduler.poke,
+        problems=problems,
+        budget=budget,
+        limits=limits,
     )
     posters.register(scheduler)
     return posters

@@ -111,6 +111,14 @@ class PostersSettings(Section):
         le=24 * 60,
         description="the boards' voice channels are created this long before the session starts",
     )
+    changes_per_window: int = Field(
+        6,
+        ge=1,
+        le=100,
+        description="claims and releases one presenter may make per `changes_window_minutes` "
+        "(each makes or removes a post and a voice channel; organizers are exempt)",
+    )
+    changes_window_minutes: int = Field(10, ge=1, le=1440, description="see `changes_per_window`")
 
 
 class AttendanceSettings(Section):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain.board import shorten
 from bot.domain.errors import Conflict, DomainError, InvalidInput, LimitReached, NotFound
-from bot.domain.sessions.layout import CHANNEL_NAME_MAX
+from bot.domain.sessions.layout import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
 
 BOARDS_MIN = 1
 BOARDS_MAX = 200
@@ -158,3 +158,9 @@ def compact_ranges(numbers: Sequence[int]) -> str:
     if run:
         parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
     return ", ".join(parts)
+
+
+def board_channels(boards: int) -> int:
+    """The channels `boards` boards take before their session: a voice channel each, in
+    categories of at most 50."""
+    return boards + -(-boards // CHANNELS_PER_CATEGORY) if boards > 0 else 0

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.domain import ratelimit as rate
 from bot.domain.errors import DomainError, InvalidInput, LimitReached, RenameLimited
 from bot.domain.sessions.layout import CHANNELS_PER_GUILD, ChannelKind, channel_name
 
@@ -63,6 +64,10 @@ class RoomLimits:
     opens_per_window: int
     opens_window: timedelta
 
+    @property
+    def opens_rule(self) -> rate.Rule:
+        return rate.Rule(self.opens_per_window, self.opens_window, "errors.room_opens_rate")
+
 
 def clean_topic(text: str) -> str:
     """The topic as people will read it: whitespace collapsed, 1-100 characters."""
@@ -111,16 +116,7 @@ def check_can_open(ctx: OpenContext, limits: RoomLimits) -> None:
         )
     if ctx.owned_open >= limits.per_owner:
         raise LimitReached("errors.room_per_owner", max=limits.per_owner)
-    recent = sorted(t for t in ctx.opened_recently if t > ctx.now - limits.opens_window)
-    if len(recent) >= limits.opens_per_window:
-        # The oldest open in the window has to age out first.
-        free_at = recent[len(recent) - limits.opens_per_window] + limits.opens_window
-        raise LimitReached(
-            "errors.room_opens_rate",
-            max=limits.opens_per_window,
-            minutes=round(limits.opens_window.total_seconds() / 60),
-            at=int(free_at.timestamp()),
-        )
+    rate.check(ctx.opened_recently, limits.opens_rule, ctx.now)
 
 
 def check_can_rename(renamed_at: Sequence[datetime], now: datetime) -> None:

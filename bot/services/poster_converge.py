@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import PosterPort
@@ -46,7 +47,9 @@ class PosterConvergence:
         clock: Clock,
         *,
         poke: Callable[[], None],
+        problems: Problems,
     ) -> None:
+        self._problems = problems
         self._db = db
         self._repo = repo
         self._sessions = sessions
@@ -100,7 +103,8 @@ class PosterConvergence:
         try:
             await asyncio.sleep(0)
             self._pending.pop(guild_id, None)
-            await self.converge(guild_id)
+            async with self._problems.background(guild_id, "posters", "problems.what.posters"):
+                await self.converge(guild_id)
         except DiscordUnavailable:
             await self.retry_later(guild_id)
         except Exception:

@@ -15,13 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.core.budget import ChannelBudget
+from bot.core.problems import Problems
+from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.domain.clock import Clock
-from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
+from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.ports import PosterPort
 from bot.domain.posters import (
     BoardTaken,
     NoFreeBoard,
     PosterBoard,
+    board_channels,
     check_board_exists,
     check_claims_open,
     check_presenter_limit,
@@ -30,7 +34,13 @@ from bot.domain.posters import (
     next_free,
     plan_resize,
 )
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus, make_draft
+from bot.domain.sessions.model import (
+    Session,
+    SessionDraft,
+    SessionKind,
+    SessionStatus,
+    make_draft,
+)
 from bot.scheduler import Scheduler
 from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces
@@ -76,7 +86,13 @@ class PosterService:
         objects: StructureRepository,
         per_presenter: int,
         poke: Callable[[], None],
+        problems: Problems,
+        budget: ChannelBudget,
+        limits: MemberLimits,
     ) -> None:
+        self._budget = budget
+        self._limits = limits
+        self._problems = problems
         self._db = db
         self._repo = repo
         self._sessions = sessions
@@ -86,7 +102,9 @@ class PosterService:
         self._clock = clock
         self.per_presenter = per_presenter
         self._poke = poke
-        self.sync = PosterConvergence(db, repo, sessions, places, jobs, port, clock, poke=poke)
+        self.sync = PosterConvergence(
+            db, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems
+        )
         # The posts' content: the abstract (edited after the claim) and the poster file.
         self.posts = PosterPosts(repo, places, self.sync, objects, port, audit, clock)
 
@@ -168,6 +186,7 @@ class PosterService:
         created = not existing
         if existing:
             session = existing[0]
+            await self._require_board_channels(guild_id, session, boards)
             if (session.start, session.end) != (
                 start,
                 end,
@@ -178,6 +197,7 @@ class PosterService:
         else:
             draft = make_draft(title=name, kind=SessionKind.POSTER, start=start, end=end)
             await self._sessions.check_create(guild_id, draft)
+            await self._require_board_channels(guild_id, None, boards, draft)
             session = await self._sessions.create(guild_id, actor_id, draft, source="poster")
         async with self.sync.lock(guild_id):
             resize = plan_resize(await self._repo.boards(session.id), boards)
@@ -196,6 +216,23 @@ class PosterService:
         self._poke()
         self.on_change(guild_id)
         return session, len(resize.add), len(resize.remove), created
+
+    async def _require_board_channels(
+        self,
+        guild_id: int,
+        session: Session | None,
+        boards: int,
+        draft: SessionDraft | None = None,
+    ) -> None:
+        """Refuse up front a board count whose voice channels (made shortly before the start)
+        would not fit Discord's 500 channels, beside what is there and promised already (and,
+        for a new poster session `draft`, its own place)."""
+        before = len(await self._repo.boards(session.id)) if session is not None else 0
+        need = board_channels(boards) - board_channels(before)
+        if draft is not None:
+            programme = await self._sessions.programme(guild_id, include_cancelled=False)
+            need += await self._sessions.places.new_channels(guild_id, [*programme, draft])
+        await self._budget.require(guild_id, need)
 
     # -- presenters ------------------------------------------------------------------------------
 
@@ -222,6 +259,26 @@ class PosterService:
         boards = await self._repo.boards(session.id)
         if number is not None:
             check_board_exists(boards, number)
+        ticket = await self._limits.take(guild_id, actor_id, POSTER_BOARD, exempt=organizer)
+        try:
+            return await self._claim(
+                guild_id, actor_id, session, title, number, abstract, presenter, now
+            )
+        except BaseException:
+            await self._limits.give_back(ticket)
+            raise
+
+    async def _claim(
+        self,
+        guild_id: int,
+        actor_id: int,
+        session: Session,
+        title: str,
+        number: int | None,
+        abstract: str | None,
+        presenter: int,
+        now: datetime,
+    ) -> ClaimResult:
         async with self._db.transaction() as conn:
             check_presenter_limit(
                 await self._repo.count_claimed_by(conn, session.id, presenter), self.per_presenter
@@ -251,11 +308,15 @@ class PosterService:
                 result.post_id = await self._place_board(guild_id, session, board)
             except DiscordUnavailable:
                 await self.sync.retry_later(guild_id)
-            except Exception:
+            except DiscordRefused as refusal:
                 # Discord refused outright: the claim does not stand half-made.
                 async with self._db.transaction() as conn:
                     await self._repo.release(conn, session.id, won)
-                await self.places.remove_board(guild_id, session.id, won)
+                try:
+                    await self.places.remove_board(guild_id, session.id, won)
+                except DiscordRefused as again:
+                    refusal.leftovers = True
+                    await self._problems.record(guild_id, "posters", again, "problems.what.posters")
                 raise
         await self._audit.add(
             guild_id,
@@ -291,10 +352,17 @@ class PosterService:
                 raise InvalidInput("errors.poster_board_free", board=number)
             if board.presenter_id != actor_id and not organizer:
                 raise InvalidInput("errors.poster_not_yours", board=number)
-        async with self.sync.lock(guild_id):
-            async with self._db.transaction() as conn:
-                await self._repo.release(conn, session.id, board.number)
-            await self.places.remove_board(guild_id, session.id, board.number)
+        ticket = await self._limits.take(guild_id, actor_id, POSTER_BOARD, exempt=organizer)
+        try:
+            async with self.sync.lock(guild_id):
+                # Discord first: a post or channel it refuses to remove leaves the board as it
+                # was; the database follows what was done.
+                await self.places.remove_board(guild_id, session.id, board.number)
+                async with self._db.transaction() as conn:
+                    await self._repo.release(conn, session.id, board.number)
+        except BaseException:
+            await self._limits.give_back(ticket)
+            raise
         await self._audit.add(
             guild_id,
             actor_id,

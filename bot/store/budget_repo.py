@@ -3,9 +3,8 @@ channels (and their categories) appear only shortly before it starts."""
 
 from __future__ import annotations
 
+from bot.domain.posters import board_channels
 from bot.store.db import Database
-
-PER_CATEGORY = 50
 
 
 class BudgetRepository:
@@ -26,6 +25,5 @@ class BudgetRepository:
                 "AND (purpose LIKE ? OR purpose LIKE ?)",
                 (guild_id, f"poster:{session_id}:%:voice", f"posters:{session_id}:%"),
             )
-            wanted = int(boards) + -(-int(boards) // PER_CATEGORY)
-            promised += max(0, wanted - int(made or 0))
+            promised += max(0, board_channels(int(boards)) - int(made or 0))
         return promised
