@@ -2,7 +2,7 @@
 
 The real discord.py client connects to it when pointed there::
 
-    sb = Sandbox()                      # spec auto-found at ../shared/discord-api-spec/openapi.json
+    sb = Sandbox()                      # validates bodies against bot/sandbox/spec/openapi.json
     await sb.start()
     discord.http.Route.BASE = sb.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sb.gateway_url)

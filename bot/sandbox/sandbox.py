@@ -32,8 +32,9 @@ rest._register_routes()
 
 
 def default_spec_path() -> Path | None:
-    repo_root = Path(__file__).resolve().parents[2]
-    candidate = repo_root.parent / "shared" / "discord-api-spec" / "openapi.json"
+    """Discord's own OpenAPI description of its REST API (MIT, from Discord), shipped with the
+    sandbox so every checkout validates request bodies against it."""
+    candidate = Path(__file__).resolve().parent / "spec" / "openapi.json"
     return candidate if candidate.exists() else None
 
 

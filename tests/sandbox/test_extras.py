@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import discord
 import pytest
 
+import bot.sandbox
 from bot.core.permissions import INVITE_PERMISSIONS
 from bot.sandbox import Sandbox, SandboxGuild
 from bot.sandbox import permissions as p
@@ -115,3 +117,12 @@ async def test_voice_join_rules_and_audit_reason(
     locked = sb.add_channel(guild.id, "Staff", 2, overwrites=[{"id": guild.id, "deny": 1 << 20}])
     with pytest.raises(PermissionError, match="cannot connect"):
         sb.set_voice_state(guild.id, alice, int(locked["id"]))
+
+
+def test_the_sandbox_always_validates_against_discords_openapi_description() -> None:
+    """The spec ships in the package: a fresh checkout validates every request body too."""
+    sb = Sandbox()
+    assert sb.spec_validation_enabled
+    assert sb.spec_path is not None and sb.spec_path.is_relative_to(
+        Path(bot.sandbox.__file__).parent
+    )

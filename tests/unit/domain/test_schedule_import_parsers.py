@@ -18,7 +18,8 @@ from bot.domain.schedule_import import (
 from bot.domain.sessions import SessionKind
 from tests.unit.domain.factories import TOKYO, at
 
-SAMPLE = Path(__file__).parents[3].parent / "shared" / "samples" / "frab-schedule-anyconf.json"
+# A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "frab-schedule-anyconf.json"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
@@ -292,7 +293,6 @@ def test_frab_not_a_schedule() -> None:
         assert info.value.key == "errors.import_malformed"
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason=f"sample file not present: {SAMPLE}")
 def test_real_frab_sample() -> None:
     result = parse_schedule(SAMPLE.name, SAMPLE.read_bytes(), TOKYO)
     assert result.problems == []
