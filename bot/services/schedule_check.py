@@ -12,20 +12,30 @@ programme), then the layout plan and the scheduled-event window are computed:
   the categories and the base structure of `/workshop setup`);
 - every problem with its row or slot and the English message; warnings apart from errors.
 
-Errors (problems of severity `error` and broken limits) make the report fail (exit 1).
-Pure: no Discord, no database.
+Errors (problems of severity `error` and broken limits) make the report fail (exit 1); the
+sections count them the way the closing line adds them up (conflicts + Discord limits + other
+errors). The parse can be handed to a budgeted worker (`parse=`, as the CLI does), and nothing
+the file holds makes the check raise: an unreadable file is an error of the `file`.
+No Discord, no database.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import ImportFormat, parse_schedule, preview_import
+from bot.domain.schedule_import import (
+    FileInfo,
+    ImportFormat,
+    ImportResult,
+    parse_schedule,
+    preview_import,
+)
 from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
 from bot.domain.sessions.layout import (
     CHANNELS_PER_CATEGORY,
@@ -43,6 +53,13 @@ CONFLICT_KEY = "errors.session_conflict"
 MESSAGE_LOCALE = "en"
 
 Level = Literal["error", "warning", "note"]
+#: (filename, data, workshop zone, now) -> the parsed file; raises InvalidInput when unreadable.
+Parse = Callable[[str, bytes, ZoneInfo, datetime], ImportResult]
+
+
+def parse_here(filename: str, data: bytes, zone: ZoneInfo, now: datetime) -> ImportResult:
+    """Parse in this process (tests, and the worker the CLI starts)."""
+    return parse_schedule(filename, data, zone, now=now)
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,7 @@ class CheckReport:
     locale: str  # of the channel and category names
     format: ImportFormat | None = None  # None when the file could not be read at all
     file_zone: ZoneInfo | None = None  # the zone the file's local times were read in
+    info: FileInfo | None = None  # the encoding, separator and columns recognised
     sessions: list[SessionDraft] = field(default_factory=list)
     per_day: dict[date, int] = field(default_factory=dict)
     layout: LayoutPlan | None = None
@@ -227,6 +245,7 @@ def check_schedule(
     cap: int,
     now: datetime,
     catalog: Catalog | None = None,
+    parse: Parse = parse_here,
 ) -> CheckReport:
     """Parse, preview (against an empty programme) and plan a schedule file. Never raises for a
     bad file: an unreadable one becomes a `file` error in the report."""
@@ -241,12 +260,13 @@ def check_schedule(
         report.problems.append(CheckProblem(where, key, message, level, dict(params)))
 
     try:
-        result = parse_schedule(filename, data, zone, now=now)
+        result = parse(filename, data, zone, now)
     except InvalidInput as exc:
         add("file", exc.key, exc.params, "error")
         return report
     report.format = result.format
     report.file_zone = result.zone
+    report.info = result.info
     preview = preview_import(result, [], zone, now=now)
     for problem in preview.problems:
         add(problem.where, problem.key, problem.params, problem.severity)
@@ -296,8 +316,41 @@ def _problem_line(problem: CheckProblem) -> str:
     return f"  {problem.where}: {message}"
 
 
-def render_report(report: CheckReport) -> str:
+def _file_lines(info: FileInfo, catalog: Catalog) -> list[str]:
+    """How the file was read: its encoding, separator and the columns recognised."""
+
+    def t(key: str) -> str:
+        return catalog.t(key, MESSAGE_LOCALE)
+
+    read = t(f"import.encoding.{info.encoding.value}")
+    if info.delimiter is not None:
+        name = {",": "comma", "\t": "tab", ";": "semicolon"}.get(info.delimiter, "comma")
+        read += ", " + t(f"import.delimiter.{name}")
+    lines = [f"  read as {read}"]
+    if info.columns:
+        parts = [
+            f"{c.header} → {c.field if c.field else t('import.column_unused')}"
+            for c in info.columns
+            if c.header
+        ]
+        lines.append("  columns: " + ", ".join(parts))
+    return lines
+
+
+def _error_parts(report: CheckReport, others: int) -> str:
+    """` (2 conflicts, 1 other)`: how the error count adds up, when it has several parts."""
+    parts = [
+        (len(report.conflicts), "conflict"),
+        (len(report.broken_limits), "Discord limit"),
+        (others, "other"),
+    ]
+    shown = [_plural(n, word) for n, word in parts if n]
+    return f" ({', '.join(shown)})" if len(shown) > 1 else ""
+
+
+def render_report(report: CheckReport, catalog: Catalog | None = None) -> str:
     """The plan as plain text (English), for the terminal."""
+    catalog = catalog or Catalog.load()
     zone = report.zone
     lines: list[str] = []
     if report.format is None:
@@ -309,6 +362,8 @@ def render_report(report: CheckReport) -> str:
             f"{_plural(len(report.sessions), 'session')} "
             f"(times read in {file_zone}; shown in the workshop zone {zone.key})"
         )
+        if report.info is not None:
+            lines += _file_lines(report.info, catalog)
 
     layout = report.layout
     if layout is not None and layout.days:
@@ -368,24 +423,27 @@ def render_report(report: CheckReport) -> str:
         broken = report.broken_limits
         lines += ["", f"Discord limits broken: {len(broken) if broken else 'none'}"]
         lines += [f"  {f.message}" for f in broken]
-        others = [f for f in report.limits if f.level != "error"]
-        if others:
+        notes = [f for f in report.limits if f.level == "note"]
+        if notes:
             lines += ["", "Notes"]
-            lines += [f"  {'warning: ' if f.level == 'warning' else ''}{f.message}" for f in others]
+            lines += [f"  {f.message}" for f in notes]
 
     errors = [p for p in report.errors if p.key != CONFLICT_KEY]
     if errors:
-        lines += ["", f"Errors ({len(errors)})"]
+        title = "Other errors" if report.conflicts or report.broken_limits else "Errors"
+        lines += ["", f"{title} ({len(errors)})"]
         lines += [_problem_line(p) for p in errors]
     warnings = report.warnings
     limit_warnings = [f for f in report.limits if f.level == "warning"]
-    if warnings:
-        lines += ["", f"Warnings ({len(warnings)})"]
+    warning_count = len(warnings) + len(limit_warnings)
+    if warning_count:
+        lines += ["", f"Warnings ({warning_count})"]
+        lines += [f"  warning: {f.message}" for f in limit_warnings]
         lines += [_problem_line(p) for p in warnings]
 
     lines.append("")
-    warning_count = len(warnings) + len(limit_warnings)
-    summary = f"{_plural(report.error_count, 'error')}, {_plural(warning_count, 'warning')}"
+    summary = f"{_plural(report.error_count, 'error')}{_error_parts(report, len(errors))}, "
+    summary += _plural(warning_count, "warning")
     if report.ok:
         lines.append(f"OK: the schedule can be imported ({summary})")
     else:

@@ -14,7 +14,7 @@ from bot.store.db import Database
 
 _COLUMNS = (
     "id, guild_id, title, kind, start_at, end_at, track, description, location, external_id, "
-    "status, created_at, updated_at"
+    "speakers, status, created_at, updated_at"
 )
 
 
@@ -30,6 +30,7 @@ def _session(row: aiosqlite.Row) -> Session:
         description=row["description"],
         location=row["location"],
         external_id=row["external_id"],
+        speakers=row["speakers"],
         status=SessionStatus(row["status"]),
         created_at=from_epoch(row["created_at"]),
         updated_at=from_epoch(row["updated_at"]),
@@ -46,6 +47,7 @@ def _draft_values(draft: SessionDraft) -> tuple[Any, ...]:
         draft.description,
         draft.location,
         draft.external_id,
+        draft.speakers,
     )
 
 
@@ -65,8 +67,8 @@ class SessionRepository:
         or poster (a re-import only ever removes sessions that came from a file)."""
         cursor = await conn.execute(
             "INSERT INTO sessions (guild_id, title, kind, start_at, end_at, track, description, "
-            "location, external_id, source, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+            "location, external_id, speakers, source, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
             (guild_id, *_draft_values(draft), source, to_epoch(now), to_epoch(now)),
         )
         assert cursor.lastrowid is not None
@@ -77,7 +79,8 @@ class SessionRepository:
     ) -> None:
         await conn.execute(
             "UPDATE sessions SET title = ?, kind = ?, start_at = ?, end_at = ?, track = ?, "
-            "description = ?, location = ?, external_id = ?, updated_at = ? WHERE id = ?",
+            "description = ?, location = ?, external_id = ?, speakers = ?, updated_at = ? "
+            "WHERE id = ?",
             (*_draft_values(draft), to_epoch(now), session_id),
         )
 

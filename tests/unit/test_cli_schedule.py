@@ -113,7 +113,11 @@ def test_check_reports_conflicts_and_bad_rows_and_exits_1(tmp_path: Path) -> Non
     assert any(line.startswith("  row 6: “Talk C” overlaps “Talk B”") for line in out)
     assert "  row 5: The title is 101 characters long; at most 100 are allowed." in out
     assert "  row 1: Column “notes” is not used and was ignored." in out
-    assert out[-1] == "FAILED: 3 errors, 1 warning; nothing would be imported"
+    # The sections add up to the closing count (issue 14: "Errors (1)" next to "2 errors").
+    assert "Other errors (1)" in out and "Warnings (1)" in out
+    assert (
+        out[-1] == "FAILED: 3 errors (2 conflicts, 1 other), 1 warning; nothing would be imported"
+    )
     assert "<t:" not in result.stdout  # Discord timestamps are rendered for the terminal
 
 
@@ -125,7 +129,11 @@ def test_check_reports_times_in_the_past(tmp_path: Path) -> None:
     )
     result = run_cli("check", str(path), cwd=tmp_path, env={})
     assert result.returncode == 1
-    assert "  session 1: That start (2020-01-01 10:00 JST) is in the past." in result.stdout
+    # The time as the file wrote it, and as it was understood (issue 14 item 4).
+    assert (
+        "  session 1: The start “2020-01-01 10:00” (read as 2020-01-01 10:00 JST) is in the past."
+        in result.stdout
+    )
 
 
 def test_check_malformed_file_is_an_error_of_the_file(tmp_path: Path) -> None:

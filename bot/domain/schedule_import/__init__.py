@@ -1,6 +1,7 @@
-"""Schedule files (CSV, YAML, Pretalx/frab schedule.json) -> session drafts + problems, and the
-preview of what importing them would change."""
+"""Schedule files (CSV/TSV, YAML, Pretalx/frab schedule.json) -> session drafts + problems, and
+the preview of what importing them would change."""
 
+from bot.domain.schedule_import.columns import ALIASES, Column
 from bot.domain.schedule_import.diff import (
     ImportChange,
     ImportMatch,
@@ -8,10 +9,13 @@ from bot.domain.schedule_import.diff import (
     diff_import,
     preview_import,
 )
+from bot.domain.schedule_import.encoding import Encoding
+from bot.domain.schedule_import.plan import PlannedImport, plan_import
 from bot.domain.schedule_import.reader import detect_format, parse_schedule
 from bot.domain.schedule_import.rows import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_SESSIONS,
+    FileInfo,
     ImportFormat,
     ImportProblem,
     ImportResult,
@@ -19,8 +23,12 @@ from bot.domain.schedule_import.rows import (
 )
 
 __all__ = [
+    "ALIASES",
     "MAX_IMPORT_BYTES",
     "MAX_IMPORT_SESSIONS",
+    "Column",
+    "Encoding",
+    "FileInfo",
     "ImportChange",
     "ImportFormat",
     "ImportMatch",
@@ -28,8 +36,10 @@ __all__ = [
     "ImportProblem",
     "ImportResult",
     "ImportRow",
+    "PlannedImport",
     "detect_format",
     "diff_import",
     "parse_schedule",
+    "plan_import",
     "preview_import",
 ]

@@ -139,6 +139,15 @@ def _problem(where: str, error: DomainError, **extra: object) -> ImportProblem:
     return ImportProblem(where, error.key, {**error.params, **extra})
 
 
+def _past_problem(row: ImportRow, error: DomainError) -> ImportProblem:
+    """A start in the past, named as the file wrote it (not only as it was understood)."""
+    if error.key == "errors.time_in_past" and row.start_text:
+        return ImportProblem(
+            row.where, "import.start_in_past", {**error.params, "value": row.start_text}
+        )
+    return _problem(row.where, error)
+
+
 def _conflicts_within(rows: list[ImportRow]) -> list[ImportProblem]:
     """Clashes between rows of the file, reported at the later row (sweep over start order)."""
     ordered = sorted(rows, key=lambda r: (r.draft.start, place_key(r.draft.track)))
@@ -180,7 +189,7 @@ def diff_import(
         listed.append(row)
         before = matcher.match(row.draft)
         if before is not None and own_reference(row.draft, before):
-            row = ImportRow(row.where, row.draft.with_changes(external_id=None))
+            row = ImportRow(row.where, row.draft.with_changes(external_id=None), row.start_text)
         changed = () if before is None else _changed_fields(row.draft, before)
         if before is None:
             preview.new.append(row)
@@ -192,7 +201,7 @@ def diff_import(
             try:
                 check_not_in_past(row.draft, now, current=before)
             except DomainError as error:
-                preview.problems.append(_problem(row.where, error))
+                preview.problems.append(_past_problem(row, error))
         day = local_date(row.draft.start, zone)
         preview.per_day[day] = preview.per_day.get(day, 0) + 1
     preview.per_day = dict(sorted(preview.per_day.items()))

@@ -13,7 +13,13 @@ Mapping (one event -> one session):
 - `guid` (else `id`) -> external id, so a re-import of a newer export updates sessions in place.
 The talk page `url` is NOT used as the session's location: a location makes the session an
 external (text-channel) one, which is a choice for the organizer, not the export.
-Events are located as `day 2 / room Hall A / slot 10:30`.
+- `persons` -> speakers (their public names), kept on the session and also named in the
+  description as above.
+Events are located as `day 2 / room Hall A / slot 10:30` (room names cut to 40 characters).
+
+Before `json.loads` sees the text, its nesting is measured (at most `MAX_DEPTH` levels, a refusal
+naming the line); numbers longer than 30 digits stay text instead of being converted, so a
+5000-digit duration or id is refused at its slot like any other bad value.
 """
 
 from __future__ import annotations
@@ -34,7 +40,14 @@ from bot.domain.schedule_import.rows import (
     RowBuilder,
     truncate,
 )
-from bot.domain.sessions.model import DESCRIPTION_MAX, SessionKind, kind_from_text
+from bot.domain.sessions.model import (
+    DESCRIPTION_MAX,
+    DURATION_MAX,
+    DURATION_MIN,
+    SPEAKERS_MAX,
+    SessionKind,
+    kind_from_text,
+)
 from bot.domain.sessions.timeparse import parse_duration, parse_time
 
 _TAG = re.compile(r"<[^>]+>")
@@ -55,15 +68,45 @@ def plain_text(text: str) -> str:
     return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
 
+def _number_or_float(text: str) -> float | str:
+    return float(text) if len(text) <= 30 else text
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+MAX_DEPTH = 32
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def check_nesting(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit`, naming the line (strings are skipped)."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, match.start()) + 1
+                raise InvalidInput("errors.import_json_too_deep", line=line, max=limit)
+        elif token in "]}":
+            depth -= 1
+
+
+def _number(text: str) -> int | str:
+    """A JSON integer, unless it is too long to mean anything (then its text, unconverted)."""
+    return int(text) if len(text) <= 30 else text
+
+
 def load_frab(text: str) -> dict[str, Any]:
+    check_nesting(text)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput("errors.import_malformed", format="JSON", detail=str(exc)) from None
+        document = json.loads(text, parse_int=_number, parse_float=_number_or_float)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InvalidInput(
+            "errors.import_malformed", format="JSON", detail=str(exc)[:300]
+        ) from None
     schedule = document.get("schedule") if isinstance(document, dict) else None
     conference = schedule.get("conference") if isinstance(schedule, dict) else None
     if not isinstance(conference, dict) or not isinstance(conference.get("days"), list):
@@ -92,7 +135,7 @@ def _events(conference: dict[str, Any]) -> list[tuple[int, dict[str, Any], str, 
 
 def _kind(event: dict[str, Any]) -> tuple[SessionKind, bool]:
     """The kind for the event's `type`, and whether it was recognised."""
-    raw = _text(event.get("type"))
+    raw = _text(event.get("type"))[:200]
     kind = kind_from_text(raw) if raw else None
     if kind is None:
         lowered = raw.casefold()
@@ -102,16 +145,20 @@ def _kind(event: dict[str, Any]) -> tuple[SessionKind, bool]:
     return (kind, True) if kind is not None else (SessionKind.TALK, not raw)
 
 
-def _description(event: dict[str, Any], track_in_text: str) -> str:
-    parts: list[str] = []
+def _persons(event: dict[str, Any]) -> list[str]:
     raw_persons = event.get("persons")
     persons: list[Any] = raw_persons if isinstance(raw_persons, list) else []
     names = [
         _text(p.get("public_name")) or _text(p.get("name")) or _text(p.get("full_public_name"))
-        for p in persons
+        for p in persons[:50]
         if isinstance(p, dict)
     ]
-    if names := [n for n in names if n]:
+    return [" ".join(n.split())[:100] for n in names if n]
+
+
+def _description(event: dict[str, Any], track_in_text: str) -> str:
+    parts: list[str] = []
+    if names := _persons(event):
         parts.append("Speakers: " + ", ".join(names))
     if track_in_text:
         parts.append("Track: " + track_in_text)
@@ -140,8 +187,8 @@ def parse_frab(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> Imp
         except (ZoneInfoNotFoundError, ValueError):
             builder.problem("file", "import.timezone_ignored", "warning", value=zone_name[:100])
     for index, day, room, event in events:
-        slot = _text(event.get("start")) if isinstance(event, dict) else ""
-        where = f"day {index} / room {room} / slot {slot or '?'}"
+        slot = _text(event.get("start"))[:20] if isinstance(event, dict) else ""
+        where = f"day {index} / room {truncate(room, 40)} / slot {slot or '?'}"
         if not isinstance(event, dict):
             builder.problem(where, "import.not_a_mapping")
             continue
@@ -177,9 +224,19 @@ def _event_row(
         return None
     if start is None:
         return None
+    if minutes > DURATION_MAX:  # refused before `start + minutes` could overflow
+        builder.problem(
+            where,
+            "errors.duration_out_of_range",
+            minutes=minutes,
+            min=DURATION_MIN,
+            max=DURATION_MAX,
+        )
+        return None
     kind, known = _kind(event)
     if not known:
-        builder.problem(where, "import.kind_defaulted", "warning", value=_text(event.get("type")))
+        shown = truncate(_text(event.get("type")), 60)
+        builder.problem(where, "import.kind_defaulted", "warning", value=shown)
     event_room = _text(event.get("room")) or room
     event_track = _text(event.get("track"))
     track = event_room or event_track
@@ -196,6 +253,7 @@ def _event_row(
     external = _text(event.get("guid")) or (
         str(event["id"]) if isinstance(event.get("id"), int | str) else None
     )
+    speakers = ", ".join(_persons(event))
     return builder.make(
         where,
         title=_text(event.get("title")),
@@ -205,4 +263,6 @@ def _event_row(
         track=track or None,
         description=description or None,
         external_id=external or None,
+        speakers=truncate(speakers, SPEAKERS_MAX) if speakers else None,
+        start_text=_text(event.get("date")) or _text(event.get("start")) or None,
     )

@@ -4,10 +4,15 @@ Parsers never raise for a bad row: they record an `ImportProblem` (where, catalo
 and go on. Only an unreadable file raises `InvalidInput` (see `reader.parse_schedule`).
 A problem is an `error` (the row is not imported / the import should not be confirmed as is) or a
 `warning` (imported, but with something changed or ignored, e.g. a description truncated).
+
+Raw values are checked before anything converts them: a time, date, duration or kind longer than
+`timeparse.TEXT_MAX` characters is refused as it is, and a value that is not a scalar (a YAML list
+or mapping where text belongs) is named by its type, never turned into text.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -18,24 +23,31 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.domain.errors import InvalidInput
-from bot.domain.sessions.model import DESCRIPTION_MAX, SessionDraft, draft_problems
-from bot.domain.sessions.timeparse import local_date, parse_duration, parse_time
+from bot.domain.schedule_import.columns import FIELDS, Column
+from bot.domain.schedule_import.encoding import Encoding
+from bot.domain.sessions.model import (
+    DESCRIPTION_MAX,
+    DURATION_MAX,
+    DURATION_MIN,
+    SessionDraft,
+    draft_problems,
+)
+from bot.domain.sessions.timeparse import (
+    TEXT_MAX,
+    is_time_only,
+    local_date,
+    parse_date,
+    parse_duration,
+    parse_time,
+)
 
 MAX_IMPORT_BYTES = 1024 * 1024  # 1 MB
 MAX_IMPORT_SESSIONS = 1000
 
 #: The columns (CSV) / keys (YAML) of a session; `id` becomes the draft's external_id.
-SESSION_COLUMNS = (
-    "title",
-    "start",
-    "end",
-    "duration",
-    "kind",
-    "track",
-    "description",
-    "location",
-    "id",
-)
+SESSION_COLUMNS = FIELDS
+#: Values that are parsed (times, durations, kinds): refused unread when longer than this.
+_PARSED = ("date", "start", "end", "duration", "kind")
 
 Severity = Literal["error", "warning"]
 
@@ -58,6 +70,16 @@ class ImportProblem:
 class ImportRow:
     where: str
     draft: SessionDraft
+    start_text: str | None = None  # the start as the file wrote it (for messages)
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """How the file was read: shown in the preview so the organizer sees what was understood."""
+
+    encoding: Encoding
+    delimiter: str | None = None  # CSV only: "," "\t" or ";"
+    columns: tuple[Column, ...] = ()  # CSV only: every header and the field it was read as
 
 
 @dataclass
@@ -66,6 +88,7 @@ class ImportResult:
     zone: ZoneInfo  # the zone the file's local times were read in
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    info: FileInfo | None = None
 
     @property
     def drafts(self) -> list[SessionDraft]:
@@ -81,16 +104,40 @@ def truncate(text: str, limit: int = DESCRIPTION_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def type_name(value: Any) -> str:
+    """What a non-text value is, for a message (never its expansion: it may be an alias bomb)."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
 def clean_value(value: Any) -> str | None:
-    """A scalar cell/value as stripped text; None for empty/null."""
+    """A scalar cell/value as stripped text; None for empty/null. Raises TypeError otherwise."""
     if value is None:
         return None
     if isinstance(value, bool | int | float):
         value = str(value)
     if not isinstance(value, str):
-        raise TypeError(type(value).__name__)
+        raise TypeError(type_name(value))
     text = value.strip()
     return None if text in ("", "~", "null") else text
+
+
+_NAME_SEPARATORS = re.compile(r"\s*[,、，;；/／\n]\s*")
+
+
+def speakers_text(value: Any) -> str | None:
+    """Speakers as one display text, `A, B`: from `A、B`, `A; B`, `A / B` or a list of names.
+    (`・` is not a separator: it sits inside katakana names such as ジョン・スミス.)"""
+    if isinstance(value, list):
+        names = [clean_value(item) for item in value]
+    else:
+        text = clean_value(value)
+        names = [] if text is None else list(_NAME_SEPARATORS.split(text))
+    kept = [" ".join(name.split()) for name in names if name and name.strip()]
+    return ", ".join(kept) if kept else None
 
 
 class RowBuilder:
@@ -104,15 +151,57 @@ class RowBuilder:
     def problem(self, where: str, key: str, severity: Severity = "error", **params: Any) -> None:
         self.problems.append(ImportProblem(where, key, params, severity))
 
+    def _values(self, where: str, raw: Mapping[str, Any]) -> dict[str, str | None] | None:
+        values: dict[str, str | None] = {}
+        ok = True
+        for name in SESSION_COLUMNS:
+            value = raw.get(name)
+            try:
+                if name == "speakers":
+                    values[name] = speakers_text(value)
+                    continue
+                values[name] = clean_value(value)
+            except TypeError:
+                self.problem(where, "import.value_not_text", field=name, type=type_name(value))
+                ok = False
+                continue
+            text = values[name]
+            if name in _PARSED and text is not None and len(text) > TEXT_MAX:
+                self.problem(
+                    where, "import.value_too_long", field=name, length=len(text), max=TEXT_MAX
+                )
+                ok = False
+        return values if ok else None
+
+    def _day(self, where: str, text: str | None, day: date | None) -> tuple[bool, date | None]:
+        if text is None:
+            return True, day
+        local_now = self.now.astimezone(self.zone) if self.now is not None else None
+        try:
+            return True, parse_date(text, now=local_now)
+        except InvalidInput as exc:
+            self.problem(where, exc.key, **exc.params)
+            return False, None
+
     def _start(self, where: str, text: str | None, day: date | None) -> datetime | None:
         if text is None:
             self.problem(where, "errors.field_missing", field="start")
             return None
+        if day is None and is_time_only(text):
+            # A file's bare `10:00` is a date column that went missing, not "today".
+            self.problem(where, "import.start_needs_date", value=text)
+            return None
         try:
-            return parse_time(text, self.zone, day=day, now=self.now)
+            start = parse_time(text, self.zone, day=day, now=self.now)
         except InvalidInput as exc:
             self.problem(where, exc.key, **exc.params)
             return None
+        if day is not None and not is_time_only(text) and local_date(start, self.zone) != day:
+            self.problem(
+                where, "import.date_mismatch", value=text, day=day.isoformat(), field="start"
+            )
+            return None
+        return start
 
     def _end(
         self, where: str, start: datetime, end_text: str | None, duration_text: str | None
@@ -134,20 +223,29 @@ class RowBuilder:
                 where, "import.end_duration_mismatch", end=end_text, duration=duration_text
             )
             return None
-        return end if end is not None else start + timedelta(minutes=minutes or 0)
+        if end is not None:
+            return end
+        assert minutes is not None
+        if minutes > DURATION_MAX:  # refused before `start + minutes` could overflow
+            self.problem(
+                where,
+                "errors.duration_out_of_range",
+                minutes=minutes,
+                min=DURATION_MIN,
+                max=DURATION_MAX,
+            )
+            return None
+        return start + timedelta(minutes=minutes)
 
     def build(
         self, where: str, raw: Mapping[str, Any], *, day: date | None = None
     ) -> ImportRow | None:
-        values: dict[str, str | None] = {}
-        for name in SESSION_COLUMNS:
-            try:
-                values[name] = clean_value(raw.get(name))
-            except TypeError:
-                self.problem(
-                    where, "errors.field_invalid", field=name, value=str(raw.get(name))[:100]
-                )
-                return None
+        values = self._values(where, raw)
+        if values is None:
+            return None
+        ok, day = self._day(where, values["date"], day)
+        if not ok:
+            return None
         start = self._start(where, values["start"], day)
         end = None if start is None else self._end(where, start, values["end"], values["duration"])
         if start is None or end is None:
@@ -164,6 +262,7 @@ class RowBuilder:
             description = truncate(description)
         return self.make(
             where,
+            start_text=values["start"],
             title=values["title"] or "",
             kind=values["kind"] or "talk",
             start=start,
@@ -172,12 +271,13 @@ class RowBuilder:
             description=description,
             location=values["location"],
             external_id=values["id"],
+            speakers=values["speakers"],
         )
 
-    def make(self, where: str, **fields: Any) -> ImportRow | None:
+    def make(self, where: str, *, start_text: str | None = None, **fields: Any) -> ImportRow | None:
         """Validate the draft fields; record each failure as a problem of `where`."""
         try:
-            return ImportRow(where, SessionDraft(**fields))
+            return ImportRow(where, SessionDraft(**fields), start_text)
         except ValidationError as exc:
             for key, params in draft_problems(exc):
                 self.problem(where, key, **params)

@@ -26,6 +26,7 @@ TRACK_MAX = 100
 DESCRIPTION_MAX = 1000
 LOCATION_MAX = 512
 EXTERNAL_ID_MAX = 200
+SPEAKERS_MAX = 500
 DURATION_MIN = 5
 DURATION_MAX = 720
 
@@ -127,6 +128,7 @@ DRAFT_FIELDS: tuple[str, ...] = (
     "description",
     "location",
     "external_id",
+    "speakers",
 )
 
 
@@ -143,6 +145,7 @@ class SessionDraft(BaseModel):
     description: str | None = None
     location: str | None = None
     external_id: str | None = None
+    speakers: str | None = None  # as the schedule file names them: `Ada Lovelace, 山田花子`
 
     @field_validator("title", mode="before")
     @classmethod
@@ -184,6 +187,12 @@ class SessionDraft(BaseModel):
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         return _optional_text(value, "external_id", EXTERNAL_ID_MAX)
+
+    @field_validator("speakers", mode="before")
+    @classmethod
+    def _speakers(cls, value: Any) -> str | None:
+        text = _optional_text(value, "speakers", SPEAKERS_MAX)
+        return " ".join(text.split()) if text else None
 
     @field_validator("location", mode="before")
     @classmethod

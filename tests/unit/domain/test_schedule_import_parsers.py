@@ -15,6 +15,7 @@ from bot.domain.schedule_import import (
     detect_format,
     parse_schedule,
 )
+from bot.domain.schedule_import.columns import accepted_names
 from bot.domain.sessions import SessionKind
 from tests.unit.domain.factories import TOKYO, at
 
@@ -127,7 +128,17 @@ def test_csv_missing_columns_is_unreadable() -> None:
     with pytest.raises(InvalidInput) as info:
         parse("s.csv", "title,kind\nX,talk\n")
     assert info.value.key == "errors.import_csv_columns"
-    assert info.value.params == {"missing": "start, end|duration"}
+    assert info.value.params == {
+        "missing": "start, end|duration",
+        "found": "title, kind",
+        "accepted": "start ("
+        + accepted_names("start")
+        + "); end / duration ("
+        + accepted_names("end")
+        + " | "
+        + accepted_names("duration")
+        + ")",
+    }
     with pytest.raises(InvalidInput) as info:
         parse("s.csv", "")
     assert info.value.key == "errors.import_malformed"
@@ -333,10 +344,15 @@ def test_unknown_format() -> None:
     assert info.value.params["filename"] == "poster.pdf"
 
 
-def test_not_utf8() -> None:
+def test_shift_jis_is_read_and_bytes_that_are_no_text_are_refused() -> None:
+    # Issue 12 item 8 turned this refusal around: Excel's Japanese CSV is cp932 (Shift_JIS).
+    result = parse_schedule(
+        "s.csv", "title,start,duration\n講演,2026-07-01 10:00,30\n".encode("shift_jis")
+    )
+    assert [d.title for d in result.drafts] == ["講演"]
     with pytest.raises(InvalidInput) as info:
-        parse_schedule("s.csv", "title,start\n講演,10:00\n".encode("shift_jis"))
-    assert info.value.key == "errors.import_not_utf8"
+        parse_schedule("s.csv", b"title,start\n\x81\x00\xff\xfe\x80")
+    assert info.value.key == "errors.import_not_text"
 
 
 def test_file_over_1_mb_is_refused() -> None:

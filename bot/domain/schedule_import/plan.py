@@ -1,0 +1,69 @@
+"""A schedule file against the stored programme: what `/session import` previews and applies.
+
+Pure and picklable both ways, so that it runs in a worker process (`bot.services.untrusted`):
+the file's bytes and the stored sessions go in, the preview comes out.
+
+A re-import updates the sessions it matches (by external id, else title + start) and cancels only
+sessions that came from an earlier import and are missing from the file; sessions created by hand
+are never removed by a file, and the file's sessions must not overlap them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.clock import to_epoch
+from bot.domain.schedule_import.diff import ImportPreview, preview_import
+from bot.domain.schedule_import.reader import parse_schedule
+from bot.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
+from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sessions.rules import find_conflicts
+
+
+@dataclass(frozen=True)
+class PlannedImport:
+    format: ImportFormat
+    info: FileInfo | None
+    preview: ImportPreview
+
+
+def plan_import(
+    filename: str,
+    data: bytes,
+    zone: ZoneInfo,
+    now: datetime,
+    existing: Sequence[Session],
+    imported_ids: frozenset[int],
+) -> PlannedImport:
+    """Parse `data` and compare it with `existing` (the guild's sessions; `imported_ids` those
+    that came from a file). Raises `InvalidInput` for an unreadable file."""
+    result = parse_schedule(filename, data, zone, now=now)
+    preview = preview_import(result, existing, zone, now=now, remove_unlisted=True)
+    kept = [s for s in preview.removed if s.id not in imported_ids]
+    preview.removed = [s for s in preview.removed if s.id in imported_ids]
+    _check_against_kept(preview, kept)
+    return PlannedImport(result.format, result.info, preview)
+
+
+def _check_against_kept(preview: ImportPreview, kept: list[Session]) -> None:
+    """Sessions made by hand stay: the file's sessions must not overlap them."""
+    active = [s for s in kept if s.status is not SessionStatus.CANCELLED]
+    drafts = [(row.where, row.draft) for row in preview.new]
+    drafts += [(change.row.where, change.row.draft) for change in preview.changed]
+    for where, draft in drafts:
+        for other in find_conflicts(draft, active):
+            preview.problems.append(
+                ImportProblem(
+                    where=where,
+                    key="errors.session_conflict",
+                    params={
+                        "title": draft.title,
+                        "other_title": other.title,
+                        "other_start": to_epoch(other.start),
+                        "other_end": to_epoch(other.end),
+                    },
+                )
+            )
