@@ -42,6 +42,7 @@ from bot.services.announcer import Announcer
 from bot.services.attendance import AttendanceConfig, AttendanceService
 from bot.services.attendance_recorder import AttendanceRecorder
 from bot.services.board import BoardService
+from bot.services.imports import WORKER_MODULES as IMPORT_WORKER_MODULES
 from bot.services.imports import ImportService
 from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
 from bot.services.posters import PosterService
@@ -54,6 +55,7 @@ from bot.services.sessions import SessionService
 from bot.services.status import StatusService
 from bot.services.structure import StructureService
 from bot.services.texts import SessionTexts
+from bot.services.untrusted import UntrustedRunner
 from bot.settings import Settings
 from bot.store.attendance_repo import AttendanceRepository
 from bot.store.audit_repo import AuditRepository
@@ -192,7 +194,13 @@ def build_services(bot: WorkshopBot) -> Services:
         reconciler=reconciler,
         scheduler=scheduler,
         texts=texts,
-        imports=ImportService(ImportRepository(db), sessions, session_repo, clock),
+        imports=ImportService(
+            ImportRepository(db),
+            sessions,
+            session_repo,
+            clock,
+            UntrustedRunner(preload=IMPORT_WORKER_MODULES),
+        ),
         rooms=rooms,
         board=board,
         posters=posters,

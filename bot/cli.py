@@ -313,21 +313,40 @@ async def _migrate(settings: Settings) -> int:
 
 def _check(settings: Settings, path: Path) -> int:
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
-    from bot.services.schedule_check import check_schedule, render_report
+    from bot.domain.schedule_import import ImportResult
+    from bot.services.imports import WORKER_MODULES
+    from bot.services.schedule_check import check_schedule, parse_here, render_report
+    from bot.services.untrusted import UntrustedRunner
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         return fail(f"cannot read {path}: {exc.strerror or exc}")
-    report = check_schedule(
-        str(path),
-        data,
-        settings.zone,
-        settings.locale,
-        window_hours=settings.sessions.events_window_hours,
-        cap=settings.sessions.events_cap,
-        now=datetime.now(UTC),
-    )
+    # The file is read by a budgeted worker, as the bot reads uploads: a hostile file gets a
+    # refusal in the report, never a traceback or a machine out of memory.
+    runner = UntrustedRunner(preload=WORKER_MODULES, log_tracebacks=False)
+
+    def parse(filename: str, content: bytes, zone: ZoneInfo, now: datetime) -> ImportResult:
+        return runner.run_sync(parse_here, filename, content, zone, now)
+
+    try:
+        report = check_schedule(
+            str(path),
+            data,
+            settings.zone,
+            settings.locale,
+            window_hours=settings.sessions.events_window_hours,
+            cap=settings.sessions.events_cap,
+            now=datetime.now(UTC),
+            parse=parse,
+        )
+    except Exception as exc:  # a bug of ours, not the file's: one line, no traceback
+        return fail(
+            f"checking {path} failed inside workshop-bot ({type(exc).__name__}: {exc}); "
+            "please report it",
+            EXIT_FAILED,
+        )
     sys.stdout.write(render_report(report))
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -4,6 +4,7 @@ Discord timestamp, which each reader sees in their own zone and language."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +12,8 @@ import discord
 
 from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
-from bot.domain.sessions.model import Session
+from bot.domain.schedule_import import FileInfo
+from bot.domain.sessions.model import Session, SessionDraft
 from bot.i18n import Catalog
 from bot.services.imports import ImportPlan
 
@@ -35,6 +37,14 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _with_speakers(draft: SessionDraft) -> str:
+    return f"{draft.title} — {draft.speakers}" if draft.speakers else draft.title
+
+
+_DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
+_WHERE = re.compile(r"(?P<kind>row|session|day|room|slot|file)(?: (?P<value>.+))?")
+
+
 class SessionRenderer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -44,6 +54,36 @@ class SessionRenderer:
 
     def kind(self, session: Session, locale: str) -> str:
         return self.t(f"sessions.kind.{session.kind.value}", locale)
+
+    def file_info(self, info: FileInfo, locale: str) -> str:
+        """How the file was read: `UTF-8 · comma-separated` and the columns recognised."""
+        read = self.t(f"import.encoding.{info.encoding.value}", locale)
+        if info.delimiter is not None:
+            name = _DELIMITERS.get(info.delimiter, "comma")
+            read += " · " + self.t(f"import.delimiter.{name}", locale)
+        lines = [self.t("import.read_as", locale, how=read)]
+        if info.columns:
+            unused = self.t("import.column_unused", locale)
+            parts = [
+                f"{_clip(c.header, 40)} → "
+                + (self.t(f"import.field.{c.field}", locale) if c.field else unused)
+                for c in info.columns
+                if c.header
+            ]
+            lines.append(self.t("import.columns_line", locale, columns=" · ".join(parts)))
+        return "\n".join(lines)
+
+    def problem_where(self, where: str, locale: str) -> str:
+        """`day 2 / session 3` in the reader's language (`2日目 / 3番目のセッション`)."""
+        parts = []
+        for part in where.split(" / "):
+            match = _WHERE.fullmatch(part)
+            if match is None:
+                parts.append(part)
+                continue
+            kind, value = match["kind"], match["value"]
+            parts.append(self.t(f"import.where.{kind}", locale, value=value or ""))
+        return " / ".join(parts)
 
     def where(self, session: Session, places: Places, locale: str) -> str:
         if session.location:
@@ -80,6 +120,12 @@ class SessionRenderer:
         )
         if session.track:
             embed.add_field(name=self.t("sessions.field.track", locale), value=session.track)
+        if session.speakers:
+            embed.add_field(
+                name=self.t("sessions.field.speakers", locale),
+                value=_clip(session.speakers, FIELD_MAX),
+                inline=False,
+            )
         embed.add_field(
             name=self.t("sessions.field.status", locale),
             value=self.t(f"sessions.status.{session.status.value}", locale),
@@ -145,6 +191,12 @@ class SessionRenderer:
             unchanged=counts.get("unchanged", 0),
             removed=counts.get("removed", 0),
         )
+        if plan.info is not None:
+            embed.add_field(
+                name=self.t("import.file_field", locale),
+                value=_clip(self.file_info(plan.info, locale), FIELD_MAX),
+                inline=False,
+            )
         if preview.per_day:
             days = "\n".join(
                 self.t("import.day_line", locale, day=day.isoformat(), count=count)
@@ -152,7 +204,7 @@ class SessionRenderer:
             )
             embed.add_field(name=self.t("import.per_day", locale), value=_clip(days, FIELD_MAX))
         sections = (
-            ("import.new", [row.draft.title for row in preview.new]),
+            ("import.new", [_with_speakers(row.draft) for row in preview.new]),
             (
                 "import.changed",
                 [f"{c.before.title} ({', '.join(c.fields)})" for c in preview.changed],
@@ -161,7 +213,7 @@ class SessionRenderer:
         )
         for key, titles in sections:
             if titles:
-                shown = "\n".join(f"• {_clip(t, 90)}" for t in titles[:10])
+                shown = "\n".join(f"• {_clip(t, 120)}" for t in titles[:10])
                 if len(titles) > 10:
                     shown += "\n" + self.t("import.more", locale, count=len(titles) - 10)
                 embed.add_field(
@@ -173,7 +225,7 @@ class SessionRenderer:
             for problem in problems[:PROBLEMS_SHOWN]:
                 icon = "❌" if problem.severity == "error" else "⚠️"
                 text = self.t(problem.key, locale, **problem.params)
-                lines.append(f"{icon} {problem.where}: {text}")
+                lines.append(f"{icon} {self.problem_where(problem.where, locale)}: {text}")
             if len(problems) > PROBLEMS_SHOWN:
                 lines.append(self.t("import.more", locale, count=len(problems) - PROBLEMS_SHOWN))
             embed.add_field(

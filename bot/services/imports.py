@@ -4,9 +4,10 @@ The uploaded file is kept in the database between the two steps, so the Confirm 
 a restart too. On Confirm the file is read again against the programme as it is then: if anything
 changed in between, the organizer gets the problems instead of a surprise.
 
-A re-import updates the sessions it matches (by external id, else title + start) and cancels only
-sessions that came from an earlier import and are missing from the file; sessions created by
-hand are never removed by a file, and the file's sessions must not overlap them.
+The file is read in a budgeted worker process (`UntrustedRunner`), never on the event loop: the
+parse and the comparison with the programme (`plan_import`) run there, so a hostile or merely huge
+file cannot delay anyone else's command. What a re-import changes is described in
+`bot.domain.schedule_import.plan`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ import aiosqlite
 
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, InvalidInput, NotFound
-from bot.domain.schedule_import import ImportPreview, parse_schedule, preview_import
-from bot.domain.schedule_import.rows import ImportProblem
-from bot.domain.sessions.model import Session, SessionStatus
-from bot.domain.sessions.rules import find_conflicts
+from bot.domain.schedule_import import FileInfo, ImportPreview, PlannedImport, plan_import
 from bot.services.sessions import SessionService
-from bot.store.import_repo import ImportRepository
+from bot.services.untrusted import UntrustedRunner
+from bot.store.import_repo import ImportRepository, PendingImport
 from bot.store.session_repo import SessionRepository
+
+#: Imported by the worker processes' fork server once, not by every worker.
+WORKER_MODULES = ("bot.domain.schedule_import",)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class ImportPlan:
     filename: str
     format: str
     preview: ImportPreview
+    info: FileInfo | None = None
 
 
 class ImportService:
@@ -41,61 +44,62 @@ class ImportService:
         sessions: SessionService,
         session_repo: SessionRepository,
         clock: Clock,
+        runner: UntrustedRunner,
     ) -> None:
         self._imports = imports
         self._sessions = sessions
         self._repo = session_repo
         self._clock = clock
+        self.runner = runner
 
     async def preview(self, guild_id: int, actor_id: int, filename: str, data: bytes) -> ImportPlan:
-        fmt, preview = await self._plan(guild_id, filename, data)
+        planned = await self._plan(guild_id, filename, data)
         import_id = await self._imports.add(guild_id, actor_id, filename, data, self._clock.now())
-        return ImportPlan(import_id, filename, fmt, preview)
+        return ImportPlan(import_id, filename, planned.format.value, planned.preview, planned.info)
 
-    async def _plan(self, guild_id: int, filename: str, data: bytes) -> tuple[str, ImportPreview]:
-        zone = self._sessions.config.zone
-        now = self._clock.now()
-        result = parse_schedule(filename, data, zone, now=now)
+    async def _plan(self, guild_id: int, filename: str, data: bytes) -> PlannedImport:
         existing = await self._repo.in_guild(guild_id)
-        preview = preview_import(result, existing, zone, now=now, remove_unlisted=True)
-        imported = await self._repo.imported_ids(guild_id)
-        kept = [s for s in preview.removed if s.id not in imported]
-        preview.removed = [s for s in preview.removed if s.id in imported]
-        self._check_against_kept(preview, kept)
-        return result.format.value, preview
+        imported = frozenset(await self._repo.imported_ids(guild_id))
+        return await self.runner.run(
+            plan_import,
+            filename,
+            data,
+            self._sessions.config.zone,
+            self._clock.now(),
+            existing,
+            imported,
+        )
 
-    @staticmethod
-    def _check_against_kept(preview: ImportPreview, kept: list[Session]) -> None:
-        """Sessions made by hand stay: the file's sessions must not overlap them."""
-        active = [s for s in kept if s.status is not SessionStatus.CANCELLED]
-        drafts = [(row.where, row.draft) for row in preview.new]
-        drafts += [(change.row.where, change.row.draft) for change in preview.changed]
-        for where, draft in drafts:
-            for other in find_conflicts(draft, active):
-                preview.problems.append(
-                    ImportProblem(
-                        where=where,
-                        key="errors.session_conflict",
-                        params={
-                            "title": draft.title,
-                            "other_title": other.title,
-                            "other_start": int(other.start.timestamp()),
-                            "other_end": int(other.end.timestamp()),
-                        },
-                    )
-                )
-
-    async def apply(self, guild_id: int, actor_id: int, import_id: int) -> ImportPlan:
+    async def _pending(self, guild_id: int, import_id: int) -> PendingImport:
         pending = await self._imports.get(import_id)
         if pending is None or pending.guild_id != guild_id:
             raise NotFound("errors.import_not_found", value=str(import_id))
+        return pending
+
+    async def _refuse_state(self, import_id: int, action: str) -> InvalidInput:
+        """The refusal for a state that moved on meanwhile (read again: say what is true)."""
+        pending = await self._imports.get(import_id)
+        state = pending.state if pending is not None else "discarded"
+        if action == "discard":
+            return InvalidInput(
+                "errors.import_discard_applied"
+                if state == "applied"
+                else "errors.import_discard_applying"
+            )
+        if state not in ("applied", "applying", "discarded"):
+            state = "applying"
+        return InvalidInput(f"errors.import_already_{state}")
+
+    async def apply(self, guild_id: int, actor_id: int, import_id: int) -> ImportPlan:
+        pending = await self._pending(guild_id, import_id)
         if pending.state != "previewed":
             raise InvalidInput(f"errors.import_already_{pending.state}")
-        fmt, preview = await self._plan(guild_id, pending.filename, pending.content)
+        planned = await self._plan(guild_id, pending.filename, pending.content)
+        preview = planned.preview
         if preview.has_errors:
             raise InvalidInput("errors.import_has_problems", count=len(preview.problems))
         if not await self._imports.move(import_id, "previewed", "applying", self._clock.now()):
-            raise InvalidInput("errors.import_already_applying")
+            raise await self._refuse_state(import_id, "apply")
 
         async def applied(conn: aiosqlite.Connection) -> None:
             await self._imports.set_state(conn, import_id, "applied", self._clock.now())
@@ -117,10 +121,13 @@ class ImportService:
         except BaseException:
             await self._imports.move(import_id, "applying", "previewed", self._clock.now())
             raise
-        return ImportPlan(import_id, pending.filename, fmt, preview)
+        return ImportPlan(import_id, pending.filename, planned.format.value, preview, planned.info)
 
     async def discard(self, guild_id: int, import_id: int) -> None:
-        pending = await self._imports.get(import_id)
-        if pending is None or pending.guild_id != guild_id:
-            raise NotFound("errors.import_not_found", value=str(import_id))
-        await self._imports.move(import_id, "previewed", "discarded", self._clock.now())
+        """Forget a previewed file. Refused, saying so, once it is being or was applied: its
+        sessions exist then, and Discard must not claim that nothing changed."""
+        pending = await self._pending(guild_id, import_id)
+        if pending.state == "discarded":
+            return
+        if not await self._imports.move(import_id, "previewed", "discarded", self._clock.now()):
+            raise await self._refuse_state(import_id, "discard")
