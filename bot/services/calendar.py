@@ -11,7 +11,8 @@ iCalendar (RFC 5545, written with the `icalendar` library):
   so a later export supersedes an earlier one;
 - times are in UTC (`DTSTART:20270701T010000Z`), which every client converts to its own zone.
 
-CSV: the columns of the importer (`id,title,start,end,kind,track,description,location`) plus an
+CSV: the columns of the importer (`id,title,start,end,kind,track,description,location,speakers`)
+plus an
 informational `status`; times are ISO 8601 with the workshop zone's offset. Cancelled sessions
 are left out unless asked for: re-importing a file that lists them would bring them back.
 """
@@ -34,7 +35,18 @@ PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"
 UID_DOMAIN = "workshop-bot"
 
 #: The CSV columns, in order. All but `status` are read by the schedule importer.
-CSV_COLUMNS = ("id", "title", "start", "end", "kind", "track", "description", "location", "status")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "start",
+    "end",
+    "kind",
+    "track",
+    "description",
+    "location",
+    "speakers",
+    "status",
+)
 
 ChannelUrl = Callable[[Session], str | None]
 
@@ -133,6 +145,7 @@ def csv_row(session: Session, zone: ZoneInfo) -> dict[str, str]:
         "track": session.track or "",
         "description": session.description or "",
         "location": session.location or "",
+        "speakers": session.speakers or "",
         "status": session.status.value,
     }
 

@@ -291,7 +291,7 @@ def test_export_csv_to_stdout_and_file_reimports(
     result = run_cli("export", "schedule", "--format", "csv", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "id,title,start,end,kind,track,description,location,status"
+        "id,title,start,end,kind,track,description,location,speakers,status"
     )
     parsed = parse_schedule("x.csv", result.stdout.encode("utf-8"), TOKYO)
     assert not parsed.has_errors

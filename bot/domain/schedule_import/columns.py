@@ -17,7 +17,7 @@ from dataclasses import dataclass
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": (
         "title", "name", "session", "session title", "talk title",
-        "タイトル", "題目", "演題", "セッション名", "セッション", "名称", "講演タイトル",
+        "タイトル", "題目", "演題", "セッション名", "セッション", "名称", "名前", "講演タイトル",
         "発表タイトル",
     ),
     "date": ("date", "day", "日付", "開催日", "年月日", "日"),
@@ -107,9 +107,10 @@ def missing_fields(fields: set[str]) -> list[str]:
 
 
 def describe_missing(missing: list[str]) -> str:
-    """`start (start, start time, …, 開始, …); end or duration (…)` for the message."""
+    """`start (start, start time, …, 開始, …); end or duration (end, …; duration, …)`."""
     parts = []
     for item in missing:
-        names = [accepted_names(f) for f in item.split("|")]
-        parts.append(f"{item.replace('|', ' / ')} ({' | '.join(names)})")
+        fields = item.split("|")
+        names = "; ".join(accepted_names(f) for f in fields)
+        parts.append(f"{' or '.join(fields)} ({names})")
     return "; ".join(parts)

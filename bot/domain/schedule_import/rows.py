@@ -251,6 +251,8 @@ class RowBuilder:
         if start is None or end is None:
             return None
         description = values["description"]
+        if description is not None:
+            description = description.replace("\r\n", "\n").replace("\r", "\n")
         if description is not None and len(description) > DESCRIPTION_MAX:
             self.problem(
                 where,

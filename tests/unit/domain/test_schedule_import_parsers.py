@@ -133,9 +133,9 @@ def test_csv_missing_columns_is_unreadable() -> None:
         "found": "title, kind",
         "accepted": "start ("
         + accepted_names("start")
-        + "); end / duration ("
+        + "); end or duration ("
         + accepted_names("end")
-        + " | "
+        + "; "
         + accepted_names("duration")
         + ")",
     }

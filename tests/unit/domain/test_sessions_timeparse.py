@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.sessions.timeparse import DEFAULT_ZONE, localize, parse_duration, parse_time
+from bot.domain.sessions.timeparse import (
+    DEFAULT_ZONE,
+    is_time_only,
+    localize,
+    parse_date,
+    parse_duration,
+    parse_time,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -152,3 +159,97 @@ def test_bad_durations(text: str | int) -> None:
         parse_duration(text)
     assert info.value.key == "errors.duration_unparseable"
     assert "examples" in info.value.params
+
+
+# --- what Japanese spreadsheets and organizers write (issue 14) ------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026年7月1日 10:00",
+        "2026年7月1日10:00",
+        "2026年 7月 1日 10時",
+        "2026年7月1日 10時00分",
+        "2026/7/1(水) 10:00",
+        "2026/7/1（水）10:00",
+        "2026/07/01 (Wed) 10:00",
+        "２０２６年７月１日　１０：００",
+    ],
+)
+def test_japanese_date_forms(text: str) -> None:
+    assert parse_time(text, TOKYO) == utc(2026, 7, 1, 1, 0)
+
+
+def test_japanese_month_day_and_clock_words() -> None:
+    assert parse_time("7月1日 14時半", TOKYO, now=NOW) == utc(2026, 7, 1, 5, 30)
+    assert parse_time("14時30分", TOKYO, day=date(2026, 7, 2)) == utc(2026, 7, 2, 5, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("60分", 60),
+        ("90分間", 90),
+        ("1時間", 60),
+        ("1時間30分", 90),
+        ("1時間 30分", 90),
+        ("1時間半", 90),
+        ("２時間", 120),
+        ("９０分", 90),
+        ("90 min", 90),
+        ("1h30m", 90),
+    ],
+)
+def test_japanese_and_english_durations(text: str, minutes: int) -> None:
+    assert parse_duration(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-07-01", date(2026, 7, 1)),
+        ("2026/7/1", date(2026, 7, 1)),
+        ("2026年7月1日", date(2026, 7, 1)),
+        ("2026/7/1(水)", date(2026, 7, 1)),
+        ("2026/7/1 0:00", date(2026, 7, 1)),
+        ("7/1", date(2026, 7, 1)),
+        ("7月1日", date(2026, 7, 1)),
+    ],
+)
+def test_dates(text: str, expected: date) -> None:
+    assert parse_date(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2026/13/1", "errors.date_unparseable"),
+        ("2026/7/1 10:00", "errors.date_unparseable"),
+        ("yesterday", "errors.date_unparseable"),
+        ("9999/1/1", "errors.time_out_of_range"),
+        ("1" * 5000, "errors.date_unparseable"),
+    ],
+)
+def test_bad_dates(text: str, key: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        parse_date(text, now=NOW)
+    assert info.value.key == key
+    assert len(str(info.value.params["value"])) <= 64
+
+
+def test_years_outside_the_range_are_refused_before_any_arithmetic() -> None:
+    for text in ("9999-12-31 23:00", "0001-01-01T00:00+09:00", "9999-12-31T23:59:59-12:00"):
+        with pytest.raises(InvalidInput) as info:
+            parse_time(text, TOKYO)
+        assert info.value.key == "errors.time_out_of_range", text
+        assert info.value.params["value"] == text
+
+
+def test_long_texts_are_refused_unread() -> None:
+    for parse in (parse_time, parse_duration):
+        with pytest.raises(InvalidInput) as info:
+            parse("9" * 5000)  # type: ignore[operator]
+        assert len(info.value.params["value"]) < 30
+    assert is_time_only("10:00") and is_time_only("１０時")
+    assert not is_time_only("7/1 10:00") and not is_time_only("1" * 5000)
