@@ -159,3 +159,23 @@ async def test_a_real_import_plan_travels_both_ways(tmp_path: Path) -> None:
     assert isinstance(planned, PlannedImport)
     assert [row.draft.speakers for row in planned.preview.new] == ["山田太郎"]
     assert planned.info is not None and planned.info.encoding is Encoding.CP932
+
+
+def test_a_main_scripts_modules_are_preloaded_for_the_fork_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python 3.11-3.13's fork server re-runs a main *script* in every worker: the modules the
+    script took its names from are imported by the server once instead."""
+    import sys
+    import types
+
+    from bot.services.untrusted import _main_script_modules
+
+    script = types.ModuleType("__main__")
+    script.__spec__ = None
+    script.main = _main_script_modules  # like `from bot.cli import main` in the console script
+    script.sys = sys
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    assert _main_script_modules() == {"bot.services.untrusted"}
+    script.__spec__ = types.SimpleNamespace(name="bot.__main__")  # `python -m bot`
+    assert _main_script_modules() == set()

@@ -77,7 +77,8 @@ def _text(value: Any) -> str:
 
 
 MAX_DEPTH = 32
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A JSON string (unrolled, so a 1 MB string costs no backtracking memory) or a bracket.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 def check_nesting(text: str, limit: int = MAX_DEPTH) -> None:

@@ -255,3 +255,9 @@ def test_room_names_and_types_are_cut_in_messages() -> None:
     text = json.dumps({"schedule": {"conference": {"days": days}}})
     result = parse("schedule.json", text)
     assert all(len(p.where) < 100 for p in result.problems)
+
+
+def test_a_megabyte_json_string_costs_no_backtracking_memory() -> None:
+    text = frab({"title": "T", "start": "10:00", "duration": "9" * (MB - 200)})
+    assert len(text) <= MAX_IMPORT_BYTES
+    bounded(lambda: parse("schedule.json", text), 16 * MB)
