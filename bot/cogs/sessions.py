@@ -209,7 +209,10 @@ class SessionCog(commands.Cog):
         await self._reply(interaction, "sessions.closed", updated)
 
     @session.command(name="import", description="Import a schedule file: preview, then confirm")
-    @app_commands.describe(file="CSV, YAML, or a Pretalx/frab schedule.json (at most 1 MB)")
+    @app_commands.describe(
+        file="CSV or TSV (Excel, Google Sheets), YAML, or a Pretalx/frab schedule.json "
+        "(at most 1 MB)"
+    )
     @organizer_only()
     async def import_(
         self, interaction: discord.Interaction[WorkshopBot], file: discord.Attachment
