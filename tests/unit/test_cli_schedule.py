@@ -16,7 +16,8 @@ from icalendar import Calendar
 from bot.domain.schedule_import import parse_schedule
 from bot.domain.sessions.model import SessionDraft, SessionKind, SessionStatus
 from bot.domain.structure import ItemKind
-from bot.services.schedule_check import check_schedule, render_report
+from bot.services.schedule_check import check_schedule
+from bot.services.schedule_report import render_report
 from bot.store.db import Database
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
