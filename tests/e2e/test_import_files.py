@@ -171,7 +171,7 @@ async def test_discard_after_the_import_was_applied_says_so(world: World) -> Non
     ids = {label: b["custom_id"] for label, b in buttons(preview).items()}
     # Discord slows the first channel down: the import is committed, its places are still being
     # made, and the organizer still sees the preview with its buttons.
-    sb.inject_fault("POST /guilds/{guild_id}/channels", status=429, retry_after=1.0)
+    sb.inject_fault("POST /guilds/{guild_id}/channels", status=429, retry_after=2.0)
     await sb.click(
         world.guild_id, world.organizer_id, int(preview["id"]), ids["Confirm"], locale="en-US"
     )
