@@ -24,29 +24,23 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
-from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, SessionPort
-from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, sessions_needing_events
+from bot.domain.ports import SessionPort
+from bot.domain.sessions.events_window import sessions_needing_events
 from bot.domain.sessions.layout import ChannelKind as LayoutKind
 from bot.domain.sessions.layout import LayoutPlan, compatible_kinds, plan
 from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.services.owned import ChannelWish, OwnedChannels
+from bot.services.session_events import SessionEvents
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
 
-EVENT_LOCATION_MAX = 100
-EVENT_MIN_LEAD = timedelta(minutes=1)  # Discord refuses an event whose start is in the past
-
 
 def channel_purpose(session_id: int) -> str:
     return f"session:{session_id}:channel"
-
-
-def event_purpose(session_id: int) -> str:
-    return f"session:{session_id}:event"
 
 
 def day_purpose(day: str, part: int) -> str:
@@ -88,7 +82,8 @@ class SessionPlaces:
         self._clock = clock
         self._config = config
         self._channels = OwnedChannels(port, objects, clock)
-        self._event_text = event_text
+        self._event_text = event_text  # a text channel's topic is the event's description
+        self._events = SessionEvents(port, objects, clock, event_text=event_text)
         # The last convergence left upcoming sessions without an event (the cap was reached).
         self.rolling = False
 
@@ -104,9 +99,9 @@ class SessionPlaces:
         sessions = await self._sessions.in_guild(guild_id)
         placements = self._placements(sessions, community=self._port.is_community(guild_id))
         now = self._clock.now()
-        chosen = sessions_needing_events(
-            sessions, now, self._config.window, await self._cap(guild_id)
-        )
+        _, owned_events = await self.discord_ids(guild_id)
+        cap = self._events.cap(guild_id, self._config.cap, owned_events)
+        chosen = sessions_needing_events(sessions, now, self._config.window, cap)
         wanted = {s.id for s in chosen}
         self.rolling = any(
             s.status is SessionStatus.SCHEDULED and s.start > now and s.id not in wanted
@@ -139,13 +134,6 @@ class SessionPlaces:
                 live = item.discord_id is not None and item.kind is not ItemKind.EVENT
                 have += live and self._port.channel(guild_id, item.discord_id or 0) is not None
         return max(0, layout.category_count + layout.channel_count - have)
-
-    async def _cap(self, guild_id: int) -> int:
-        """How many events the programme may have: the cap, less what events made by hand (or
-        by anything else) already take of Discord's 100."""
-        _, owned = await self.discord_ids(guild_id)
-        others = self._port.live_event_ids(guild_id) - set(owned.values())
-        return max(0, min(self._config.cap, DISCORD_EVENT_LIMIT - len(others)))
 
     async def channel_id(self, session_id: int, guild_id: int) -> int | None:
         item = await self._objects.get(guild_id, channel_purpose(session_id))
@@ -248,7 +236,7 @@ class SessionPlaces:
                 ),
                 reason,
             )
-        await self._converge_event(
+        await self._events.converge(
             guild_id, session, channel_id, session.id in wanted_events, reason
         )
 
@@ -268,127 +256,6 @@ class SessionPlaces:
             organizer_role_ids=organizer_ids,
             bot_user_id=self._port.bot_user_id,
         )
-
-    # -- its Scheduled Event ---------------------------------------------------------------------
-
-    def _event_spec(self, session: Session, channel_id: int | None) -> EventSpec | None:
-        description = self._event_text(session)
-        if session.kind is SessionKind.POSTER:
-            # A poster session happens at its boards: the event points to its forum (or text
-            # channel).
-            if channel_id is None:
-                return None
-            return EventSpec(
-                name=session.title,
-                description=description,
-                start=session.start,
-                end=session.end,
-                entity=EventEntity.EXTERNAL,
-                location=f"https://discord.com/channels/{session.guild_id}/{channel_id}",
-            )
-        if session.location:
-            location = session.location
-            if len(location) > EVENT_LOCATION_MAX:
-                if channel_id is None:
-                    return None
-                location = f"https://discord.com/channels/{session.guild_id}/{channel_id}"
-            return EventSpec(
-                name=session.title,
-                description=description,
-                start=session.start,
-                end=session.end,
-                entity=EventEntity.EXTERNAL,
-                location=location,
-            )
-        if channel_id is None:
-            return None
-        # The event is of the kind of the channel it happens in: a keynote's stage, or (without
-        # Community) its voice channel.
-        ref = self._port.channel(session.guild_id, channel_id)
-        stage = ref is not None and ref.kind is ChannelKind.STAGE
-        return EventSpec(
-            name=session.title,
-            description=description,
-            start=session.start,
-            end=session.end,
-            entity=EventEntity.STAGE if stage else EventEntity.VOICE,
-            channel_id=channel_id,
-        )
-
-    async def _converge_event(
-        self, guild_id: int, session: Session, channel_id: int | None, wanted: bool, reason: str
-    ) -> None:
-        purpose = event_purpose(session.id)
-        item = await self._objects.get(guild_id, purpose)
-        event = (
-            self._port.event(guild_id, item.discord_id)
-            if item is not None and item.discord_id is not None
-            else None
-        )
-        now = self._clock.now()
-        status = session.status
-        if event is not None and event.status in (EventStatus.COMPLETED, EventStatus.CANCELED):
-            return  # finished events are history
-        if event is not None:
-            await self._follow_session(guild_id, session, event, channel_id, wanted, reason)
-            return
-        # No live event.
-        if not wanted or status is not SessionStatus.SCHEDULED:
-            if item is not None and item.discord_id is None and not item.pending:
-                await self._objects.forget(guild_id, purpose)
-            return
-        spec = self._event_spec(session, channel_id)
-        if spec is None:
-            return
-        if item is not None and item.pending:
-            # A crash may have come between Discord creating the event and the id being recorded.
-            found = self._port.find_event(guild_id, name=spec.name, start=spec.start)
-            if found is not None:
-                await self._objects.record(guild_id, purpose, found.id, now)
-                return
-        if spec.start <= now + EVENT_MIN_LEAD:
-            return
-        await self._objects.intend(guild_id, purpose, ItemKind.EVENT, None, now)
-        event_id = await self._port.create_event(guild_id, spec, reason)
-        await self._objects.record(guild_id, purpose, event_id, self._clock.now())
-
-    async def _follow_session(
-        self,
-        guild_id: int,
-        session: Session,
-        event: EventRef,
-        channel_id: int | None,
-        wanted: bool,
-        reason: str,
-    ) -> None:
-        """An existing event follows its session: ACTIVE while open (whatever the window says,
-        the grace period included), COMPLETED once closed; removed when cancelled, or when a
-        session that has not started leaves the window (it was moved later)."""
-        status = session.status
-        active = event.status is EventStatus.ACTIVE
-        if status is SessionStatus.OPEN:
-            if not active:
-                await self._port.edit_event(
-                    guild_id, event.id, reason=reason, status=EventStatus.ACTIVE
-                )
-            return
-        if status is SessionStatus.CLOSED and active:
-            await self._port.edit_event(
-                guild_id, event.id, reason=reason, status=EventStatus.COMPLETED
-            )
-            return
-        if status is not SessionStatus.SCHEDULED or not wanted:
-            await self._port.delete_event(guild_id, event.id, reason)
-            await self._objects.forget(guild_id, event_purpose(session.id))
-            return
-        spec = self._event_spec(session, channel_id)
-        if (
-            spec is not None
-            and not active
-            and _differs(event, spec)
-            and spec.start > self._clock.now() + EVENT_MIN_LEAD
-        ):
-            await self._port.edit_event(guild_id, event.id, reason=reason, spec=spec)
 
     async def _drop_orphans(self, guild_id: int, known: set[int]) -> None:
         """Channels and events of sessions that are no longer in the database (a change that
@@ -416,14 +283,3 @@ class SessionPlaces:
 
 def _structure_kinds(session: Session) -> set[ChannelKind]:
     return {ChannelKind(kind.value) for kind in compatible_kinds(session)}
-
-
-def _differs(event: EventRef, spec: EventSpec) -> bool:
-    return (
-        event.name != spec.name
-        or (event.description or None) != (spec.description or None)
-        or event.start != spec.start
-        or event.end != spec.end
-        or (spec.channel_id is not None and event.channel_id != spec.channel_id)
-        or (spec.location is not None and event.location != spec.location)
-    )
