@@ -34,6 +34,13 @@ async def main(discord_like: bool) -> None:
             st.guild_id, st.organizer_id, "session import", options={"file": ("camp.yaml", data)}
         )
         await preview.wait_followups(1)
+        first = time.perf_counter() - started
+        # Again, with the parser's worker process warm (the first one starts it).
+        started = time.perf_counter()
+        preview = await sb.invoke(
+            st.guild_id, st.organizer_id, "session import", options={"file": ("camp.yaml", data)}
+        )
+        await preview.wait_followups(1)
         previewed = time.perf_counter()
         message = preview.followups[0]
         confirm = next(
@@ -54,9 +61,10 @@ async def main(discord_like: bool) -> None:
 
     print(f"import of config/schedule.example.yaml ({len(sessions)} sessions, 3 days)")
     print(f"  rate limits like Discord's: {'yes' if discord_like else 'no'}")
-    print(f"  preview: {(previewed - started) * 1000:.0f} ms")
+    print(f"  preview: {first * 1000:.0f} ms (the first starts the parser's worker process)")
+    print(f"  preview again: {(previewed - started) * 1000:.0f} ms")
     print(f"  confirm -> every channel and event exists: {(done - previewed):.2f} s")
-    print(f"  scheduled events created (rolling 48 h window): {events}")
+    print(f"  scheduled events created (the whole programme, under the cap): {events}")
     print(f"  REST requests: {sum(routes.values())}")
     for route, count in sorted(routes.items(), key=lambda kv: -kv[1]):
         print(f"    {count:4d} x {route}")
