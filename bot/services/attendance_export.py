@@ -2,18 +2,20 @@
 attendance`) and one session's people. Times are ISO 8601 in the workshop's zone, with its offset.
 
 The export is written to a stream chunk by chunk as rows come from SQLite, never held as one
-list: a camp of 300 people wandering for three days is tens of thousands of rows.
+list: a camp of 300 people wandering for three days is tens of thousands of rows. Display and
+channel names are members' text: the cells go through `CsvOut`, so none reaches a spreadsheet as
+a formula (see bot/domain/csv_safe.py).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.domain.attendance import PersonSummary
 from bot.domain.clock import from_epoch
+from bot.services.csv_out import CsvOut
 from bot.store.attendance_repo import AttendanceRepository
 
 EXPORT_COLUMNS = (
@@ -40,11 +42,10 @@ async def write_export(
 ) -> int:
     """Every stay of the guild as CSV into `out`; returns the number of rows. A stay still going
     on has an empty `left_at` and its seconds so far."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer = CsvOut(out, EXPORT_COLUMNS)
     rows = 0
     async for chunk in repo.export_rows(guild_id):
-        writer.writerows(
+        writer.rows(
             (
                 r.user_id,
                 r.display_name,
@@ -64,9 +65,8 @@ async def write_export(
 
 def write_people(people: Iterable[PersonSummary], zone: ZoneInfo, out: TextIO) -> None:
     """One session's people: first join, last leave (empty: still inside), seconds present."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(SESSION_COLUMNS)
-    writer.writerows(
+    writer = CsvOut(out, SESSION_COLUMNS)
+    writer.rows(
         (
             p.user_id,
             p.display_name,

@@ -14,22 +14,23 @@ iCalendar (RFC 5545, written with the `icalendar` library):
 CSV: the columns of the importer (`id,title,start,end,kind,track,description,location,speakers`)
 plus an
 informational `status`; times are ISO 8601 with the workshop zone's offset. Cancelled sessions
-are left out unless asked for: re-importing a file that lists them would bring them back.
+are left out unless asked for: re-importing a file that lists them would bring them back. Cells
+are written through `CsvOut`: a title such as `=HYPERLINK(…)` or `- Lightning talks` gets a
+leading `'` (bot/domain/csv_safe.py), which the importer drops again (`unescape_cell`).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
 from bot import __version__
 from bot.domain.sessions.model import Session, SessionStatus
+from bot.services.csv_out import CsvOut, TextSink
 
 PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"
 UID_DOMAIN = "workshop-bot"
@@ -49,10 +50,6 @@ CSV_COLUMNS = (
 )
 
 ChannelUrl = Callable[[Session], str | None]
-
-
-class TextSink(Protocol):
-    def write(self, text: str, /) -> object: ...
 
 
 def session_ref(session: Session) -> str:
@@ -159,13 +156,12 @@ def write_schedule_csv(
 ) -> int:
     """Write the CSV (header + one row per session, start order) to `out`; returns the row
     count. Open a file for it with `newline=""`."""
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = CsvOut(out, CSV_COLUMNS)
     count = 0
     for session in _ordered(sessions):
         if session.status is SessionStatus.CANCELLED and not include_cancelled:
             continue
-        writer.writerow(csv_row(session, zone))
+        writer.record(csv_row(session, zone))
         count += 1
     return count
 
