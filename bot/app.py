@@ -34,6 +34,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.domain.ratelimit import Rule
 from bot.domain.rooms import RoomLimits
 from bot.domain.sessions.model import Session
+from bot.domain.text_safety import plain_line
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
@@ -275,7 +276,7 @@ def build_posters(
     )
 
     def category_name(session: Session, part: int) -> str:
-        name = catalog.t("posters.category", settings.locale, title=session.title[:80])
+        name = catalog.t("posters.category", settings.locale, title=plain_line(session.title, 80))
         return name[:100] if part == 1 else f"{name[:94]} ({part})"
 
     places = PosterPlaces(

@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.core.refusal_text import cause_and_fix
 from bot.domain.errors import DiscordRefused, DomainError
+from bot.domain.text_safety import shown_params
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -64,7 +65,7 @@ def describe_error(interaction: discord.Interaction[WorkshopBot], error: Excepti
     if isinstance(original, DiscordRefused):
         return refusal_text(interaction, original)
     if isinstance(original, DomainError):
-        return catalog.t(original.key, locale, **original.params)
+        return catalog.t(original.key, locale, **shown_params(original.params))
     if isinstance(original, discord.Forbidden):
         return catalog.t("errors.bot_forbidden", locale, detail=str(original.text)[:200])
     if isinstance(original, discord.RateLimited):
@@ -80,7 +81,9 @@ def describe_error(interaction: discord.Interaction[WorkshopBot], error: Excepti
     if isinstance(error, app_commands.CommandOnCooldown):
         return catalog.t("errors.cooldown", locale, seconds=round(error.retry_after, 1))
     if isinstance(error, app_commands.TransformerError):
-        return catalog.t("errors.bad_value", locale, value=str(error.value)[:100])
+        return catalog.t(
+            "errors.bad_value", locale, **shown_params({"value": str(error.value)[:100]})
+        )
     if isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
         return catalog.t("errors.not_allowed", locale)
     return None

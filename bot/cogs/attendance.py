@@ -20,6 +20,7 @@ from bot.cogs.transformers import SessionOption
 from bot.domain.attendance import PlaceKind
 from bot.domain.errors import DomainError
 from bot.domain.sessions.model import Session
+from bot.domain.text_safety import one_line
 from bot.services.attendance import PersonalRecord, SessionReport
 from bot.tree import answer_error
 
@@ -97,7 +98,7 @@ class AttendanceCog(commands.Cog):
                 "place_line",
                 interaction,
                 icon=ICONS[p.kind],
-                name=discord.utils.escape_markdown(p.name),
+                name=one_line(p.name, 200),
                 minutes=minutes(p.seconds),
             )
             for p in record.places
@@ -148,7 +149,7 @@ class AttendanceCog(commands.Cog):
         stats = report.stats
         start, end = int(session.start.timestamp()), int(session.end.timestamp())
         embed = discord.Embed(
-            title=self.t("session_title", interaction, title=session.title)[:256],
+            title=self.t("session_title", interaction, title=one_line(session.title, 200))[:256],
             description=self.t("session_description", interaction, start=start, end=end),
             colour=COLOUR,
         )

@@ -10,14 +10,17 @@ from bot.core.permissions import Needed
 from bot.core.refusal_text import cause_and_fix
 from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.ports import GuildStats
-from bot.domain.posters import PosterBoard, post_title
+from bot.domain.posters import PosterBoard
 from bot.domain.structure import Purpose, StructureItem
+from bot.domain.text_safety import body, one_line, shown_params
 from bot.i18n import Catalog
 from bot.services.owned import Outcome
 from bot.services.structure import SetupReport
 from bot.store.problem_repo import Problem
 
 FIELD_MAX = 1024
+TITLE_MAX = 240  # an embed title holds 256, with the board's number in front
+DESCRIPTION_MAX = 4096
 
 GUILD_CHANNEL_LIMIT = 500
 COLOR = discord.Colour(0x3B82F6)
@@ -76,10 +79,14 @@ class Renderer:
         return embed
 
     def poster_post(self, board: PosterBoard, locale: str | None = None) -> discord.Embed:
-        """The first message of a board's forum post: title, presenter, abstract."""
+        """The first message of a board's forum post: title, presenter, abstract. The title is
+        shown on one line as typed; the abstract keeps its lines and emphasis, but no heading or
+        masked link (bot/domain/text_safety.py)."""
+        title = f"#{board.number} {one_line(board.title or '', TITLE_MAX)}".strip()
+        abstract = body(board.abstract, DESCRIPTION_MAX) if board.abstract else ""
         embed = discord.Embed(
-            title=post_title(board),
-            description=board.abstract or self.t("posters.no_abstract", locale),
+            title=title,
+            description=abstract or self.t("posters.no_abstract", locale),
             colour=POSTER_COLOR,
         )
         if board.presenter_id is not None:
@@ -186,7 +193,7 @@ class Renderer:
                 self.t(
                     "problems.line",
                     locale,
-                    what=self.t(problem.what, locale, **problem.params),
+                    what=self.t(problem.what, locale, **shown_params(problem.params)),
                     cause=cause,
                     fix=fix,
                     since=f"<t:{int(problem.since.timestamp())}:R>",

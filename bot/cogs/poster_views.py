@@ -10,9 +10,10 @@ import discord
 
 from bot.cogs.checks import member_is_organizer
 from bot.cogs.embeds import abstract_view
-from bot.domain.board import escape, shorten
+from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges
 from bot.domain.sessions.model import Session
+from bot.domain.text_safety import one_line
 from bot.services.posters import BoardView
 from bot.tree import answer_error
 
@@ -46,7 +47,7 @@ async def poster_list_message(
         title=t(
             "posters.list_title",
             locale,
-            title=shorten(session.title, 150),
+            title=one_line(session.title, 150),
             claimed=len(claimed),
             total=len(views),
         ),
@@ -92,7 +93,7 @@ async def claim_and_reply(
             "posters.claimed",
             locale,
             board=result.board.number,
-            title=session.title,
+            title=one_line(session.title),
             post=f"<#{result.post_id}>" if result.post_id else "—",
         )
     ]
@@ -106,7 +107,7 @@ async def claim_and_reply(
 
 def _line(view: BoardView, here: str) -> str:
     board = view.board
-    title = escape(shorten(board.title or "", 80))
+    title = as_typed(board.title or "", 80)
     line = f"`#{board.number}` **{title}** · <@{board.presenter_id}>"
     if view.post_id is not None:
         line += f" · <#{view.post_id}>"

@@ -15,6 +15,7 @@ from bot.cogs.transformers import session_label
 from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
 from bot.domain.sessions.model import Session
 from bot.domain.sessions.timeparse import parse_time
+from bot.domain.text_safety import one_line
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -104,7 +105,7 @@ class PosterCog(commands.Cog):
         text = self.bot.catalog.t(
             key,
             str(interaction.locale),
-            title=session.title,
+            title=one_line(session.title),
             boards=boards,
             added=added,
             removed=removed,
@@ -163,7 +164,10 @@ class PosterCog(commands.Cog):
             organizer=member_is_organizer(interaction),
         )
         text = self.bot.catalog.t(
-            "posters.released", str(interaction.locale), board=released.number, title=target.title
+            "posters.released",
+            str(interaction.locale),
+            board=released.number,
+            title=one_line(target.title),
         )
         await interaction.followup.send(text, ephemeral=True)
 

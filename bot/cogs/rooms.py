@@ -14,6 +14,7 @@ from bot.cogs.room_views import open_room_and_reply
 from bot.domain.board import NAMES_SHOWN, BoardRoom, BoardTexts, names_line, room_line
 from bot.domain.errors import NotFound
 from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
+from bot.domain.text_safety import one_line, plain_line
 from bot.services.rooms import RoomView
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class RoomTransformer(app_commands.Transformer):
         if interaction.guild_id is None:
             return []
         rooms = await _bot(interaction).services.rooms.search(interaction.guild_id, value, 25)
-        return [app_commands.Choice(name=r.topic[:100], value=str(r.id)) for r in rooms]
+        return [app_commands.Choice(name=plain_line(r.topic, 100), value=str(r.id)) for r in rooms]
 
 
 RoomOption = app_commands.Transform[Room, RoomTransformer]
@@ -172,7 +173,9 @@ class RoomCog(commands.Cog):
             target,
             organizer=member_is_organizer(interaction),
         )
-        text = self.bot.catalog.t("rooms.closed", str(interaction.locale), topic=target.topic)
+        text = self.bot.catalog.t(
+            "rooms.closed", str(interaction.locale), topic=one_line(target.topic)
+        )
         await interaction.followup.send(text, ephemeral=True)
 
 

@@ -1,5 +1,8 @@
 """Embeds for the programme: one session, a page of sessions, an import preview. Every time is a
-Discord timestamp, which each reader sees in their own zone and language."""
+Discord timestamp, which each reader sees in their own zone and language. Titles, tracks and
+descriptions (typed by organizers or read from imported Pretalx/frab, CSV and YAML files) are shown
+as typed: a title on one line, a description without headings or masked links
+(bot/domain/text_safety.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
 from bot.domain.schedule_import import FileInfo
 from bot.domain.sessions.model import Session, SessionDraft
+from bot.domain.text_safety import body, one_line, shown_params
 from bot.i18n import Catalog
 from bot.services.imports import ImportPlan
 
@@ -38,7 +42,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _with_speakers(draft: SessionDraft) -> str:
-    return f"{draft.title} — {draft.speakers}" if draft.speakers else draft.title
+    title = one_line(draft.title, 90)
+    return f"{title} — {one_line(draft.speakers, 120)}" if draft.speakers else title
 
 
 _DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
@@ -65,7 +70,7 @@ class SessionRenderer:
         if info.columns:
             unused = self.t("import.column_unused", locale)
             parts = [
-                f"{_clip(c.header, 40)} → "
+                f"{one_line(c.header, 40)} → "
                 + (self.t(f"import.field.{c.field}", locale) if c.field else unused)
                 for c in info.columns
                 if c.header
@@ -79,10 +84,10 @@ class SessionRenderer:
         for part in where.split(" / "):
             match = _WHERE.fullmatch(part)
             if match is None:
-                parts.append(part)
+                parts.append(one_line(part, 100))
                 continue
             kind, value = match["kind"], match["value"]
-            parts.append(self.t(f"import.where.{kind}", locale, value=value or ""))
+            parts.append(self.t(f"import.where.{kind}", locale, value=one_line(value or "", 100)))
         return " / ".join(parts)
 
     def where(self, session: Session, places: Places, locale: str) -> str:
@@ -93,10 +98,11 @@ class SessionRenderer:
 
     def line(self, session: Session, places: Places, locale: str) -> str:
         start, end = to_epoch(session.start), to_epoch(session.end)
-        title = f"~~{session.title}~~" if session.cancelled else f"**{session.title}**"
+        name = one_line(session.title)
+        title = f"~~{name}~~" if session.cancelled else f"**{name}**"
         bits = [self.kind(session, locale)]
         if session.track:
-            bits.append(session.track)
+            bits.append(one_line(session.track))
         status = self.t(f"sessions.status.{session.status.value}", locale)
         return (
             f"`#{session.id}` {title} · {' · '.join(bits)}\n"
@@ -106,9 +112,9 @@ class SessionRenderer:
 
     def info(self, session: Session, places: Places, locale: str) -> discord.Embed:
         colour = CANCELLED_COLOUR if session.cancelled else COLOR
-        embed = discord.Embed(title=_clip(session.title, 256), colour=colour)
+        embed = discord.Embed(title=one_line(session.title, 256), colour=colour)
         if session.description:
-            embed.description = _clip(session.description, DESCRIPTION_MAX)
+            embed.description = body(session.description, DESCRIPTION_MAX)
         start, end = to_epoch(session.start), to_epoch(session.end)
         embed.add_field(
             name=self.t("sessions.field.when", locale),
@@ -119,11 +125,14 @@ class SessionRenderer:
             name=self.t("sessions.field.kind", locale), value=self.kind(session, locale)
         )
         if session.track:
-            embed.add_field(name=self.t("sessions.field.track", locale), value=session.track)
+            embed.add_field(
+                name=self.t("sessions.field.track", locale),
+                value=one_line(session.track, FIELD_MAX),
+            )
         if session.speakers:
             embed.add_field(
                 name=self.t("sessions.field.speakers", locale),
-                value=_clip(session.speakers, FIELD_MAX),
+                value=one_line(session.speakers, FIELD_MAX),
                 inline=False,
             )
         embed.add_field(
@@ -180,7 +189,8 @@ class SessionRenderer:
         preview = plan.preview
         key = "import.applied_title" if applied else "import.preview_title"
         colour = discord.Colour.red() if preview.has_errors else COLOR
-        embed = discord.Embed(title=self.t(key, locale, filename=plan.filename), colour=colour)
+        filename = one_line(plan.filename, 200)
+        embed = discord.Embed(title=self.t(key, locale, filename=filename)[:256], colour=colour)
         counts = preview.counts
         embed.description = self.t(
             "import.counts",
@@ -207,9 +217,12 @@ class SessionRenderer:
             ("import.new", [_with_speakers(row.draft) for row in preview.new]),
             (
                 "import.changed",
-                [f"{c.before.title} ({', '.join(c.fields)})" for c in preview.changed],
+                [
+                    f"{one_line(c.before.title, 80)} ({', '.join(c.fields)})"
+                    for c in preview.changed
+                ],
             ),
-            ("import.removed", [s.title for s in preview.removed]),
+            ("import.removed", [one_line(s.title, 90) for s in preview.removed]),
         )
         for key, titles in sections:
             if titles:
@@ -224,7 +237,7 @@ class SessionRenderer:
             lines = []
             for problem in problems[:PROBLEMS_SHOWN]:
                 icon = "❌" if problem.severity == "error" else "⚠️"
-                text = self.t(problem.key, locale, **problem.params)
+                text = self.t(problem.key, locale, **shown_params(problem.params))
                 lines.append(f"{icon} {self.problem_where(problem.where, locale)}: {text}")
             if len(problems) > PROBLEMS_SHOWN:
                 lines.append(self.t("import.more", locale, count=len(problems) - PROBLEMS_SHOWN))

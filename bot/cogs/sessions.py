@@ -18,6 +18,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.domain.sessions.model import CREATE_KINDS, Session, make_draft
 from bot.domain.sessions.timeparse import local_date, parse_time
+from bot.domain.text_safety import one_line
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -56,7 +57,7 @@ class SessionCog(commands.Cog):
             session, await self._places(interaction.guild_id), locale
         )
         await interaction.followup.send(
-            content=self.bot.catalog.t(key, locale, title=session.title),
+            content=self.bot.catalog.t(key, locale, title=one_line(session.title)),
             embed=embed,
             ephemeral=True,
         )

@@ -14,6 +14,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.sessions.layout import DayInfo, day_name
 from bot.domain.sessions.model import Session
 from bot.domain.sessions.timeparse import local_date
+from bot.domain.text_safety import plain_line
 from bot.i18n import pick_locale
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def session_label(session: Session, bot: WorkshopBot) -> str:
     local = session.start.astimezone(bot.settings.zone)
     mark = "✖ " if session.cancelled else ""
     when = f" · {local:%m/%d %H:%M}"
-    return (mark + session.title)[: CHOICE_NAME_MAX - len(when)] + when
+    return plain_line(mark + session.title, CHOICE_NAME_MAX - len(when)) + when
 
 
 def _bot(interaction: discord.Interaction[Any]) -> WorkshopBot:

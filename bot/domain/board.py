@@ -2,31 +2,37 @@
 
 The board lists the running sessions and every open topic room with who is inside. However busy
 the corridor gets it stays within Discord's embed limits: names are shortened past a handful, and
-when the rooms no longer fit the quietest ones are summarized as "+N more".
+when the rooms no longer fit the quietest ones are summarized as "+N more". Topics, titles and
+display names are members' text: each is shown on one line, as typed (bot/domain/text_safety.py),
+so none can forge a line of the board, style it or reverse the names next to it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
+
+from bot.domain.text_safety import escape_markdown, one_line, plain_line
 
 DESCRIPTION_MAX = 4096  # Discord's limit for an embed description
 NAMES_SHOWN = 5
 NAME_MAX = 32  # a display name is at most 32 characters
 TITLE_MAX = 60  # a room's topic is cut to this on the board (the channel has it whole)
 
-_MARKDOWN = re.compile(r"([\\*_~`|>\[\]()<@])")
-
 
 def escape(text: str) -> str:
     """Plain text in an embed: markdown and mention syntax shown as typed, never interpreted."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    return escape_markdown(text)
 
 
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def as_typed(text: str, limit: int) -> str:
+    """Member text on one line of the board: at most `limit` characters of it, as typed."""
+    return one_line(plain_line(text, limit))
 
 
 class BoardRoom(BaseModel):
@@ -71,8 +77,8 @@ class BoardTexts:
 
 def names_line(names: tuple[str, ...], texts: BoardTexts, shown: int = NAMES_SHOWN) -> str:
     """ "Aki, Ben, Chie +3": the first few display names, sorted so the line is stable."""
-    ordered = sorted(names, key=str.casefold)
-    head = ", ".join(escape(shorten(n, NAME_MAX)) for n in ordered[:shown])
+    ordered = sorted(names, key=lambda n: plain_line(n).casefold())
+    head = ", ".join(as_typed(n, NAME_MAX) for n in ordered[:shown])
     rest = len(ordered) - shown
     return head if rest <= 0 else f"{head} {texts.more_names.format(count=rest)}"
 
@@ -82,16 +88,16 @@ def room_line(room: BoardRoom, texts: BoardTexts, icon: str, *, names: bool = Tr
     if room.poster is not None:
         boards, people, presenters = room.poster
         summary = texts.poster_summary.format(boards=boards, people=people, presenters=presenters)
-        return f"🖼️ <#{room.channel_id}> {escape(shorten(room.title, TITLE_MAX))} · {summary}"
+        return f"🖼️ <#{room.channel_id}> {as_typed(room.title, TITLE_MAX)} · {summary}"
     if not room.has_voice:
-        return f"{icon} <#{room.channel_id}> {escape(shorten(room.title, TITLE_MAX))}"
+        return f"{icon} <#{room.channel_id}> {as_typed(room.title, TITLE_MAX)}"
     if count == 0:
         state = texts.empty_room
     elif room.user_limit:
         state = texts.inside_limited.format(count=count, limit=room.user_limit)
     else:
         state = texts.inside.format(count=count)
-    line = f"{icon} <#{room.channel_id}> {escape(shorten(room.title, TITLE_MAX))} · {state}"
+    line = f"{icon} <#{room.channel_id}> {as_typed(room.title, TITLE_MAX)} · {state}"
     if names and count:
         line += f": {names_line(room.occupants, texts)}"
     return line

@@ -13,9 +13,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.board import shorten
 from bot.domain.errors import Conflict, DomainError, InvalidInput, LimitReached, NotFound
 from bot.domain.sessions.layout import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
+from bot.domain.text_safety import plain_line
 
 BOARDS_MIN = 1
 BOARDS_MAX = 200
@@ -135,12 +135,13 @@ def check_presenter_limit(owned: int, limit: int) -> None:
 
 
 def post_title(board: PosterBoard) -> str:
-    return f"#{board.number} {board.title or ''}".strip()[:100]
+    """The name of the board's post (a thread: plain text, one line)."""
+    return plain_line(f"#{board.number} {board.title or ''}", 100)
 
 
 def voice_name(board: PosterBoard) -> str:
     """ "12 · Short title": the board's number first, so the channels sort by it."""
-    title = shorten(" ".join((board.title or "").split()), VOICE_TITLE_MAX)
+    title = plain_line(board.title or "", VOICE_TITLE_MAX)
     return f"{board.number:03d} · {title}"[:CHANNEL_NAME_MAX].strip()
 
 

@@ -18,10 +18,17 @@ from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, Sess
 from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.structure import ChannelKind, ItemKind
+from bot.domain.text_safety import plain_line
 from bot.store.structure_repo import StructureRepository
 
 EVENT_LOCATION_MAX = 100
+EVENT_NAME_MAX = 100
 EVENT_MIN_LEAD = timedelta(minutes=1)  # Discord refuses an event whose start is in the past
+
+
+def event_name(session: Session) -> str:
+    """A Scheduled Event's name: Discord shows it as plain text, so one line, no bidi tricks."""
+    return plain_line(session.title, EVENT_NAME_MAX)
 
 
 def event_purpose(session_id: int) -> str:
@@ -56,7 +63,7 @@ class SessionEvents:
             if channel_id is None:
                 return None
             return EventSpec(
-                name=session.title,
+                name=event_name(session),
                 description=description,
                 start=session.start,
                 end=session.end,
@@ -70,7 +77,7 @@ class SessionEvents:
                     return None
                 location = f"https://discord.com/channels/{session.guild_id}/{channel_id}"
             return EventSpec(
-                name=session.title,
+                name=event_name(session),
                 description=description,
                 start=session.start,
                 end=session.end,
@@ -84,7 +91,7 @@ class SessionEvents:
         ref = self._port.channel(session.guild_id, channel_id)
         stage = ref is not None and ref.kind is ChannelKind.STAGE
         return EventSpec(
-            name=session.title,
+            name=event_name(session),
             description=description,
             start=session.start,
             end=session.end,

@@ -1,10 +1,14 @@
-"""Texts the bot posts on its own (reminders, announcements, event descriptions), in the
-workshop's locale. Times are Discord timestamps, which every reader sees in their own zone."""
+"""Texts the bot posts on its own (reminders, announcements, event names and descriptions), in the
+workshop's locale. Times are Discord timestamps, which every reader sees in their own zone.
+Titles are shown on one line as typed and descriptions without headings or masked links
+(bot/domain/text_safety.py): a title from an imported file cannot style or forge a line of
+#announcements, nor an event description disguise a link."""
 
 from __future__ import annotations
 
 from bot.domain.clock import to_epoch
 from bot.domain.sessions.model import Session
+from bot.domain.text_safety import body, one_line
 from bot.i18n import Catalog
 
 EVENT_DESCRIPTION_MAX = 1000
@@ -32,7 +36,7 @@ class SessionTexts:
     def reminder(self, session: Session, channel_id: int | None) -> str:
         return self._t(
             "sessions.reminder",
-            title=session.title,
+            title=one_line(session.title),
             kind=self.kind(session),
             start=to_epoch(session.start),
             where=self.where(session, channel_id),
@@ -43,12 +47,12 @@ class SessionTexts:
 
     def cancelled(self, session: Session) -> str:
         return self._t(
-            "sessions.cancelled_notice", title=session.title, start=to_epoch(session.start)
+            "sessions.cancelled_notice",
+            title=one_line(session.title),
+            start=to_epoch(session.start),
         )
 
     def event_description(self, session: Session) -> str | None:
         parts = [session.description or "", session.location or ""]
         text = "\n\n".join(p for p in parts if p).strip()
-        if len(text) > EVENT_DESCRIPTION_MAX:
-            text = text[: EVENT_DESCRIPTION_MAX - 1] + "…"
-        return text or None
+        return body(text, EVENT_DESCRIPTION_MAX) or None

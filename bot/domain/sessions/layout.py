@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.domain.sessions.rules import place_key
 from bot.domain.sessions.timeparse import DEFAULT_ZONE, local_date
+from bot.domain.text_safety import plain_line
 
 CHANNELS_PER_CATEGORY = 50
 CHANNELS_PER_GUILD = 500  # categories count as channels too
@@ -88,8 +89,9 @@ _DASHES = re.compile(r"-{2,}")
 def channel_name(title: str, kind: ChannelKind, *, fallback: str = "session") -> str:
     """A valid Discord channel name for `title` (see the module doc); `fallback` when nothing
     usable is left."""
-    text = " ".join(title.split())  # tabs/newlines become single spaces first
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+    # One line first: newlines and tabs become single spaces; controls, bidi formatting and
+    # invisible fillers go (a name cannot reverse or hide what follows it).
+    text = plain_line(title)
     if kind in (ChannelKind.TEXT, ChannelKind.FORUM):
         # Text channel names keep letters (any script), digits, emoji, '-' and '_' (as Discord's
         # client does): punctuation such as ':' or '#' goes, spaces become '-'.
