@@ -13,7 +13,7 @@ from bot.cogs.embeds import abstract_view
 from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges
 from bot.domain.sessions.model import Session
-from bot.domain.text_safety import one_line
+from bot.domain.text_safety import one_line, shown_params
 from bot.services.posters import BoardView
 from bot.tree import answer_error
 
@@ -99,7 +99,7 @@ async def claim_and_reply(
     ]
     if not result.board.abstract:
         lines.append(t("posters.abstract_hint", locale))
-    lines += [t(key, locale, **params) for key, params in result.warnings]
+    lines += [t(key, locale, **shown_params(params)) for key, params in result.warnings]
     await interaction.followup.send(
         "\n".join(lines), view=abstract_view(bot.catalog, result.board, locale), ephemeral=True
     )

@@ -2,8 +2,10 @@
 writes through it, so every cell follows `bot.domain.csv_safe` (no cell reaches a spreadsheet as
 a formula). A test fails when a `csv.writer` appears anywhere else.
 
-Rows are written as they come (the attendance export streams tens of thousands of rows); lines
-end with `\\n` (open files with `newline=""`).
+Rows are written as they come (the attendance export streams tens of thousands of rows). Lines
+end with CRLF, as RFC 4180 has it (open files with `newline=""`): the csv module then quotes every
+cell holding a line break of either kind, so a display name with a carriage return in it cannot
+start a row of its own.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class CsvOut:
 
     def __init__(self, out: TextSink, columns: Sequence[str]) -> None:
         self.columns = tuple(columns)
-        self._writer = csv.writer(out, lineterminator="\n")
+        self._writer = csv.writer(out, lineterminator="\r\n")
         self._writer.writerow([escape_cell(c) for c in self.columns])
 
     def row(self, cells: Iterable[Cell]) -> None:
