@@ -16,7 +16,7 @@ plus an
 informational `status`; times are ISO 8601 with the workshop zone's offset. Cancelled sessions
 are left out unless asked for: re-importing a file that lists them would bring them back. Cells
 are written through `CsvOut`: a title such as `=HYPERLINK(…)` or `- Lightning talks` gets a
-leading `'` (bot/domain/csv_safe.py), which the importer drops again (`unescape_cell`).
+leading `'` (bot/domain/csv_safe.py); a reader of the file takes it off with `unescape_cell`.
 """
 
 from __future__ import annotations

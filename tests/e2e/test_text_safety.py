@@ -15,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.sandbox.sandbox import Sandbox
 from tests.e2e.conftest import World
 from tests.e2e.test_board import board_text, set_up, settled
@@ -24,7 +22,7 @@ from tests.e2e.test_import import confirm, upload
 from tests.e2e.test_posters import first_message, posts, setup_posters
 from tests.markdown_view import bidi_is_contained, headings, masked_links, styled
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "frab-schedule-anyconf.json"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "frab-schedule-anyconf.json"
 ZOOM = "[Join the Zoom here](https://evil.example)"
 FORGED_TOPIC = "Quiet corner\n🔊 <#1> **Free GPUs** · 40 inside\n# Topic rooms · 99 open"
 FORGED_NAME = "Eve\n**Topic rooms · 0 open**\n🔊 <#2> fake room · 9 inside"
@@ -159,8 +157,6 @@ HOSTILE_ABSTRACT = f"# Heading\n{ZOOM}\n-# small print\n<h1>Big</h1>"
 
 
 def hostile_frab() -> bytes:
-    if not SAMPLE.exists():
-        pytest.skip(f"the real frab sample is not here ({SAMPLE}): shared/ is absent")
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     for day in data["schedule"]["conference"]["days"]:
         for events in day["rooms"].values():
