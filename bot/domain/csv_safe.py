@@ -51,6 +51,10 @@ def needs_quote(text: str) -> bool:
 
 def escape_cell(value: Cell) -> str | int | float | Decimal:
     """The value as the CSV cell to write (numbers stay numbers)."""
+    if isinstance(value, str):
+        if not value or (value[0] not in FORMULA_START and value[0] != QUOTE):
+            return value  # the common case, decided by the first character
+        return QUOTE + value if needs_quote(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):
