@@ -162,10 +162,6 @@ def test_schedule_csv_has_no_live_formula() -> None:
     assert {r[header.index("description")] for r in body} == {"'=cmd|' /C calc'!A0\n- point"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the schedule importer does not apply unescape_cell yet (owned by the import work)",
-)
 def test_schedule_csv_round_trips_hostile_titles_through_the_importer() -> None:
     programme = hostile_programme()
     result = parse_schedule("programme.csv", schedule_csv(programme, TOKYO).encode(), TOKYO)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain.csv_safe import unescape_cell
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule_import.columns import (
     EXPORT_ONLY,
@@ -181,7 +182,13 @@ def _build_rows(
         if len(record) > width and any(cell.strip() for cell in record[width:]):
             builder.problem(where, "import.too_many_cells", count=len(record), columns=width)
             continue
-        raw = {c.field: value for c, value in zip(columns, record, strict=False) if c.field}
+        # A cell the bot's own export protected against spreadsheet formulas ('=…) reads back
+        # as it was written by people.
+        raw = {
+            c.field: unescape_cell(value)
+            for c, value in zip(columns, record, strict=False)
+            if c.field
+        }
         row = builder.build(where, raw)
         if row is not None:
             result.rows.append(row)

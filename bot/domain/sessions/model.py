@@ -152,7 +152,10 @@ class SessionDraft(BaseModel):
     def _title(cls, value: Any) -> str:
         if not isinstance(value, str):
             raise _err("errors.field_invalid", field="title", value=str(value)[:100])
-        text = " ".join(value.split())  # no newlines/tabs in a title
+        # No newlines or tabs in a title, and no invisible control characters (a NUL from a
+        # JSON file would make the programme's own CSV export unreadable as text).
+        kept = "".join(ch for ch in value if ch.isspace() or unicodedata.category(ch) != "Cc")
+        text = " ".join(kept.split())
         if not text:
             raise _err("errors.title_empty")
         if len(text) > TITLE_MAX:
