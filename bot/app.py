@@ -201,6 +201,7 @@ def build_services(bot: WorkshopBot) -> Services:
             session_repo,
             clock,
             UntrustedRunner(preload=IMPORT_WORKER_MODULES),
+            posters,
         ),
         rooms=rooms,
         board=board,

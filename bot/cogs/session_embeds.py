@@ -16,6 +16,7 @@ import discord
 from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
 from bot.domain.schedule_import import FileInfo
+from bot.domain.schedule_import.rows import ImportRow
 from bot.domain.sessions.model import Session, SessionDraft
 from bot.domain.text_safety import body, one_line, shown_params
 from bot.i18n import Catalog
@@ -53,6 +54,12 @@ _WHERE = re.compile(r"(?P<kind>row|session|day|room|slot|file)(?: (?P<value>.+))
 class SessionRenderer:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+
+    def _new_row(self, row: ImportRow, locale: str) -> str:
+        text = _with_speakers(row.draft)
+        if row.boards:
+            text += " · " + self.t("import.boards", locale, count=row.boards)
+        return text
 
     def t(self, key: str, locale: str, /, **params: object) -> str:
         return self.catalog.t(key, locale, **params)
@@ -214,7 +221,7 @@ class SessionRenderer:
             )
             embed.add_field(name=self.t("import.per_day", locale), value=_clip(days, FIELD_MAX))
         sections = (
-            ("import.new", [_with_speakers(row.draft) for row in preview.new]),
+            ("import.new", [self._new_row(row, locale) for row in preview.new]),
             (
                 "import.changed",
                 [

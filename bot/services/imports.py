@@ -13,12 +13,16 @@ file cannot delay anyone else's command. What a re-import changes is described i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.errors import DiscordRefused, InvalidInput, NotFound
+from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
+from bot.domain.posters import board_channels
 from bot.domain.schedule_import import FileInfo, ImportPreview, PlannedImport, plan_import
+from bot.domain.schedule_import.rows import ImportProblem, ImportRow
+from bot.domain.sessions.model import Session, SessionKind
 from bot.services.sessions import SessionService
 from bot.services.untrusted import UntrustedRunner
 from bot.store.import_repo import ImportRepository, PendingImport
@@ -37,6 +41,16 @@ class ImportPlan:
     info: FileInfo | None = None
 
 
+class PosterBoards(Protocol):
+    """What an import needs of poster sessions: their boards (a file may give the count)."""
+
+    async def board_count(self, session_id: int) -> int: ...
+
+    async def set_boards(
+        self, guild_id: int, actor_id: int, session: Session, boards: int
+    ) -> tuple[int, int]: ...
+
+
 class ImportService:
     def __init__(
         self,
@@ -45,7 +59,9 @@ class ImportService:
         session_repo: SessionRepository,
         clock: Clock,
         runner: UntrustedRunner,
+        boards: PosterBoards,
     ) -> None:
+        self._boards = boards
         self._imports = imports
         self._sessions = sessions
         self._repo = session_repo
@@ -104,6 +120,14 @@ class ImportService:
         async def applied(conn: aiosqlite.Connection) -> None:
             await self._imports.set_state(conn, import_id, "applied", self._clock.now())
 
+        posters = [row for row in preview.rows if row.boards]
+        promised = sum(board_channels(r.boards or 0) for r in preview.new)
+        matched = [(c.row, c.before) for c in preview.changed]
+        matched += [(m.row, m.session) for m in preview.unchanged]
+        for row, before in matched:
+            if row.boards:
+                had = await self._boards.board_count(before.id)
+                promised += board_channels(row.boards) - board_channels(had)
         try:
             await self._sessions.apply_batch(
                 guild_id,
@@ -113,6 +137,7 @@ class ImportService:
                 removed=preview.removed,
                 source="import",
                 on_commit=applied,
+                extra_channels=promised,
             )
         except DiscordRefused:
             # The import undid itself (Discord refused part of it): it can be confirmed again.
@@ -121,7 +146,40 @@ class ImportService:
         except BaseException:
             await self._imports.move(import_id, "applying", "previewed", self._clock.now())
             raise
+        await self._give_boards(guild_id, actor_id, posters, preview)
         return ImportPlan(import_id, pending.filename, planned.format.value, preview, planned.info)
+
+    async def _give_boards(
+        self, guild_id: int, actor_id: int, rows: list[ImportRow], preview: ImportPreview
+    ) -> None:
+        """Poster sessions of the file get the boards it names (like /poster setup); one that
+        cannot (a claimed board beyond the new count) is told in the applied preview."""
+        if not rows:
+            return
+        programme = [
+            s
+            for s in await self._repo.in_guild(guild_id, include_cancelled=False)
+            if s.kind is SessionKind.POSTER
+        ]
+        for row in rows:
+            draft = row.draft
+            session = next(
+                (
+                    s
+                    for s in programme
+                    if (draft.external_id and s.external_id == draft.external_id)
+                    or (s.title == draft.title and s.start == draft.start)
+                ),
+                None,
+            )
+            if session is None or row.boards is None:
+                continue
+            try:
+                await self._boards.set_boards(guild_id, actor_id, session, row.boards)
+            except DomainError as refused:
+                preview.problems.append(
+                    ImportProblem(row.where, refused.key, refused.params, "warning")
+                )
 
     async def discard(self, guild_id: int, import_id: int) -> None:
         """Forget a previewed file. Refused, saying so, once it is being or was applied: its

@@ -199,6 +199,14 @@ class PosterService:
             await self._sessions.check_create(guild_id, draft)
             await self._require_board_channels(guild_id, None, boards, draft)
             session = await self._sessions.create(guild_id, actor_id, draft, source="poster")
+        added, removed = await self.set_boards(guild_id, actor_id, session, boards)
+        return session, added, removed, created
+
+    async def set_boards(
+        self, guild_id: int, actor_id: int, session: Session, boards: int
+    ) -> tuple[int, int]:
+        """A poster session gets `boards` boards (free ones removed, claimed ones kept: a count
+        below a claimed board is refused): (added, removed)."""
         async with self.sync.lock(guild_id):
             resize = plan_resize(await self._repo.boards(session.id), boards)
             now = self._clock.now()
@@ -215,7 +223,10 @@ class PosterService:
         )
         self._poke()
         self.on_change(guild_id)
-        return session, len(resize.add), len(resize.remove), created
+        return len(resize.add), len(resize.remove)
+
+    async def board_count(self, session_id: int) -> int:
+        return len(await self._repo.boards(session_id))
 
     async def _require_board_channels(
         self,

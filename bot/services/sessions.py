@@ -266,6 +266,7 @@ class SessionService:
         removed: list[Session],
         source: str,
         on_commit: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+        extra_channels: int = 0,
     ) -> None:
         """Many changes in one transaction (an import), then one convergence. The caller has
         validated them (the import preview). Discord refusing any of it undoes all of it."""
@@ -276,6 +277,7 @@ class SessionService:
             await self._require_channels(
                 guild_id,
                 [*(s for s in existing if s.id not in gone), *new, *(d for _, d in changed)],
+                extra=extra_channels,
             )
 
             async def write(conn: aiosqlite.Connection) -> set[int]:
@@ -311,9 +313,13 @@ class SessionService:
 
     # -- a person's change: whole, or not at all ---------------------------------------------------
 
-    async def _require_channels(self, guild_id: int, programme: list[SessionDraft]) -> None:
-        """Refuse up front a programme that would pass Discord's 500 channels."""
-        await self._budget.require(guild_id, await self.places.new_channels(guild_id, programme))
+    async def _require_channels(
+        self, guild_id: int, programme: list[SessionDraft], *, extra: int = 0
+    ) -> None:
+        """Refuse up front a programme (and `extra` channels promised with it, e.g. poster
+        boards) that would pass Discord's 500 channels."""
+        need = await self.places.new_channels(guild_id, programme) + extra
+        await self._budget.require(guild_id, need)
 
     async def _change(
         self, guild_id: int, write: Callable[[aiosqlite.Connection], Awaitable[set[int]]]

@@ -23,11 +23,11 @@ MB = 1024 * 1024
 # As Excel saves "CSV (comma delimited)" on a Japanese Windows: cp932, CRLF, quoted multi-line
 # cells, full-width digits where the organizer typed them with the IME on.
 EXCEL_ROWS = [
-    "ID,タイトル,開始,終了,時間（分）,種別,トラック,説明,登壇者",
-    "k1,基調講演：大規模言語モデルの今,2026/7/2 9:30,,６０,基調講演,,,山田太郎",
+    "ID,タイトル,開始,終了,時間（分）,種別,トラック,説明,登壇者,ボード数",
+    "k1,基調講演：大規模言語モデルの今,2026/7/2 9:30,,６０,基調講演,,,山田太郎,",
     't1,招待講演,2026年7月2日 11:00,2026/7/2 11:45,,講演,A会場,"概要',
-    '二行目",髙橋一郎、佐藤花子',
-    "t2,ポスター発表,２０２６/７/２　１３：００,,1時間30分,ポスター,,,",
+    '二行目",髙橋一郎、佐藤花子,',
+    "t2,ポスター発表,２０２６/７/２　１３：００,,1時間30分,ポスター,,,,２０",
 ]
 EXCEL_CSV = ("\r\n".join(EXCEL_ROWS) + "\r\n").encode("cp932")
 
@@ -51,20 +51,27 @@ async def test_a_japanese_excel_csv_is_previewed_in_japanese_and_imported(world:
     assert fields["ファイル"].splitlines() == [
         "読み込み：Shift_JIS（cp932、Excel の日本語 CSV） · カンマ区切り",
         "列：ID → ID · タイトル → タイトル · 開始 → 開始 · 終了 → 終了 · 時間（分） → 時間（分）"
-        " · 種別 → 種別 · トラック → トラック · 説明 → 説明 · 登壇者 → 登壇者",
+        " · 種別 → 種別 · トラック → トラック · 説明 → 説明 · 登壇者 → 登壇者"
+        " · ボード数 → ボード数",
     ]
     assert "• 招待講演 — 髙橋一郎, 佐藤花子" in fields["新規"]
     assert "問題" not in " ".join(fields), fields
     assert session_channels(sb, world.guild_id) == set(), "nothing changes before 確定"
 
     confirm = buttons(preview)["確定"]
-    await sb.click(
+    clicked = await sb.click(
         world.guild_id, world.organizer_id, int(preview["id"]), confirm["custom_id"], locale="ja"
     )
-    await eventually(lambda: len(sb.scheduled_events(world.guild_id)) == 3)
+    await eventually(lambda: clicked.original is not None and not clicked.components)
+    assert len(sb.scheduled_events(world.guild_id)) == 3
     assert session_channels(sb, world.guild_id) == {"基調講演：大規模言語モデルの今", "招待講演"}
     forums = {c["name"] for c in sb.channels(world.guild_id) if c["type"] == 15}
     assert len(forums) == 1, "the poster session got its forum"
+    services = world.bots[-1].services
+    posters = [
+        s for s in await services.sessions.programme(world.guild_id) if s.title == "ポスター発表"
+    ]
+    assert len(await services.posters.boards(posters[0])) == 20, "and its boards (ボード数)"
 
     info = await sb.invoke(
         world.guild_id, world.attendee_id, "session info", options={"session": "招待講演"}

@@ -19,7 +19,7 @@ from bot.domain.clock import to_epoch
 from bot.domain.schedule_import.diff import ImportPreview, preview_import
 from bot.domain.schedule_import.reader import parse_schedule
 from bot.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
-from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.sessions.rules import find_conflicts
 
 
@@ -45,7 +45,19 @@ def plan_import(
     kept = [s for s in preview.removed if s.id not in imported_ids]
     preview.removed = [s for s in preview.removed if s.id in imported_ids]
     _check_against_kept(preview, kept)
+    _warn_boardless_posters(preview)
     return PlannedImport(result.format, result.info, preview)
+
+
+def _warn_boardless_posters(preview: ImportPreview) -> None:
+    """A new poster session without a board count has nobody's board to claim yet."""
+    for row in preview.new:
+        if row.draft.kind is SessionKind.POSTER and row.boards is None:
+            preview.problems.append(
+                ImportProblem(
+                    row.where, "import.poster_no_boards", {"title": row.draft.title}, "warning"
+                )
+            )
 
 
 def _check_against_kept(preview: ImportPreview, kept: list[Session]) -> None:

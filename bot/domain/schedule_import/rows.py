@@ -13,8 +13,9 @@ or mapping where text belongs) is named by its type, never turned into text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.domain.errors import InvalidInput
+from bot.domain.posters import BOARDS_MAX, BOARDS_MIN
 from bot.domain.schedule_import.columns import FIELDS, Column
 from bot.domain.schedule_import.encoding import Encoding
 from bot.domain.sessions.model import (
@@ -30,6 +32,7 @@ from bot.domain.sessions.model import (
     DURATION_MAX,
     DURATION_MIN,
     SessionDraft,
+    SessionKind,
     draft_problems,
 )
 from bot.domain.sessions.timeparse import (
@@ -47,7 +50,7 @@ MAX_IMPORT_SESSIONS = 1000
 #: The columns (CSV) / keys (YAML) of a session; `id` becomes the draft's external_id.
 SESSION_COLUMNS = FIELDS
 #: Values that are parsed (times, durations, kinds): refused unread when longer than this.
-_PARSED = ("date", "start", "end", "duration", "kind")
+_PARSED = ("date", "start", "end", "duration", "kind", "boards")
 
 Severity = Literal["error", "warning"]
 
@@ -71,6 +74,7 @@ class ImportRow:
     where: str
     draft: SessionDraft
     start_text: str | None = None  # the start as the file wrote it (for messages)
+    boards: int | None = None  # a poster session's board count, when the file gives it
 
 
 @dataclass(frozen=True)
@@ -262,7 +266,10 @@ class RowBuilder:
                 max=DESCRIPTION_MAX,
             )
             description = truncate(description)
-        return self.make(
+        boards = self._boards(where, values["boards"])
+        if boards is False:
+            return None
+        row = self.make(
             where,
             start_text=values["start"],
             title=values["title"] or "",
@@ -275,6 +282,25 @@ class RowBuilder:
             external_id=values["id"],
             speakers=values["speakers"],
         )
+        if row is None:
+            return None
+        if row.draft.kind is not SessionKind.POSTER:
+            if boards is not None:
+                self.problem(where, "import.boards_not_poster", "warning")
+            return row
+        return row if boards is None else replace(row, boards=boards)
+
+    def _boards(self, where: str, text: str | None) -> int | Literal[False] | None:
+        """A poster session's board count (BOARDS_MIN..BOARDS_MAX); False after a problem."""
+        if text is None:
+            return None
+        digits = unicodedata.normalize("NFKC", text).strip()
+        if not digits.isdigit() or not BOARDS_MIN <= int(digits) <= BOARDS_MAX:
+            self.problem(
+                where, "import.bad_boards", value=text[:20], min=BOARDS_MIN, max=BOARDS_MAX
+            )
+            return False
+        return int(digits)
 
     def make(self, where: str, *, start_text: str | None = None, **fields: Any) -> ImportRow | None:
         """Validate the draft fields; record each failure as a problem of `where`."""

@@ -380,3 +380,32 @@ def test_more_than_1000_sessions_is_refused() -> None:
         parse("s.yaml", yaml_text)
     with pytest.raises(InvalidInput):
         parse("schedule.json", frab({"R": [event(guid=str(i)) for i in range(1001)]}))
+
+
+def test_a_poster_sessions_board_count_is_read_and_checked() -> None:
+    data = (
+        "title,start,duration,kind,boards\n"
+        "Posters,2027-07-01 14:00,90,poster,３０\n"
+        "Talk,2027-07-01 10:00,30,talk,5\n"
+        "Bad,2027-07-01 16:00,30,poster,500\n"
+        "No count,2027-07-01 17:00,30,poster,\n"
+    ).encode()
+    result = parse_schedule("camp.csv", data, TOKYO)
+    assert [(r.draft.title, r.boards) for r in result.rows] == [
+        ("Posters", 30),
+        ("Talk", None),
+        ("No count", None),
+    ]
+    keys = {(p.where, p.key, p.severity) for p in result.problems}
+    assert ("row 3", "import.boards_not_poster", "warning") in keys
+    assert ("row 4", "import.bad_boards", "error") in keys
+    # Only a new poster session without a count is warned about (the import's preview).
+    from datetime import UTC, datetime
+
+    from bot.domain.schedule_import import plan_import
+
+    planned = plan_import(
+        "camp.csv", data, TOKYO, datetime(2027, 6, 1, tzinfo=UTC), [], frozenset()
+    )
+    warned = [p.where for p in planned.preview.problems if p.key == "import.poster_no_boards"]
+    assert warned == ["row 5"]
