@@ -38,6 +38,7 @@ from bot.domain.text_safety import plain_line
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
+from bot.sync import learn_command_ids
 from bot.scheduler import Scheduler
 from bot.services.announcer import Announcer
 from bot.services.attendance import AttendanceConfig, AttendanceService
@@ -417,6 +418,7 @@ class WorkshopBot(commands.Bot):
         if result.applied:
             log.info("database at schema version %s", result.to_version)
         await self.tree.set_translator(CatalogTranslator(self.catalog))
+        await learn_command_ids(self)  # messages mention commands by id
         await self.add_cog(WorkshopCog(self))
         await self.add_cog(SessionCog(self))
         await self.add_cog(ScheduleCog(self))

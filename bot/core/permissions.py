@@ -54,6 +54,7 @@ CATALOGUE: tuple[Needed, ...] = (
     Needed(Perm.EMBED_LINKS, "embed_links"),
     Needed(Perm.ATTACH_FILES, "attach_files"),
     Needed(Perm.READ_MESSAGE_HISTORY, "read_message_history"),
+    Needed(Perm.PIN_MESSAGES, "pin_messages"),
     Needed(Perm.CONNECT, "connect"),
     Needed(Perm.SPEAK, "speak"),
     Needed(Perm.REQUEST_TO_SPEAK, "request_to_speak"),

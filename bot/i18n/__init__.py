@@ -2,6 +2,8 @@
 
 Keys are dotted paths into the TOML tables (`errors.not_organizer`). A message is looked up in the
 reader's locale, then English; values are `str.format` templates filled from keyword arguments.
+Commands are named as `{/attendance me}` and options as `{/poster claim:presenter}`: they become
+Discord command mentions, or the names in the reader's language (see `mentions.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from bot.i18n.mentions import CommandIds, resolve
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +66,26 @@ _FORMATTER = _Lenient()
 
 
 class Catalog:
-    def __init__(self, messages: Mapping[str, Mapping[str, str]], default_locale: str = FALLBACK):
+    def __init__(
+        self,
+        messages: Mapping[str, Mapping[str, str]],
+        default_locale: str = FALLBACK,
+        commands: CommandIds | None = None,
+    ):
         self._messages = {loc: dict(msgs) for loc, msgs in messages.items()}
         self.default_locale = pick_locale(default_locale)
+        # The ids of the registered commands (empty until the bot learns them: names then).
+        self.commands = commands if commands is not None else CommandIds()
 
     @classmethod
-    def load(cls, default_locale: str = FALLBACK, directory: Path = _DIR) -> Catalog:
-        return cls({loc: load_catalog_file(loc, directory) for loc in LOCALES}, default_locale)
+    def load(
+        cls,
+        default_locale: str = FALLBACK,
+        directory: Path = _DIR,
+        commands: CommandIds | None = None,
+    ) -> Catalog:
+        messages = {loc: load_catalog_file(loc, directory) for loc in LOCALES}
+        return cls(messages, default_locale, commands)
 
     def keys(self, locale: str) -> set[str]:
         return set(self._messages.get(locale, {}))
@@ -88,4 +105,6 @@ class Catalog:
         if template is None:
             log.error("message key %r missing from the catalogs", key)
             return key
+        # Commands first: a parameter's value (user text) is never read as a placeholder.
+        template = resolve(template, self.commands, lambda name_key: self.raw(name_key, loc))
         return _FORMATTER.vformat(template, (), params) if params else template

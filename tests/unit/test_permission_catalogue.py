@@ -80,7 +80,7 @@ def test_topic_rooms_inherit_and_write_no_overwrite() -> None:
 
 def test_the_invite_integer_is_the_catalogue() -> None:
     assert sum(int(n.perm) for n in CATALOGUE) == INVITE_PERMISSIONS
-    assert INVITE_PERMISSIONS == 339595086864
+    assert INVITE_PERMISSIONS == 2252139408772112  # with Pin Messages (the guide in #help)
     assert len({n.perm for n in CATALOGUE}) == len(CATALOGUE)
     for perm, _ in NOT_ASKED:
         assert not INVITE_PERMISSIONS & perm

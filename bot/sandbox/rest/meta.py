@@ -293,6 +293,31 @@ def _pool(ctx: Ctx) -> tuple[dict[int, dict[str, Any]], int | None]:
     return ctx.sb.state.global_commands, None
 
 
+def _query_bool(ctx: Ctx, name: str) -> bool:
+    raw = ctx.query.get(name)
+    if raw is None:
+        return False
+    if raw.lower() in ("true", "1"):
+        return True
+    if raw.lower() in ("false", "0"):
+        return False
+    raise errors.field_error([name], "BOOLEAN_TYPE_CONVERT", "Must be either true or false.")
+
+
+_LOCALIZATIONS = ("name_localizations", "description_localizations")
+
+
+def _without_localizations(node: dict[str, Any]) -> dict[str, Any]:
+    """Listing every command, Discord leaves the localization dictionaries out (of options and
+    choices too) unless `with_localizations=true` (it would send `name_localized` for the locale
+    of an X-Discord-Locale header, which the bot does not send)."""
+    for key in _LOCALIZATIONS:
+        node.pop(key, None)
+    for child in (*(node.get("options") or []), *(node.get("choices") or [])):
+        _without_localizations(child)
+    return node
+
+
 for base in (
     "/applications/{application_id}/commands",
     "/applications/{application_id}/guilds/{guild_id}/commands",
@@ -301,7 +326,9 @@ for base in (
     @router.add("GET", base)
     async def list_commands(ctx: Ctx) -> Reply:
         pool, _ = _pool(ctx)
-        return Reply(200, copy.deepcopy(list(pool.values())))
+        full = _query_bool(ctx, "with_localizations")
+        listed = copy.deepcopy(list(pool.values()))
+        return Reply(200, listed if full else [_without_localizations(c) for c in listed])
 
     @router.add("PUT", base)
     async def bulk_overwrite(ctx: Ctx) -> Reply:
