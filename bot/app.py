@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.cogs.attendance import AttendanceCog
 from bot.cogs.attendance_tap import observe as observe_attendance
 from bot.cogs.embeds import Renderer
+from bot.cogs.help import HelpCog, guide_text
 from bot.cogs.poster_abstract import AbstractButton
 from bot.cogs.poster_views import PosterPageButton
 from bot.cogs.posters import PosterCog
@@ -38,12 +39,12 @@ from bot.domain.text_safety import plain_line
 from bot.gateway import DiscordGateway, point_client_at
 from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
-from bot.sync import learn_command_ids
 from bot.scheduler import Scheduler
 from bot.services.announcer import Announcer
 from bot.services.attendance import AttendanceConfig, AttendanceService
 from bot.services.attendance_recorder import AttendanceRecorder
 from bot.services.board import BoardService
+from bot.services.guide import HelpGuide
 from bot.services.imports import WORKER_MODULES as IMPORT_WORKER_MODULES
 from bot.services.imports import ImportService
 from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
@@ -72,6 +73,7 @@ from bot.store.problem_repo import ProblemRepository
 from bot.store.room_repo import RoomRepository
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
+from bot.sync import learn_command_ids
 from bot.tree import WorkshopTree
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ class Services:
     permissions: PermissionWatch
     budget: ChannelBudget
     structure: StructureService
+    guide: HelpGuide
     status: StatusService
     audit: AuditRepository
     sessions: SessionService
@@ -178,7 +181,17 @@ def build_services(bot: WorkshopBot) -> Services:
 
     sessions.on_change = programme_changed
     structure.on_board_posted = board.posted
-    reconciler = Reconciler(objects, structure, sessions, rooms, posters, problems, clock)
+    guide = HelpGuide(
+        objects,
+        gateway,
+        clock,
+        text=lambda lobby_id: guide_text(
+            catalog, settings.locale, lobby_id=lobby_id, workshop_locale=settings.locale
+        ),
+    )
+    reconciler = Reconciler(
+        objects, structure, sessions, rooms, posters, problems, clock, guide=guide
+    )
     reconciler.register(scheduler)
     permissions = PermissionWatch(
         gateway.bot_permissions, catalog, on_gained=reconciler.guild_available
@@ -190,6 +203,7 @@ def build_services(bot: WorkshopBot) -> Services:
         permissions=permissions,
         budget=budget,
         structure=structure,
+        guide=guide,
         status=StatusService(db),
         audit=audit,
         sessions=sessions,
@@ -427,6 +441,7 @@ class WorkshopBot(commands.Bot):
         await self.add_cog(PosterCog(self))
         await self.add_cog(VoiceEvents(self))
         await self.add_cog(AttendanceCog(self))
+        await self.add_cog(HelpCog(self))
         self.add_dynamic_items(
             PageButton, ImportButton, OpenRoomButton, PosterPageButton, AbstractButton
         )

@@ -103,7 +103,13 @@ class AttendanceCog(commands.Cog):
             )
             for p in record.places
         ]
-        embed.description = fit_lines(lines, DESCRIPTION_MAX, self.t("more", interaction))
+        # How to delete: in the description, where the command mention is clickable (a footer
+        # shows mentions as raw text). DESCRIPTION_MAX leaves room for it.
+        embed.description = (
+            fit_lines(lines, DESCRIPTION_MAX, self.t("more", interaction))
+            + "\n\n"
+            + self.t("me_footer", interaction)
+        )
         days = [
             self.t("day_line", interaction, day=day.isoformat(), minutes=minutes(seconds))
             for day, seconds in record.days[-DAYS_SHOWN:]
@@ -118,7 +124,6 @@ class AttendanceCog(commands.Cog):
             value=self.t("minutes_value", interaction, minutes=minutes(record.total_seconds)),
             inline=True,
         )
-        embed.set_footer(text=self.t("me_footer", interaction))
         return embed
 
     @attendance.command(

@@ -26,25 +26,29 @@ GUILD_CHANNEL_LIMIT = 500
 COLOR = discord.Colour(0x3B82F6)
 POSTER_COLOR = discord.Colour(0x8B5CF6)
 
-_ORDER = (
+_CHANNELS = (
     Purpose.INFO_CATEGORY,
     Purpose.ANNOUNCEMENTS,
     Purpose.LOBBY,
     Purpose.HELP,
-    Purpose.LOBBY_BOARD,
 )
+_ORDER = (*_CHANNELS, Purpose.LOBBY_BOARD, Purpose.HELP_MESSAGE)
+# A message's link needs the channel it is in.
+_MESSAGE_IN = {Purpose.LOBBY_BOARD: Purpose.LOBBY, Purpose.HELP_MESSAGE: Purpose.HELP}
 _ICONS = {
     Outcome.CREATED: "🆕",
     Outcome.RECREATED: "♻️",
     Outcome.ADOPTED: "🔗",
     Outcome.MOVED: "↪️",
     Outcome.FOUND: "✅",
+    Outcome.UPDATED: "✏️",
 }
 
 
-def _mention(purpose: str, discord_id: int, guild_id: int, lobby_id: int | None) -> str:
-    if purpose == Purpose.LOBBY_BOARD and lobby_id is not None:
-        return f"https://discord.com/channels/{guild_id}/{lobby_id}/{discord_id}"
+def _mention(purpose: str, discord_id: int, guild_id: int, report: SetupReport) -> str:
+    channel = report.items.get(_MESSAGE_IN.get(purpose, ""))
+    if purpose in _MESSAGE_IN and channel is not None:
+        return f"https://discord.com/channels/{guild_id}/{channel[1]}/{discord_id}"
     return f"<#{discord_id}>"
 
 
@@ -121,8 +125,6 @@ class Renderer:
     def setup_report(
         self, report: SetupReport, guild_id: int, locale: str, *, community: bool = True
     ) -> discord.Embed:
-        lobby = report.items.get(Purpose.LOBBY)
-        lobby_id = lobby[1] if lobby else None
         lines = []
         for purpose in _ORDER:
             if purpose not in report.items:
@@ -134,7 +136,7 @@ class Renderer:
                     locale,
                     icon=_ICONS[outcome],
                     what=self.t(f"setup.purpose.{purpose}", locale),
-                    where=_mention(purpose, discord_id, guild_id, lobby_id),
+                    where=_mention(purpose, discord_id, guild_id, report),
                     outcome=self.t(f"setup.outcome.{outcome.value}", locale),
                 )
             )
@@ -224,7 +226,7 @@ class Renderer:
             structure = self.t("status.not_set_up", locale)
         else:
             rows = []
-            for purpose in _ORDER[:-1]:
+            for purpose in _CHANNELS:
                 item = by_purpose.get(purpose)
                 ok = item is not None and item.discord_id in live_ids
                 where = f"<#{item.discord_id}>" if ok and item else self.t("status.missing", locale)

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
+from bot.domain.structure import Purpose
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
@@ -36,6 +37,13 @@ class WorkshopCog(commands.Cog):
             interaction.guild_id, "notice", "problems.what.notice"
         ):
             await self.bot.services.attendance.ensure_notice(interaction.guild_id)
+        # The guide to the bot, pinned in #help (a refused pin is a problem, retried).
+        async with self.bot.services.problems.background(
+            interaction.guild_id, "help", "problems.what.help"
+        ):
+            guide = await self.bot.services.guide.ensure(interaction.guild_id)
+            if guide is not None:
+                report.add(Purpose.HELP_MESSAGE, *guide)
         embed = self.bot.renderer.setup_report(
             report,
             interaction.guild_id,

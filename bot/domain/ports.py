@@ -108,6 +108,26 @@ class StructurePort(ChannelPort, Protocol):
         ...
 
 
+class HelpPort(Protocol):
+    """The guide to the bot pinned in #help: one embed with a title, a text and a marker."""
+
+    async def post_guide(self, channel_id: int, title: str, text: str, *, marker: str) -> int: ...
+
+    async def edit_guide(
+        self, channel_id: int, message_id: int, title: str, text: str, *, marker: str
+    ) -> bool:
+        """False when the message is gone."""
+        ...
+
+    async def pin(self, channel_id: int, message_id: int) -> bool:
+        """False when the message is gone."""
+        ...
+
+    async def message_exists(self, channel_id: int, message_id: int) -> bool: ...
+
+    async def find_post(self, channel_id: int, marker: str) -> int | None: ...
+
+
 class EventEntity(StrEnum):
     STAGE = "stage"
     VOICE = "voice"

@@ -71,6 +71,8 @@ class Purpose:
     LOBBY = "lobby"
     HELP = "help"
     LOBBY_BOARD = "lobby_board"
+    # The guide pinned in #help; the row's purpose adds the channel and the text's version.
+    HELP_MESSAGE = "help_message"
 
 
 _READ_ONLY_FOR_ATTENDEES = (

@@ -34,9 +34,7 @@ class CommandRef:
 
 def references(text: str) -> list[CommandRef]:
     """Every command or option a catalog string names."""
-    return [
-        CommandRef(tuple(m.group(1).split()), m.group(2)) for m in PLACEHOLDER.finditer(text)
-    ]
+    return [CommandRef(tuple(m.group(1).split()), m.group(2)) for m in PLACEHOLDER.finditer(text)]
 
 
 class CommandIds:

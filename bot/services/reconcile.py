@@ -8,6 +8,8 @@ import logging
 from bot.core.problems import JOB_RETRY, Problems
 from bot.domain.clock import Clock
 from bot.scheduler import Outcome, Scheduler
+from bot.services.guide import PREFIX as GUIDE_PREFIX
+from bot.services.guide import HelpGuide
 from bot.services.posters import PosterService
 from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
 from bot.services.rooms import RoomService
@@ -33,7 +35,10 @@ class Reconciler:
         posters: PosterService,
         problems: Problems,
         clock: Clock,
+        *,
+        guide: HelpGuide,
     ) -> None:
+        self._guide = guide
         self._posters = posters
         self._problems = problems
         self._objects = objects
@@ -58,6 +63,8 @@ class Reconciler:
         problems = self._problems
         async with problems.background(guild_id, "structure", "problems.what.structure"):
             await self._structure.reconcile(guild_id, verify_board=True)
+        async with problems.background(guild_id, "help", "problems.what.help"):
+            await self._guide.ensure(guild_id, verify=True)
         await self._sessions.converge(guild_id)
         async with problems.background(guild_id, "posters", "problems.what.posters"):
             await self._posters.converge(guild_id)
@@ -82,7 +89,12 @@ class Reconciler:
         elif item.purpose.startswith(ROOM_PREFIXES):
             async with problems.background(guild_id, "rooms", "problems.what.rooms"):
                 await self._rooms.channel_gone(guild_id, item.purpose)
+        elif item.purpose.startswith(GUIDE_PREFIX):
+            async with problems.background(guild_id, "help", "problems.what.help"):
+                await self._guide.ensure(guild_id)
         else:
             async with problems.background(guild_id, "structure", "problems.what.structure"):
                 await self._structure.reconcile(guild_id)
+            async with problems.background(guild_id, "help", "problems.what.help"):
+                await self._guide.ensure(guild_id)  # a new #help gets the guide again
         return True

@@ -114,6 +114,15 @@ class StructureRepository:
             )
         return item.model_copy(update={"discord_id": None, "state": ItemState.GONE})
 
+    async def repurpose(self, guild_id: int, old: str, new: str, now: datetime) -> None:
+        """The row of `old` is now the row of `new` (one statement: never neither)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE guild_structure SET purpose = ?, updated_at = ? "
+                "WHERE guild_id = ? AND purpose = ?",
+                (new, to_epoch(now), guild_id, old),
+            )
+
     async def forget(self, guild_id: int, purpose: str) -> None:
         """The bot no longer wants anything for this purpose."""
         async with self._db.transaction() as conn:
