@@ -72,3 +72,50 @@ async def test_invalid_commands_are_refused(sb: Sandbox, guild: SandboxGuild) ->
     status, body = await _put(sb, path, [_cmd(), _cmd()])
     assert status == 400
     assert sb.commands() == []
+
+
+async def _get(sb: Sandbox, path: str) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bot {sb.token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(sb.api_base + path, headers=headers) as resp,
+    ):
+        return resp.status, await resp.json()
+
+
+async def test_listing_leaves_localizations_out_unless_asked(
+    sb: Sandbox, guild: SandboxGuild
+) -> None:
+    """Like Discord: GET …/commands has no localization dictionaries (not in options or choices
+    either) unless `with_localizations=true`."""
+    option = {
+        "type": 3,
+        "name": "kind",
+        "description": "Kind",
+        "name_localizations": {"ja": "種類"},
+        "description_localizations": {"ja": "種類"},
+        "choices": [{"name": "Talk", "value": "talk", "name_localizations": {"ja": "講演"}}],
+    }
+    localized = _cmd(
+        name_localizations={"ja": "部屋"},
+        description_localizations={"ja": "部屋の操作"},
+        options=[option],
+    )
+    for path in (
+        f"/applications/{sb.application_id}/guilds/{guild.id}/commands",
+        f"/applications/{sb.application_id}/commands",
+    ):
+        status, (stored,) = await _put(sb, path, [localized])
+        assert status == 200
+        status, (plain,) = await _get(sb, path)
+        assert status == 200 and plain["id"] == stored["id"] and plain["name"] == "room"
+        assert "name_localizations" not in plain and "description_localizations" not in plain
+        assert "name_localizations" not in plain["options"][0]
+        assert "name_localizations" not in plain["options"][0]["choices"][0]
+        status, (full,) = await _get(sb, path + "?with_localizations=true")
+        assert status == 200 and full["name_localizations"] == {"ja": "部屋"}
+        assert full["options"][0]["choices"][0]["name_localizations"] == {"ja": "講演"}
+        status, (plain_again,) = await _get(sb, path + "?with_localizations=false")
+        assert "name_localizations" not in plain_again
+        status, body = await _get(sb, path + "?with_localizations=maybe")
+        assert status == 400 and body["code"] == 50035

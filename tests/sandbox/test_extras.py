@@ -26,9 +26,12 @@ async def test_pins_reactions_typing_bulk(
     channel = discord.utils.get(_g(client, guild).text_channels, name="general")
     assert channel is not None
     board = await channel.send("board")
-    with pytest.raises(discord.Forbidden):  # the bot's invite has no Manage Messages
+    without_pin = INVITE_PERMISSIONS & ~p.PIN_MESSAGES
+    sb.set_bot_permissions(guild.id, without_pin)
+    await asyncio.sleep(0.1)
+    with pytest.raises(discord.Forbidden):  # neither Pin Messages nor Manage Messages
         await board.pin()
-    sb.set_bot_permissions(guild.id, INVITE_PERMISSIONS | p.MANAGE_MESSAGES | p.ADD_REACTIONS)
+    sb.set_bot_permissions(guild.id, without_pin | p.MANAGE_MESSAGES | p.ADD_REACTIONS)
     await asyncio.sleep(0.1)
     await board.pin()
     assert [m.id async for m in channel.pins()] == [board.id]
@@ -45,6 +48,11 @@ async def test_pins_reactions_typing_bulk(
     assert [m["content"] for m in sb.messages(channel.id)] == ["board"]
     await board.unpin()
     assert not sb.messages(channel.id)[0]["pinned"]
+    sb.set_bot_permissions(guild.id, INVITE_PERMISSIONS)  # the invite's Pin Messages is enough
+    await asyncio.sleep(0.1)
+    await board.pin()
+    await board.pin()  # pinning a pinned message again changes nothing
+    assert [m.id async for m in channel.pins()] == [board.id]
     assert [(r.status, r.route) for r in sb.rejected] == [
         (403, "PUT /channels/{channel_id}/messages/pins/{message_id}")
     ]
