@@ -33,6 +33,11 @@ async def eventually(predicate: Callable[[], bool], within: float = 15.0) -> Non
     await asyncio.wait_for(poll(), within)
 
 
+def command_id(sb: Sandbox, guild_id: int, name: str) -> int:
+    """The id Discord gave a command synced to the guild (what a mention of it carries)."""
+    return int(next(c["id"] for c in sb.commands(guild_id) if c["name"] == name))
+
+
 class ErrorLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.ERROR)

@@ -27,7 +27,7 @@ from tests.e2e.attendance_helpers import (
     stays,
     voice,
 )
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, command_id
 from tests.e2e.test_process import bot_env
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -69,15 +69,18 @@ async def test_me_lists_places_with_minutes_per_day_and_the_total(world: World) 
     assert result.ephemeral
     (embed,) = result.embeds
     assert embed["title"] == "あなたの出席"
+    attendance = command_id(world.sb, world.guild_id, "attendance")
     assert embed["description"].splitlines() == [
-        "🎤 Graph learning — 42 分",
-        "💬 LLM eval — 15 分",
-        "🔊 hangout — 20 分",
+        "🎤 Graph learning — 42分",
+        "💬 LLM eval — 15分",
+        "🔊 hangout — 20分",
+        "",
+        f"記録の削除：</attendance forget-me:{attendance}>",  # a mention, clickable
     ]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["日ごと"].splitlines() == ["2026-07-01:67 分", "2026-07-02:10 分"]
-    assert fields["合計"] == "77 分"
-    assert "/attendance forget-me" in embed["footer"]["text"]
+    assert fields["日ごと"].splitlines() == ["2026-07-01：67分", "2026-07-02：10分"]
+    assert fields["合計"] == "77分"
+    assert "footer" not in embed, "a footer cannot hold a command mention"
 
     nobody = await world.sb.invoke(world.guild_id, world.admin_id, "attendance me", locale="en-US")
     assert nobody.embeds[0]["description"] == "Nothing is recorded about you on this server yet."
@@ -259,7 +262,7 @@ async def test_forget_me_asks_first_and_its_button_survives_a_restart(world: Wor
     world.clock.advance(60)
 
     asked = await sb.invoke(world.guild_id, ana, "attendance forget-me", locale="ja")
-    assert asked.ephemeral and "2 件" in (asked.content or "")
+    assert asked.ephemeral and "2件" in (asked.content or "")
     labels = [c["label"] for row in asked.components for c in row["components"]]
     assert labels == ["記録を削除する", "削除しない"]
     kept = await sb.click(world.guild_id, ana, asked.message_id, FORGET_NO.format(ana), locale="ja")
@@ -326,7 +329,9 @@ async def test_setup_posts_the_privacy_notice_once(world: World) -> None:
     (notice,) = sb.messages(int(announcements["id"]))
     text = notice["embeds"][0]["description"]
     assert "Attendance is recorded here" in text and "365 days" in text
-    assert "`/attendance me`" in text and "`/attendance forget-me`" in text
+    attendance = command_id(sb, world.guild_id, "attendance")
+    assert f"• See yours: </attendance me:{attendance}>" in text
+    assert f"• Delete yours: </attendance forget-me:{attendance}>" in text
 
     await (await sb.invoke(world.guild_id, world.admin_id, "workshop setup")).wait_followups(1)
     assert len(sb.messages(int(announcements["id"]))) == 1, "once"
@@ -354,7 +359,7 @@ async def test_turned_off_nothing_is_recorded_and_the_commands_say_so(world: Wor
     me = await sb.invoke(world.guild_id, world.attendee_id, "attendance me", locale="ja")
     assert (
         me.ephemeral
-        and me.content == "このサーバーでは出席を記録していません(運営が無効にしています)。"
+        and me.content == "このサーバーでは出席を記録していません（運営が無効にしています）。"
     )
     export = await sb.invoke(world.guild_id, world.organizer_id, "attendance export")
     assert export.ephemeral and (export.content or "").startswith("Attendance is not recorded")

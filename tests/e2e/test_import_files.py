@@ -45,7 +45,7 @@ async def test_a_japanese_excel_csv_is_previewed_in_japanese_and_imported(world:
     await result.wait_followups(1)
     preview = result.followups[0]
     embed = preview["embeds"][0]
-    assert embed["title"] == "インポートのプレビュー:プログラム.csv"
+    assert embed["title"] == "インポートのプレビュー：プログラム.csv"
     assert "新規 3" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["ファイル"].splitlines() == [

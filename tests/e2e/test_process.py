@@ -54,9 +54,18 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     log = world.tmp / "sync.log"
     proc = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
     assert await asyncio.wait_for(proc.wait(), 60) == 0, log.read_text()
-    assert "registered 6 commands" in log.read_text()
+    assert "registered 7 commands" in log.read_text()
     commands = {c["name"]: c for c in world.sb.commands(world.guild_id)}
-    assert set(commands) == {"workshop", "session", "schedule", "room", "poster", "attendance"}
+    assert set(commands) == {
+        "workshop",
+        "session",
+        "schedule",
+        "room",
+        "poster",
+        "attendance",
+        "help",
+    }
+    assert commands["help"]["name_localizations"]["ja"] == "ヘルプ"
     workshop = commands["workshop"]
     assert workshop["name"] == "workshop"
     assert workshop["name_localizations"]["ja"] == "ワークショップ"

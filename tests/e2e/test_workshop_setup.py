@@ -15,7 +15,9 @@ CATEGORY, TEXT = 4, 0
 SETUP_ROUTES = Counter(
     {
         "POST /guilds/{guild_id}/channels": 4,  # category + 3 text channels, overwrites included
-        "POST /channels/{channel_id}/messages": 2,  # the first board message, attendance notice
+        # the first board message, the attendance notice, the guide in #help
+        "POST /channels/{channel_id}/messages": 3,
+        "PUT /channels/{channel_id}/messages/pins/{message_id}": 1,  # the guide, pinned
         "POST /interactions/{interaction_id}/{interaction_token}/callback": 1,  # defer
         "POST /webhooks/{application_id}/{interaction_token}": 1,  # the ephemeral report
     }
@@ -51,7 +53,7 @@ async def test_setup_creates_the_structure_in_the_minimum_number_of_requests(wor
     assert report["flags"] & 64, "the report must be ephemeral"
     assert report["embeds"][0]["title"] == "Workshop structure is ready"
     assert routes(sb) == SETUP_ROUTES
-    assert len(sb.requests) == 8
+    assert len(sb.requests) == 10
     assert not sb.rejected
 
     channels = owned(sb, world.guild_id)
@@ -101,7 +103,7 @@ async def test_second_run_creates_nothing(world: World) -> None:
     assert owned(sb, world.guild_id) == before
     embed = again.followups[0]["embeds"][0]
     assert embed["title"] == "Workshop structure was already complete"
-    assert embed["description"].count("already there") == 5
+    assert embed["description"].count("already there") == 6  # the guide in #help too
 
 
 async def test_hand_deleted_channel_is_recreated_and_rerecorded(world: World) -> None:
@@ -117,7 +119,16 @@ async def test_hand_deleted_channel_is_recreated_and_rerecorded(world: World) ->
     new_help = owned(sb, world.guild_id)["help"]
     assert new_help["id"] != old_help["id"]
     assert new_help["parent_id"] == old_help["parent_id"]
-    assert routes(sb) == Counter({"POST /guilds/{guild_id}/channels": 1})
+    # The new #help gets the guide again, pinned.
+    assert routes(sb) == Counter(
+        {
+            "POST /guilds/{guild_id}/channels": 1,
+            "POST /channels/{channel_id}/messages": 1,
+            "PUT /channels/{channel_id}/messages/pins/{message_id}": 1,
+        }
+    )
+    (guide,) = sb.messages(int(new_help["id"]))
+    assert guide["pinned"]
     items = {i.purpose: i for i in await bot.services.structure.items(world.guild_id)}
     assert items[Purpose.HELP].discord_id == int(new_help["id"])
 
@@ -187,10 +198,12 @@ async def test_restart_on_the_same_database_creates_no_duplicates(world: World) 
     sb.clear_requests()
 
     await world.start_bot(sync=False)
-    # On start the bot only checks that its board message still exists: one GET.
+    # On start the bot only checks that its board message and the guide in #help still exist
+    # (one GET each) and reads which commands are registered (one GET).
     writes = [r for r in sb.requests if r.method != "GET"]
     assert writes == []
-    assert routes(sb)["GET /channels/{channel_id}/messages/{message_id}"] == 1
+    assert routes(sb)["GET /channels/{channel_id}/messages/{message_id}"] == 2
+    assert routes(sb)["GET /applications/{application_id}/guilds/{guild_id}/commands"] == 1
 
     result = await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")
     await result.wait_followups(1)
@@ -235,9 +248,9 @@ async def test_status_shows_structure_channels_and_voice(world: World) -> None:
     assert embed["title"] == "ワークショップの状況"
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["構成"].count("✅") == 4
-    assert "セッション:0" in fields["プログラム"]
+    assert "セッション：0" in fields["プログラム"]
     assert fields["チャンネル数"].startswith(f"{len(sb.channels(world.guild_id))} / 500")
-    assert fields["ボイス参加者"] == "1 チャンネルに 1 人"
+    assert fields["ボイス参加者"] == "1チャンネルに1人"
 
 
 async def test_reply_language_follows_the_reader(world: World) -> None:
