@@ -12,7 +12,9 @@ guide whose #help was deleted is posted in the new #help.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections import defaultdict
 from collections.abc import Callable
 
 from bot.domain.clock import Clock
@@ -42,10 +44,16 @@ class HelpGuide:
         self._port = port
         self._clock = clock
         self._text = text  # the lobby's channel id -> (title, text) in the workshop's language
+        # Setup, the start-up reconcile and a deletion by hand may overlap: one at a time.
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def ensure(self, guild_id: int, *, verify: bool = False) -> tuple[Outcome, int] | None:
         """Post, pin or update the guide; None when the guild has no #help (not set up).
         `verify`: ask Discord whether the recorded message still exists (on start)."""
+        async with self._locks[guild_id]:
+            return await self._ensure(guild_id, verify=verify)
+
+    async def _ensure(self, guild_id: int, *, verify: bool) -> tuple[Outcome, int] | None:
         help_channel = await self._objects.get(guild_id, Purpose.HELP)
         if help_channel is None or help_channel.discord_id is None:
             return None
