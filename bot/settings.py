@@ -7,11 +7,12 @@ ones keep their own names (`DISCORD_TOKEN`, `DISCORD_TOKEN_FILE`, `DISCORD_API_B
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -25,6 +26,7 @@ from pydantic import (
 )
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -150,8 +152,16 @@ class Settings(BaseSettings):
     locale: Literal["en", "ja"] = Field(
         "en", description="language of channel names and messages posted to channels"
     )
-    organizer_roles: tuple[str, ...] = Field(
+    # NoDecode: the environment may hold one name (`運営`) or a comma-separated list, not only
+    # JSON; `_role_list` reads all three (and a TOML string or list).
+    organizer_roles: Annotated[tuple[str, ...], NoDecode] = Field(
         ("Organizer",), description="role names or ids whose members are organizers"
+    )
+    title: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="the workshop's name: the calendar name of .ics exports",
     )
     database: Path = Field(Path("data/workshop.db"), description="SQLite file")
     guild_id: int | None = Field(None, gt=0, description="the guild served (others are ignored)")
@@ -184,6 +194,30 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown time zone {value!r} (use an IANA name like Asia/Tokyo)"
             ) from exc
+        return value
+
+    @field_validator("organizer_roles", mode="before")
+    @classmethod
+    def _role_list(cls, value: object) -> object:
+        """`"運営"`, `"運営, Staff"` or `'["運営", "Staff"]'` as a list of names."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError:
+                raise ValueError(
+                    'not a JSON list of role names (write ["Organizer", "運営"], or the names '
+                    "separated by commas)"
+                ) from None
+        return [part for part in (p.strip() for p in text.split(",")) if part] or [""]
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _stripped_title(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
         return value
 
     @field_validator("organizer_roles")

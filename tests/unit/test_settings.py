@@ -53,6 +53,42 @@ def test_toml_then_environment_overrides(tmp_path: Path, monkeypatch: pytest.Mon
     assert s.organizer_roles == ("Staff", "123")
 
 
+def test_organizer_roles_as_one_name_or_a_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_config(tmp_path, 'organizer_roles = "運営"\n')
+    assert load_settings().organizer_roles == ("運営",)
+    write_config(tmp_path, 'organizer_roles = ["運営", "Staff"]\n')
+    assert load_settings().organizer_roles == ("運営", "Staff")
+    for value, expected in (
+        ("運営", ("運営",)),
+        ("運営, Staff ,123", ("運営", "Staff", "123")),
+        ('["Staff, Tokyo", "運営"]', ("Staff, Tokyo", "運営")),  # JSON keeps a comma in a name
+    ):
+        monkeypatch.setenv("WORKSHOP_ORGANIZER_ROLES", value)
+        assert load_settings().organizer_roles == expected, value
+    for value, message in (
+        ("", "role names must not be empty"),
+        (" , ", "role names must not be empty"),
+        ("[運営", "not a JSON list of role names"),
+    ):
+        monkeypatch.setenv("WORKSHOP_ORGANIZER_ROLES", value)
+        with pytest.raises(SettingsError, match=message) as info:
+            load_settings()
+        assert "WORKSHOP_ORGANIZER_ROLES" in str(info.value)
+
+
+def test_title(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().title is None
+    write_config(tmp_path, 'title = "MLエンジニアリング研究会 サマーキャンプ 2027"\n')
+    assert load_settings().title == "MLエンジニアリング研究会 サマーキャンプ 2027"
+    monkeypatch.setenv("WORKSHOP_TITLE", "  ")
+    assert load_settings().title is None
+    monkeypatch.setenv("WORKSHOP_TITLE", "x" * 201)
+    with pytest.raises(SettingsError, match="invalid setting title"):
+        load_settings()
+
+
 def test_config_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     other = tmp_path / "elsewhere.toml"
     other.write_text('locale = "ja"\n', encoding="utf-8")
