@@ -1,0 +1,127 @@
+"""How `run` and `sync` reach Discord, and one line saying why when they cannot.
+
+Before the bot logs in, nothing is known about the network; an operator on a fresh host meets DNS
+failures, a firewall, a proxy that is not running, a broken CA store or a typo in
+`DISCORD_API_BASE`. Each becomes one line naming the cause and what to check (exit 2) instead of
+aiohttp's traceback. `run` also opens the gateway once before the bot's own connection: discord.py
+cannot recover when its very first gateway connection fails (it would log a traceback and crash),
+while later drops are reconnected by discord.py as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Awaitable
+from typing import TypeVar
+
+import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import INTERNAL_API_VERSION
+
+from bot.i18n import Catalog
+
+T = TypeVar("T")
+
+REST = "DISCORD_API_BASE"
+GATEWAY = "DISCORD_GATEWAY_URL"
+
+
+class Unreachable(Exception):
+    """Discord cannot be reached; `str()` is the one line for the operator."""
+
+
+def quiet_voice_warnings() -> None:
+    """The bot never joins voice (it only reads who is in a voice channel): discord.py's
+    "PyNaCl / davey is not installed, voice will NOT be supported" warnings say nothing useful."""
+    from discord.voice_client import VoiceClient
+
+    VoiceClient.warn_nacl = False
+    VoiceClient.warn_dave = False
+
+
+def _where(url: str) -> tuple[str, str]:
+    """(host, host:port) of a URL, for messages."""
+    parsed = yarl.URL(url)
+    host = parsed.host or url
+    return host, f"{host}:{parsed.port}" if parsed.port else host
+
+
+def explain(
+    exc: BaseException, url: str, setting: str, catalog: Catalog, locale: str
+) -> str | None:
+    """One line for a network failure while talking to `url` (set by `setting`), or None when
+    `exc` is not one."""
+    host, address = _where(url)
+    params = {"url": url, "setting": setting, "host": host, "address": address}
+
+    def t(key: str, **extra: object) -> str:
+        return catalog.t(f"cli.network.{key}", locale, **params, **extra)
+
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return t("dns")
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return t("tls", reason=_reason(exc.certificate_error))
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return t("tls", reason=_reason(exc.os_error))
+    if isinstance(exc, ssl.SSLError):
+        return t("tls", reason=_reason(exc))
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        if isinstance(exc.os_error, ssl.SSLError):
+            return t("tls", reason=_reason(exc.os_error))
+        if isinstance(exc.os_error, ConnectionRefusedError):
+            return t("refused")
+        if isinstance(exc.os_error, TimeoutError):
+            return t("timeout")
+        return t("other", reason=_reason(exc.os_error))
+    if isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError):
+        return t("timeout")
+    if isinstance(exc, aiohttp.WSServerHandshakeError):
+        return t("gateway_refused", status=exc.status)
+    if isinstance(exc, discord.DiscordServerError):
+        return t("server", status=exc.status)
+    if isinstance(exc, discord.HTTPException) and exc.status in (404, 405):
+        return t("not_discord", status=exc.status)
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return t("not_discord", status=exc.status)
+    if isinstance(exc, aiohttp.ClientError):
+        return t("other", reason=_reason(exc))
+    return None  # not the network's doing (a plain OSError here is the database's, say)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ssl.SSLCertVerificationError) and exc.verify_message:
+        return str(exc.verify_message)
+    if isinstance(exc, ssl.SSLError) and getattr(exc, "reason", None):
+        return str(exc.reason)
+    if isinstance(exc, OSError) and exc.strerror:
+        return str(exc.strerror)
+    return str(exc) or type(exc).__name__
+
+
+async def guarded(step: Awaitable[T], url: str, setting: str, catalog: Catalog, locale: str) -> T:
+    """Await `step`; a network failure becomes `Unreachable` with its one line."""
+    try:
+        return await step
+    except Exception as exc:
+        line = explain(exc, url, setting, catalog, locale)
+        if line is None:
+            raise
+        raise Unreachable(line) from None
+
+
+def gateway_url() -> str:
+    """The gateway discord.py connects to first (DISCORD_GATEWAY_URL, see point_client_at)."""
+    return str(DiscordWebSocket.DEFAULT_GATEWAY)
+
+
+async def probe_gateway(client: discord.Client, catalog: Catalog, locale: str) -> None:
+    """Open the gateway's WebSocket through discord.py's own HTTP session (same proxy and TLS
+    settings) and close it again at once, before IDENTIFY: nothing is spent of Discord's
+    identify budget. Raises `Unreachable`."""
+    base = yarl.URL(gateway_url())
+    url = str(base.with_query(v=INTERNAL_API_VERSION, encoding="json"))
+    socket = await guarded(client.http.ws_connect(url), gateway_url(), GATEWAY, catalog, locale)
+    await socket.close()
