@@ -115,14 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="write the programme (CSV, iCalendar) or attendance (CSV), offline (from the DB)",
-        description="Export from the SQLite database (WORKSHOP_DATABASE), without Discord. "
-        "schedule --format ics: every session as a calendar event (cancelled ones marked "
-        "cancelled, so calendar apps drop them). schedule --format csv: the columns "
-        "/session import reads (id,title,start,end,kind,track,description,location) plus "
-        "status; cancelled sessions are left out, so the file re-imports cleanly. "
-        "attendance --format csv: every recorded voice stay (user_id,display_name,channel_id,"
-        "channel_name,place_kind,place_id,joined_at,left_at,seconds), times in the workshop's "
-        "zone; a stay still open counts until the bot's last heartbeat.",
+        description="Export from the SQLite database (--database, else WORKSHOP_DATABASE), "
+        "without Discord. schedule --format ics: every session as a calendar event (cancelled "
+        "ones marked cancelled, so calendar apps drop them), the calendar named after the "
+        "`title` setting. schedule --format csv: the columns /session import reads "
+        "(id,title,start,end,kind,track,description,location,speakers) plus status; cancelled "
+        "sessions are left out, so the file re-imports cleanly. attendance --format csv: every "
+        "recorded voice stay (user_id,display_name,channel_id,channel_name,place_kind,place_id,"
+        "joined_at,left_at,seconds); a stay still open counts until the bot's last heartbeat. "
+        "attendance --per-person: one row per person with minutes in all, in sessions, per day "
+        "and per session (for attendance certificates). Every CSV is UTF-8 with a BOM (for "
+        "Excel), its times like 2027-07-01 09:31:00 in the workshop's zone (named in the "
+        "header of attendance files).",
     )
     export.add_argument(
         "what",
@@ -136,8 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=Path,
         metavar="FILE",
-        help="write to FILE (a CSV file gets a UTF-8 BOM for spreadsheet apps); "
-        "default: standard output",
+        help="write to FILE; default: standard output (the same bytes, so `> file.csv` works)",
     )
     export.add_argument(
         "--guild",
@@ -145,6 +148,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="the guild whose programme to export; default: WORKSHOP_GUILD_ID, else the only "
         "guild in the database",
+    )
+    export.add_argument(
+        "--database",
+        type=Path,
+        metavar="FILE",
+        help="the SQLite database to read (e.g. one kept by `rehearse --database`); default: "
+        "the database setting (WORKSHOP_DATABASE, data/workshop.db)",
+    )
+    export.add_argument(
+        "--per-person",
+        action="store_true",
+        help="attendance only: one row per person with total minutes, minutes per day and per "
+        "session, instead of every stay",
     )
     permissions = sub.add_parser(
         "permissions",
@@ -190,14 +206,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rehearse":
             return _rehearse(settings, args)
         if args.command == "export":
-            from bot.cli_export import export_attendance, export_schedule
-
-            if args.what == "attendance":
-                return export_attendance(settings, args.fmt, args.out, args.guild)
-            return export_schedule(settings, args.fmt, args.out, args.guild)
+            return _export(settings, args)
         return asyncio.run(_migrate(settings))
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli_export import export_attendance, export_schedule, refuse_per_person
+
+    if args.database is not None:
+        settings = settings.model_copy(update={"database": args.database})
+    if args.what == "attendance":
+        return export_attendance(
+            settings, args.fmt, args.out, args.guild, per_person=args.per_person
+        )
+    if args.per_person:
+        return refuse_per_person(settings)
+    return export_schedule(settings, args.fmt, args.out, args.guild)
 
 
 def _permissions(settings: Settings, client_id: int | None, markdown: bool) -> int:

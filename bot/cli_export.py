@@ -1,12 +1,21 @@
-"""`workshop-bot export schedule|attendance`: the programme (CSV, iCalendar) or every recorded
-voice stay (CSV), written offline from the database."""
+"""`workshop-bot export schedule|attendance`: the programme (CSV, iCalendar), every recorded
+voice stay or each person's totals (CSV), written offline from the database (`--database FILE`,
+else the `database` setting).
+
+Every CSV is UTF-8 with a BOM, to a file or to standard output alike (Excel reads Japanese names
+only with one), and its times are `2027-07-01 09:31:00` in the workshop's zone, which Excel reads
+as dates. Messages are in the workshop's `locale`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli_exit import EXIT_OK, fail
 from bot.settings import Settings
@@ -15,40 +24,49 @@ if TYPE_CHECKING:
     from bot.domain.sessions.model import Session
     from bot.store.db import Database
 
+BOM = "\ufeff"
+
 
 class _ExportError(Exception):
     """One line for the operator; the export exits 2."""
 
 
+class _Text:
+    """The export's messages, in the workshop's locale."""
+
+    def __init__(self, settings: Settings) -> None:
+        from bot.i18n import Catalog
+
+        self.catalog = Catalog.load(default_locale=settings.locale)
+        self.locale = settings.locale
+        self.database = str(settings.database)
+
+    def __call__(self, key: str, **params: object) -> str:
+        return self.catalog.t(f"cli.export.{key}", self.locale, database=self.database, **params)
+
+
 def _export_guild(
-    settings: Settings,
-    requested: int | None,
-    guilds: list[int],
-    noun: str = "sessions",
-    whose: str = "the programmes",
+    settings: Settings, text: _Text, requested: int | None, guilds: list[int], what: str
 ) -> int:
-    """The guild to export: --guild, else the guild_id setting, else the only one there is."""
+    """The guild to export: --guild, else the guild_id setting, else the only one there is.
+    `what` is `sessions` or `attendance` (what the guilds were found holding)."""
     where = "--guild" if requested is not None else "WORKSHOP_GUILD_ID"
     wanted = requested if requested is not None else settings.guild_id
-    known = ", ".join(str(g) for g in sorted(guilds)) or "none"
+    known = ", ".join(str(g) for g in sorted(guilds)) or text("none")
     if wanted is not None:
         if wanted not in guilds:
             raise _ExportError(
-                f"guild {wanted} ({where}) has no {noun} in {settings.database} "
-                f"(guilds with {noun}: {known})"
+                text(f"guild_unknown_{what}", guild=wanted, where=where, known=known)
             )
         return wanted
     if len(guilds) == 1:
         return guilds[0]
     if not guilds:
-        raise _ExportError(f"{settings.database} holds no {noun} yet")
-    raise _ExportError(
-        f"{settings.database} holds {whose} of several guilds ({known}): "
-        "choose one with --guild ID or WORKSHOP_GUILD_ID"
-    )
+        raise _ExportError(text(f"empty_{what}"))
+    raise _ExportError(text(f"several_{what}", known=known))
 
 
-async def _open_current(settings: Settings) -> Database:
+async def _open_current(settings: Settings, text: _Text) -> Database:
     """The database, opened only when its schema is the one this version reads (an export
     never migrates)."""
     from bot.store.db import Database
@@ -64,24 +82,21 @@ async def _open_current(settings: Settings) -> Database:
         raise
     if version < latest:
         await db.close()
-        raise _ExportError(
-            f"{settings.database} is at schema version {version}, this version of the bot "
-            f"reads {latest}: run `workshop-bot migrate` first"
-        )
+        raise _ExportError(text("old_schema", version=version, latest=latest))
     return db
 
 
 async def _load_programme(
-    settings: Settings, guild: int | None
+    settings: Settings, text: _Text, guild: int | None
 ) -> tuple[int, list[Session], dict[int, int]]:
     """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
     from bot.store.session_repo import SessionRepository
     from bot.store.structure_repo import StructureRepository
 
-    db = await _open_current(settings)
+    db = await _open_current(settings, text)
     try:
         repo = SessionRepository(db)
-        guild_id = _export_guild(settings, guild, await repo.all_guilds())
+        guild_id = _export_guild(settings, text, guild, await repo.all_guilds(), "sessions")
         sessions = await repo.in_guild(guild_id, include_cancelled=True)
         channels: dict[int, int] = {}
         for item in await StructureRepository(db).with_prefix(guild_id, "session:"):
@@ -98,12 +113,11 @@ def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int |
 
     from bot.services.calendar import schedule_csv, schedule_ics
 
+    text = _Text(settings)
     if not settings.database.is_file():
-        return fail(
-            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
-        )
+        return fail(text("no_database"))
     try:
-        guild_id, sessions, channels = asyncio.run(_load_programme(settings, guild))
+        guild_id, sessions, channels = asyncio.run(_load_programme(settings, text, guild))
     except _ExportError as exc:
         return fail(str(exc))
 
@@ -115,14 +129,15 @@ def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int |
         data = schedule_ics(
             sessions,
             guild_id=guild_id,
-            calendar_name="Workshop programme",
+            calendar_name=settings.title or text("calendar_name"),
             channel_url=channel_url,
             now=datetime.now(UTC),
             zone=settings.zone,
         )
     else:
-        text = schedule_csv(sessions, settings.zone)
-        data = (("\ufeff" if out is not None else "") + text).encode("utf-8")
+        # A BOM wherever the CSV goes (a file, or `> programme.csv`): Excel reads UTF-8
+        # (Japanese titles) only with one; the importer and Python's "utf-8-sig" skip it.
+        data = (BOM + schedule_csv(sessions, settings.zone)).encode("utf-8")
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -130,54 +145,80 @@ def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int |
     try:
         out.write_bytes(data)
     except OSError as exc:
-        return fail(f"cannot write {out}: {exc.strerror or exc}")
+        return fail(text("cannot_write", out=out, reason=exc.strerror or exc))
     cancelled = sum(1 for s in sessions if s.cancelled)
     listed = len(sessions) - (cancelled if fmt == "csv" else 0)
-    shown = "left out" if fmt == "csv" else "marked as such"
-    note = f" ({cancelled} cancelled {shown})" if cancelled else ""
-    print(f"{out}: {listed} sessions of guild {guild_id}{note}")
+    note = ""
+    if cancelled:
+        note = text("cancelled_left_out" if fmt == "csv" else "cancelled_marked", count=cancelled)
+    print(text("schedule_written", out=out, count=listed, guild=guild_id) + note)
     return EXIT_OK
 
 
-def export_attendance(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
+def refuse_per_person(settings: Settings) -> int:
+    return fail(_Text(settings)("per_person_attendance_only"))
+
+
+def export_attendance(
+    settings: Settings, fmt: str, out: Path | None, guild: int | None, *, per_person: bool = False
+) -> int:
+    text = _Text(settings)
     if fmt != "csv":
-        return fail("attendance is exported as CSV only: use --format csv")
+        return fail(text("attendance_csv_only"))
     if not settings.database.is_file():
-        return fail(
-            f"no database at {settings.database} (set WORKSHOP_DATABASE, or run the bot first)"
-        )
+        return fail(text("no_database"))
     try:
-        guild_id, rows = asyncio.run(_write_attendance(settings, guild, out))
+        guild_id, rows = asyncio.run(_write_attendance(settings, text, guild, out, per_person))
     except _ExportError as exc:
         return fail(str(exc))
     except OSError as exc:
-        return fail(f"cannot write {out}: {exc.strerror or exc}")
+        return fail(text("cannot_write", out=out, reason=exc.strerror or exc))
     if out is not None:
-        print(f"{out}: {rows} stays of guild {guild_id}")
+        key = "people_written" if per_person else "attendance_written"
+        print(text(key, out=out, rows=rows, guild=guild_id))
     return EXIT_OK
 
 
 async def _write_attendance(
-    settings: Settings, guild: int | None, out: Path | None
+    settings: Settings, text: _Text, guild: int | None, out: Path | None, per_person: bool
 ) -> tuple[int, int]:
-    """Stream the guild's stays from the database into `out` (stdout when None)."""
+    """Stream the guild's stays (or each person's totals) from the database into `out`
+    (standard output when None), as UTF-8 with a BOM."""
     from bot.services.attendance_export import write_export
+    from bot.services.attendance_people import people_totals, write_people_summary
     from bot.store.attendance_repo import AttendanceRepository
+    from bot.store.session_repo import SessionRepository
 
-    db = await _open_current(settings)
+    db = await _open_current(settings, text)
     try:
         repo = AttendanceRepository(db)
-        guild_id = _export_guild(
-            settings, guild, await repo.guilds(), "attendance records", "the attendance"
-        )
+        guild_id = _export_guild(settings, text, guild, await repo.guilds(), "attendance")
         # A stay still open counts until the last moment the bot vouched for (its heartbeat).
         until = await repo.heartbeat() or 0
-        if out is None:
-            rows = await write_export(repo, guild_id, settings.zone, sys.stdout, until)
-            sys.stdout.flush()
-        else:
-            with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        with _csv_target(out) as handle:
+            if per_person:
+                people = await people_totals(repo, guild_id, settings.zone, until)
+                sessions = await SessionRepository(db).in_guild(guild_id, include_cancelled=True)
+                rows = write_people_summary(people, sessions, handle)
+            else:
                 rows = await write_export(repo, guild_id, settings.zone, handle, until)
     finally:
         await db.close()
     return guild_id, rows
+
+
+@contextlib.contextmanager
+def _csv_target(out: Path | None) -> Iterator[TextIO]:
+    """A text stream writing UTF-8 with a BOM to `out`, or to standard output (whatever the
+    console's own encoding is: the bytes are the file's)."""
+    if out is not None:
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            yield handle
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
+    try:
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()

@@ -178,15 +178,28 @@ class AttendanceCog(commands.Cog):
         return embed
 
     @attendance.command(name="export", description="Every recorded stay as a CSV file (organizers)")
+    @app_commands.describe(
+        per_person="One row per person instead: minutes in all, per day and per session "
+        "(for certificates)"
+    )
     @app_commands.default_permissions(manage_guild=True)
     @organizer_only()
-    async def export(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+    async def export(
+        self, interaction: discord.Interaction[WorkshopBot], per_person: bool = False
+    ) -> None:
         assert interaction.guild_id is not None
-        self.bot.services.attendance.require_enabled()
+        attendance = self.bot.services.attendance
+        attendance.require_enabled()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        export = await self.bot.services.attendance.export(interaction.guild_id)
+        if per_person:
+            sessions = await self.bot.services.sessions.programme(interaction.guild_id)
+            export = await attendance.export_people(interaction.guild_id, sessions)
+        else:
+            export = await attendance.export(interaction.guild_id)
         try:
-            key = "export_ready_gz" if export.filename.endswith(".gz") else "export_ready"
+            key = "export_people_ready" if per_person else "export_ready"
+            if export.filename.endswith(".gz"):
+                key += "_gz"
             text = self.t(key, interaction, rows=export.rows, zone=self.bot.settings.timezone)
             # discord.File only reads and seeks: a spooled temporary file does both.
             file = discord.File(cast(io.BufferedIOBase, export.file), filename=export.filename)

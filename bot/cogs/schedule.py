@@ -53,7 +53,7 @@ class ScheduleCog(commands.Cog):
         data = schedule_ics(
             sessions,
             guild_id=guild.id,
-            calendar_name=guild.name,
+            calendar_name=self.bot.settings.title or guild.name,
             channel_url=lambda session: channel_url(session.id),
             now=self.bot.clock.now(),
             zone=self.bot.settings.zone,

@@ -13,10 +13,10 @@ import gzip
 import io
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO
+from typing import IO, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.domain.attendance import (
@@ -38,6 +38,7 @@ from bot.domain.structure import ItemKind, Purpose
 from bot.scheduler import Outcome, Scheduler
 from bot.services.attendance_chart import render_chart
 from bot.services.attendance_export import write_export, write_people
+from bot.services.attendance_people import people_totals, write_people_summary
 from bot.services.attendance_recorder import AttendanceRecorder
 from bot.store.attendance_repo import AttendanceRepository, PlaceTotal
 from bot.store.db import Database
@@ -275,20 +276,38 @@ class AttendanceService:
     async def export(self, guild_id: int) -> ExportFile:
         """Every stay of the guild as CSV, streamed into a temporary file (gzipped when it would
         not fit Discord's upload limit)."""
+
+        async def write(out: TextIO, now: int) -> int:
+            return await write_export(self._repo, guild_id, self._config.zone, out, now)
+
+        return await self._spooled(guild_id, write, "attendance")
+
+    async def export_people(self, guild_id: int, sessions: Iterable[Session]) -> ExportFile:
+        """Each person's minutes in all, per day and per session, as CSV (one row a person)."""
+
+        async def write(out: TextIO, now: int) -> int:
+            people = await people_totals(self._repo, guild_id, self._config.zone, now)
+            return write_people_summary(people, sessions, out)
+
+        return await self._spooled(guild_id, write, "attendance-people")
+
+    async def _spooled(
+        self, guild_id: int, write: Callable[[TextIO, int], Awaitable[int]], prefix: str
+    ) -> ExportFile:
         self.require_enabled()
         await self._caught_up()
         now = self._clock.now()
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+b")  # noqa: SIM115
         text = io.TextIOWrapper(spool, encoding="utf-8-sig", newline="")
         try:
-            rows = await write_export(self._repo, guild_id, self._config.zone, text, to_epoch(now))
+            rows = await write(text, to_epoch(now))
             text.flush()
             text.detach()
         except BaseException:
             spool.close()
             raise
         stamp = now.astimezone(self._config.zone).strftime("%Y%m%d-%H%M")
-        export = ExportFile(spool, f"attendance-{stamp}.csv", rows)
+        export = ExportFile(spool, f"{prefix}-{stamp}.csv", rows)
         limit = self._upload_limit(guild_id)
         if spool.tell() > limit:
             export = await asyncio.to_thread(_gzipped, export)

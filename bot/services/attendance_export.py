@@ -1,5 +1,7 @@
 """Attendance as CSV: every stay of a guild (`/attendance export`, `workshop-bot export
-attendance`) and one session's people. Times are ISO 8601 in the workshop's zone, with its offset.
+attendance`) and one session's people. Times are written as spreadsheet apps read dates
+(`2027-07-01 09:31:00`), in the workshop's zone, which the column's header names
+(`joined_at (Asia/Tokyo)`).
 
 The export is written to a stream chunk by chunk as rows come from SQLite, never held as one
 list: a camp of 300 people wandering for three days is tens of thousands of rows. Display and
@@ -15,26 +17,44 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.attendance import PersonSummary
 from bot.domain.clock import from_epoch
+from bot.domain.sheet_time import sheet_time
 from bot.services.csv_out import CsvOut
 from bot.store.attendance_repo import AttendanceRepository
 
-EXPORT_COLUMNS = (
-    "user_id",
-    "display_name",
-    "channel_id",
-    "channel_name",
-    "place_kind",
-    "place_id",
-    "joined_at",
-    "left_at",
-    "seconds",
-)
-SESSION_COLUMNS = ("user_id", "display_name", "first_joined", "last_left", "seconds_present")
+
+def export_columns(zone: ZoneInfo) -> tuple[str, ...]:
+    return (
+        "user_id",
+        "display_name",
+        "channel_id",
+        "channel_name",
+        "place_kind",
+        "place_id",
+        zoned("joined_at", zone),
+        zoned("left_at", zone),
+        "seconds",
+    )
 
 
-def iso(seconds: int | None, zone: ZoneInfo) -> str:
-    """Epoch seconds as ISO 8601 with the zone's offset (empty for None: still inside)."""
-    return "" if seconds is None else from_epoch(seconds).astimezone(zone).isoformat()
+def session_columns(zone: ZoneInfo) -> tuple[str, ...]:
+    return (
+        "user_id",
+        "display_name",
+        zoned("first_joined", zone),
+        zoned("last_left", zone),
+        "seconds_present",
+    )
+
+
+def zoned(column: str, zone: ZoneInfo) -> str:
+    """A time column's header, naming the zone its times are in: `joined_at (Asia/Tokyo)`."""
+    return f"{column} ({zone.key})"
+
+
+def local_time(seconds: int | None, zone: ZoneInfo) -> str:
+    """Epoch seconds as `2027-07-01 09:31:00` in `zone`, a form spreadsheet apps read as a date
+    (empty for None: still inside)."""
+    return "" if seconds is None else sheet_time(from_epoch(seconds), zone)
 
 
 async def write_export(
@@ -42,7 +62,7 @@ async def write_export(
 ) -> int:
     """Every stay of the guild as CSV into `out`; returns the number of rows. A stay still going
     on has an empty `left_at` and its seconds so far."""
-    writer = CsvOut(out, EXPORT_COLUMNS)
+    writer = CsvOut(out, export_columns(zone))
     rows = 0
     async for chunk in repo.export_rows(guild_id):
         writer.rows(
@@ -53,8 +73,8 @@ async def write_export(
                 r.channel_name,
                 r.place_kind,
                 "" if r.place_id is None else r.place_id,
-                iso(r.joined_at, zone),
-                iso(r.left_at, zone),
+                local_time(r.joined_at, zone),
+                local_time(r.left_at, zone),
                 (r.left_at if r.left_at is not None else max(now, r.joined_at)) - r.joined_at,
             )
             for r in chunk
@@ -65,13 +85,13 @@ async def write_export(
 
 def write_people(people: Iterable[PersonSummary], zone: ZoneInfo, out: TextIO) -> None:
     """One session's people: first join, last leave (empty: still inside), seconds present."""
-    writer = CsvOut(out, SESSION_COLUMNS)
+    writer = CsvOut(out, session_columns(zone))
     writer.rows(
         (
             p.user_id,
             p.display_name,
-            iso(p.first_joined, zone),
-            iso(p.last_left, zone),
+            local_time(p.first_joined, zone),
+            local_time(p.last_left, zone),
             p.seconds,
         )
         for p in people

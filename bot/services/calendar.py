@@ -13,7 +13,8 @@ iCalendar (RFC 5545, written with the `icalendar` library):
 
 CSV: the columns of the importer (`id,title,start,end,kind,track,description,location,speakers`)
 plus an
-informational `status`; times are ISO 8601 with the workshop zone's offset. Cancelled sessions
+informational `status`; times are `2027-07-01 09:30:00` in the workshop's zone (a form spreadsheet
+apps read as dates, and the importer reads in the workshop's zone). Cancelled sessions
 are left out unless asked for: re-importing a file that lists them would bring them back. Cells
 are written through `CsvOut`: a title such as `=HYPERLINK(…)` or `- Lightning talks` gets a
 leading `'` (bot/domain/csv_safe.py); a reader of the file takes it off with `unescape_cell`.
@@ -30,6 +31,7 @@ from icalendar import Calendar, Event
 
 from bot import __version__
 from bot.domain.sessions.model import Session, SessionStatus
+from bot.domain.sheet_time import sheet_time
 from bot.services.csv_out import CsvOut, TextSink
 
 PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"
@@ -128,16 +130,17 @@ def schedule_ics(
     return data
 
 
-def _local_iso(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).isoformat(timespec="seconds")
+def _local_time(moment: datetime, zone: ZoneInfo) -> str:
+    """`2027-07-01 09:30:00` in `zone`: Excel reads it as a date, the importer as a local time."""
+    return sheet_time(moment, zone)
 
 
 def csv_row(session: Session, zone: ZoneInfo) -> dict[str, str]:
     return {
         "id": session_ref(session),
         "title": session.title,
-        "start": _local_iso(session.start, zone),
-        "end": _local_iso(session.end, zone),
+        "start": _local_time(session.start, zone),
+        "end": _local_time(session.end, zone),
         "kind": session.kind.value,
         "track": session.track or "",
         "description": session.description or "",

@@ -43,8 +43,9 @@ def parse_csv(data: bytes) -> list[dict[str, str]]:
 
 
 def iso(seconds_after_ten: int) -> str:
-    """A time as the CSVs write it: ISO 8601 in Tokyo (+09:00), relative to 10:00."""
-    return (JST_10 + timedelta(seconds=seconds_after_ten)).astimezone(TOKYO).isoformat()
+    """A time as the CSVs write it (as Excel reads dates) in Tokyo, relative to 10:00."""
+    moment = (JST_10 + timedelta(seconds=seconds_after_ten)).astimezone(TOKYO)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 async def test_me_lists_places_with_minutes_per_day_and_the_total(world: World) -> None:
@@ -152,26 +153,26 @@ async def test_session_report_has_the_numbers_a_csv_and_a_chart(world: World) ->
         {
             "user_id": str(ana),
             "display_name": "Ana",
-            "first_joined": iso(0),
-            "last_left": iso(2400),
+            "first_joined (Asia/Tokyo)": iso(0),
+            "last_left (Asia/Tokyo)": iso(2400),
             "seconds_present": "2400",
         },
         {
             "user_id": str(ben),
             "display_name": "Ben",
-            "first_joined": iso(300),
-            "last_left": iso(3600),
+            "first_joined (Asia/Tokyo)": iso(300),
+            "last_left (Asia/Tokyo)": iso(3600),
             "seconds_present": str(900 + 1800),
         },
         {
             "user_id": str(cat),
             "display_name": "Cat",
-            "first_joined": iso(600),
-            "last_left": "",
+            "first_joined (Asia/Tokyo)": iso(600),
+            "last_left (Asia/Tokyo)": "",
             "seconds_present": "3300",
         },
     ]
-    assert iso(0) == "2026-07-01T10:00:00+09:00"
+    assert iso(0) == "2026-07-01 10:00:00"
     image = Image.open(io.BytesIO(files[f"attendance-session-{session_id}.png"]))
     assert image.format == "PNG" and image.size == (WIDTH, HEIGHT)
     image.verify()
@@ -200,8 +201,8 @@ async def test_export_streams_every_stay_and_the_cli_writes_the_same(world: Worl
             "channel_name": channel_name,
             "place_kind": kind,
             "place_id": "" if place is None else str(place),
-            "joined_at": iso(joined),
-            "left_at": "" if left is None else iso(left),
+            "joined_at (Asia/Tokyo)": iso(joined),
+            "left_at (Asia/Tokyo)": "" if left is None else iso(left),
             "seconds": str(seconds),
         }
 
@@ -230,9 +231,62 @@ async def test_export_streams_every_stay_and_the_cli_writes_the_same(world: Worl
     assert f"{out}: 3 stays of guild {world.guild_id}" in stdout
     assert parse_csv(out.read_bytes()) == expected
     code, stdout, _ = await run_cli(world, "export", "attendance", "--format", "csv")
-    assert code == 0 and parse_csv(stdout.encode()) == expected
+    assert code == 0 and stdout.encode() == out.read_bytes(), "the same bytes, BOM included"
     code, _, stderr = await run_cli(world, "export", "attendance", "--format", "ics")
     assert code == 2 and "CSV only" in stderr
+
+
+async def test_per_person_summary_from_discord_and_the_cli(world: World) -> None:
+    """One row per person: minutes in all, in sessions, per day (Tokyo) and per session."""
+    sb = world.sb
+    bot = await world.start_bot()
+    _, talk = await session_channel(world, bot, "Graph learning")
+    await world.run_jobs(JST_10)
+    hangout = voice(world, "hangout")
+    ana, ben = person(world, "ana", "Ana"), person(world, "ben", "ベン")
+    await move(world, bot, {ana: talk, ben: hangout})
+    world.clock.advance(minutes(30))
+    await move(world, bot, {ana: hangout, ben: talk})
+    world.clock.advance(minutes(10))
+    await move(world, bot, {ben: None})
+    world.clock.set(JST_10 + timedelta(hours=13, minutes=50))  # 23:50 in Tokyo
+    await move(world, bot, {ana: None})  # ana: 30 min in the talk, 13 h 20 min in the hangout
+    await move(world, bot, {ben: hangout})
+    world.clock.advance(minutes(25))  # ben: 15 min before midnight, 10 after
+
+    header = [
+        "user_id", "display_name", "total_minutes", "session_minutes",
+        "2026-07-01 (min)", "2026-07-02 (min)", "Graph learning (min)",
+    ]  # fmt: skip
+    expected = [
+        {**dict.fromkeys(header, ""), "user_id": str(ana), "display_name": "Ana",
+         "total_minutes": str(30 + 13 * 60 + 20), "session_minutes": "30",
+         "2026-07-01 (min)": str(30 + 13 * 60 + 20), "2026-07-02 (min)": "0",
+         "Graph learning (min)": "30"},
+        {**dict.fromkeys(header, ""), "user_id": str(ben), "display_name": "ベン",
+         "total_minutes": str(40 + 25), "session_minutes": "10",
+         "2026-07-01 (min)": str(40 + 10), "2026-07-02 (min)": "15",
+         "Graph learning (min)": "10"},
+    ]  # fmt: skip
+    result = await sb.invoke(
+        world.guild_id, world.organizer_id, "attendance export", options={"per_person": True}
+    )
+    message = await answer(result)
+    assert "2 people" in message["content"] and "certificates" in message["content"]
+    ((name, data),) = result.followup_files()
+    assert name == "attendance-people-20260702-0015.csv"
+    assert data.startswith("\ufeff".encode())
+    assert data.decode("utf-8-sig").splitlines()[0] == ",".join(header)
+    assert parse_csv(data) == expected
+
+    await world.stop_bot(bot)  # ben is still inside: his stay counts until the last heartbeat
+    out = world.tmp / "people.csv"
+    code, stdout, stderr = await run_cli(
+        world, "export", "attendance", "--format", "csv", "--per-person", "--out", str(out)
+    )
+    assert code == 0, stderr
+    assert f"{out}: 2 people of guild {world.guild_id}" in stdout
+    assert parse_csv(out.read_bytes()) == expected
 
 
 async def run_cli(world: World, *args: str) -> tuple[int, str, str]:

@@ -437,6 +437,20 @@ async def test_schedule_export_is_an_ics_that_parses_back_to_the_sessions(world:
     assert str(events["Keynote"]["LOCATION"]).endswith(f"/{world.guild_id}/{keynote_channel}")
     assert str(events["Dropped"]["STATUS"]) == "CANCELLED"
     assert len({str(e["UID"]) for e in events.values()}) == 3
+    guild_name = sb.state.guild(world.guild_id).data["name"]
+    assert str(calendar["X-WR-CALNAME"]) == guild_name, "no title setting: the server's name"
+
+
+async def test_schedule_export_is_named_after_the_workshop_title(world: World) -> None:
+    import icalendar
+
+    await world.start_bot(title="MLエンジニアリング研究会 サマーキャンプ 2027")
+    await create(world, "Keynote", start="10:00", kind="keynote")
+    result = await world.sb.invoke(world.guild_id, world.attendee_id, "schedule export")
+    ((_, data),) = result.files
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["X-WR-CALNAME"]) == "MLエンジニアリング研究会 サマーキャンプ 2027"
+    assert str(calendar["NAME"]) == "MLエンジニアリング研究会 サマーキャンプ 2027"
 
 
 async def test_long_lists_are_paged_with_buttons_that_survive_a_restart(world: World) -> None:

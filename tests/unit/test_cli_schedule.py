@@ -291,9 +291,10 @@ def test_export_csv_to_stdout_and_file_reimports(
     env = {"WORKSHOP_DATABASE": str(path)}
     result = run_cli("export", "schedule", "--format", "csv", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == (
-        "id,title,start,end,kind,track,description,location,speakers,status"
+    assert result.stdout.splitlines()[0] == (  # a BOM on standard output too, for Excel
+        "\ufeffid,title,start,end,kind,track,description,location,speakers,status"
     )
+    assert ",Keynote 基調講演,2027-07-01 09:30:00,2027-07-01 10:30:00,keynote," in result.stdout
     parsed = parse_schedule("x.csv", result.stdout.encode("utf-8"), TOKYO)
     assert not parsed.has_errors
     titles = [(d.external_id, d.title, d.start) for d in parsed.drafts]
@@ -315,6 +316,69 @@ def test_export_csv_to_stdout_and_file_reimports(
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM, for spreadsheet apps
     again = parse_schedule(out.name, data, TOKYO)
     assert [d.draft_fields() for d in again.drafts] == [d.draft_fields() for d in parsed.drafts]
+
+
+def test_export_database_option_title_and_locale(
+    tmp_path: Path, database: tuple[Path, dict[str, int]]
+) -> None:
+    path, _ = database
+    out = tmp_path / "programme.csv"
+    by_option = run_cli(
+        "export", "schedule", "--format", "csv", "--database", str(path), cwd=tmp_path, env={}
+    )
+    assert by_option.returncode == 0, by_option.stderr
+    written = run_cli(
+        "export",
+        "schedule",
+        "--format",
+        "csv",
+        "--database",
+        str(path),
+        "--out",
+        str(out),
+        cwd=tmp_path,
+        env={"WORKSHOP_DATABASE": str(tmp_path / "elsewhere.db")},  # --database wins
+    )
+    assert written.returncode == 0, written.stderr
+    assert by_option.stdout.encode("utf-8") == out.read_bytes(), "stdout is the file's bytes"
+
+    ics = run_cli(
+        "export",
+        "schedule",
+        "--format",
+        "ics",
+        "--database",
+        str(path),
+        cwd=tmp_path,
+        env={"WORKSHOP_TITLE": "MLエンジニアリング研究会 サマーキャンプ 2027"},
+    )
+    calendar = Calendar.from_ical(ics.stdout)
+    assert str(calendar["X-WR-CALNAME"]) == "MLエンジニアリング研究会 サマーキャンプ 2027"
+    untitled = run_cli(
+        "export", "schedule", "--format", "ics", "--database", str(path), cwd=tmp_path, env={}
+    )
+    assert str(Calendar.from_ical(untitled.stdout)["X-WR-CALNAME"]) == "Workshop programme"
+
+    ja = {"WORKSHOP_LOCALE": "ja"}
+    result = run_cli(
+        "export", "schedule", "--format", "csv", "--database", str(path), "--out", str(out),
+        cwd=tmp_path, env=ja,
+    )  # fmt: skip
+    assert result.stdout.strip() == (
+        f"{out}：サーバー {GUILD} のセッション 3 件（中止になった 1 件は含めていません）"
+    )
+    missing = run_cli(
+        "export", "schedule", "--format", "ics", "--database", str(tmp_path / "none.db"),
+        cwd=tmp_path, env=ja,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "データベース" in one_error_line(missing) and "--database FILE" in missing.stderr
+    wrong = run_cli(
+        "export", "schedule", "--format", "csv", "--per-person", "--database", str(path),
+        cwd=tmp_path, env={},
+    )  # fmt: skip
+    assert wrong.returncode == 2
+    assert "export attendance --format csv --per-person" in one_error_line(wrong)
 
 
 def test_export_unwritable_out_exits_2(
