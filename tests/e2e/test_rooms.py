@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.sandbox.sandbox import Sandbox
+from bot.services.rooms import JOB_ROOM_IDLE
 from tests.e2e.conftest import World
 
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
@@ -148,6 +149,49 @@ async def test_list_rename_and_close(world: World) -> None:
     assert voice_rooms(sb, world.guild_id) == {}
     empty = await sb.invoke(world.guild_id, world.attendee_id, "room list", locale="en-US")
     assert "No topic room is open" in empty.embeds[0]["description"]
+
+
+async def test_a_rename_at_discords_limit_is_refused_and_nothing_is_left_to_happen(
+    world: World,
+) -> None:
+    """The bot counts its own renames, but Discord counts every rename (an organizer may have
+    renamed the channel twice by hand): Discord's 429 refuses the rename there and then. The
+    answer says so, the room keeps its topic everywhere, and nothing renames it later."""
+    sb = world.sb
+    bot = await world.start_bot()
+    await open_room(world, world.attendee_id, "Diffusion models")
+    channel = int(voice_rooms(sb, world.guild_id)["Diffusion models"]["id"])
+    now = sb.clock()
+    sb.state.rename_log[channel] = [now - 60, now - 30]  # two renames by hand in Discord
+    sb.clear_requests()
+    refused = await sb.invoke(
+        world.guild_id,
+        world.attendee_id,
+        "room rename",
+        options={"topic": "Diffusion 2"},
+        locale="ja",
+    )
+    text = await answer(refused)
+    assert text == (
+        "Discord ではチャンネル名の変更は10分間に2回までのため、名前は変更していません。"
+        "約 9 分後にもう一度お試しください。"  # Discord: 540 s until the first falls out
+    )
+    assert routes(sb)[EDIT_CHANNEL] == 1, "Discord was asked once and said no"
+    assert [r.status for r in sb.requests if r.route == EDIT_CHANNEL] == [429]
+    (view,) = await bot.services.rooms.open_rooms(world.guild_id)
+    assert view.room.topic == "Diffusion models"
+    pending = await bot.db.fetch_all("SELECT kind FROM jobs WHERE state = 'pending'")
+    assert {r["kind"] for r in pending} <= {JOB_ROOM_IDLE}, "no rename is queued"
+
+    sb.set_voice_state(world.guild_id, world.attendee_id, channel)  # keep the room open
+    await world.settle(0.1)
+    await run_jobs(world, timedelta(minutes=11))  # past Discord's window: nothing was queued
+    assert "Diffusion models" in voice_rooms(sb, world.guild_id)
+    later = await sb.invoke(
+        world.guild_id, world.attendee_id, "room rename", options={"topic": "Diffusion 2"}
+    )
+    await later.wait_followups(1)
+    assert "Diffusion 2" in voice_rooms(sb, world.guild_id), "asked again, it is renamed"
 
 
 async def test_owner_closes_the_room_they_are_in_without_naming_it(world: World) -> None:
