@@ -82,9 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "against the sandbox Discord on 127.0.0.1 with a simulated clock and simulated "
         "attendees: an organizer sets the server up and imports the schedule, people join "
         "sessions, open and wander through topic rooms, claim and visit posters. Prints what "
-        "happens, then the channel layout against Discord's limits, REST requests by route, "
-        "anything Discord would have refused, and attendance per session checked against what "
-        "the simulation did. Needs no Discord token and never talks to the real Discord.",
+        "happens, then what people saw (a reminder, the live room board, a poster's post), the "
+        "channel layout against Discord's limits, REST requests by route and how close they "
+        "came to Discord's limits, anything Discord would have refused, and attendance per "
+        "session checked against what the simulation did, in the workshop's locale. Needs no "
+        "Discord token and never talks to the real Discord.",
         epilog="Exit status: 0 every report matched, 1 a report differed or Discord (the "
         "sandbox) refused something, 2 the rehearsal could not start.",
     )
@@ -92,9 +94,9 @@ def _parser() -> argparse.ArgumentParser:
         "schedule",
         nargs="?",
         type=Path,
-        default=Path("config/schedule.example.yaml"),
         metavar="SCHEDULE",
-        help="a schedule file (default: config/schedule.example.yaml)",
+        help="a schedule file (default: the example camp, config/schedule.example.yaml, "
+        "which ships with the bot: it works from any folder)",
     )
     rehearse.add_argument(
         "--speed",
@@ -239,22 +241,34 @@ def _permissions(settings: Settings, client_id: int | None, markdown: bool) -> i
 def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
     import os
 
-    from bot.rehearsal.options import Options, RehearsalError, refuse_real_discord
+    from bot.cli_start import quiet_voice_warnings
+    from bot.rehearsal.options import (
+        Options,
+        RehearsalError,
+        check_until,
+        refuse_real_discord,
+        schedule_file,
+    )
     from bot.rehearsal.runner import Rehearsal
+    from bot.rehearsal.text import Text
 
-    reason = refuse_real_discord(dict(os.environ))
+    text = Text(settings.locale)
+    reason = refuse_real_discord(dict(os.environ), text=text)
     if reason is not None:
         return fail(reason)
-    if not args.schedule.is_file():
-        hint = " (run it from the workshop-bot checkout, or name a SCHEDULE file)"
-        return fail(f"{args.schedule}: no such schedule file{hint}")
     if args.attendees < 1 or args.posters < 0 or (args.speed is not None and args.speed <= 0):
-        return fail("--attendees must be at least 1, --posters at least 0, --speed above 0")
+        return fail(text("bad_numbers"))
+    try:
+        schedule = schedule_file(args.schedule)
+        if args.until is not None:
+            check_until(args.until)
+    except RehearsalError as exc:
+        return fail(exc.render(text))
     # What the bot logs below a warning would drown the rehearsal's own account.
     logging.getLogger().setLevel(logging.WARNING)
-    logging.getLogger("discord.client").setLevel(logging.ERROR)  # "voice will NOT be supported"
+    quiet_voice_warnings()
     options = Options(
-        schedule=args.schedule,
+        schedule=schedule,
         attendees=args.attendees,
         posters=args.posters,
         seed=args.seed,
@@ -265,7 +279,7 @@ def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return asyncio.run(Rehearsal(options, settings).run())
     except RehearsalError as exc:
-        return fail(str(exc))
+        return fail(exc.render(text))
 
 
 async def _run(settings: Settings, token: str) -> int:

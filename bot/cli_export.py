@@ -41,7 +41,7 @@ class _Text:
         self.locale = settings.locale
         self.database = str(settings.database)
 
-    def __call__(self, key: str, **params: object) -> str:
+    def __call__(self, key: str, /, **params: object) -> str:
         return self.catalog.t(f"cli.export.{key}", self.locale, database=self.database, **params)
 
 

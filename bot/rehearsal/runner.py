@@ -17,30 +17,37 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.app import WorkshopBot, build_bot
 from bot.domain.clock import FakeClock
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
+from bot.domain.schedule_import import ImportResult
+from bot.domain.sessions.model import Session, SessionKind
+from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
-from bot.rehearsal.plan import Action, Plan, Step, plan_rehearsal
+from bot.rehearsal.plan import Plan, plan_rehearsal
+from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, print_summary
+from bot.rehearsal.text import Text
 from bot.rehearsal.truth import Truth
 from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
+from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
 from bot.sync import sync_commands
 
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 
 
-class Rehearsal:
+class Rehearsal(Crowd):
     def __init__(self, options: Options, settings: Settings) -> None:
         self.options = options
         self.base = settings
         self.sb = Sandbox()
         self.clock = FakeClock()
         self.truth = Truth()
-        self.watch = Watcher(self.sb, self.say)
+        self.text = Text(settings.locale)
+        self.watch = Watcher(self.sb, self.say, self.text)
         self.bot: WorkshopBot | None = None
         self.guild_id = 0
         self.organizer_id = 0
@@ -48,6 +55,8 @@ class Rehearsal:
         self.zone = settings.zone
         self._started = 0.0
         self._sessions: list[Session] = []
+        self._parsed: ImportResult | None = None
+        self._end_limit: datetime | None = None
 
     @property
     def observed(self) -> Observed:
@@ -62,12 +71,17 @@ class Rehearsal:
     def stamp(self, when: datetime | None = None) -> str:
         local = (when or self.clock.now()).astimezone(self.zone)
         day = (local.date() - self._first_day).days + 1
-        return f"Day {day} {local:%H:%M}" if day >= 1 else f"{local:%m-%d %H:%M}"
+        if day < 1:
+            return f"{local:%m-%d %H:%M}"
+        return self.text("stamp_day", day=day, time=f"{local:%H:%M}")
+
+    def plain(self) -> Plain:
+        return Plain(self.sb, self.guild_id, self.zone, self.text)
 
     # -- the run ---------------------------------------------------------------------------------
 
     async def run(self) -> int:
-        data = self.options.schedule.read_bytes()
+        data = self.read_schedule()  # before anything starts: a bad file or --until fails fast
         await self.sb.start()
         try:
             with tempfile.TemporaryDirectory(prefix="rehearsal-") as tmp:
@@ -113,16 +127,42 @@ class Rehearsal:
             await bot.close()
             await task
 
+    def read_schedule(self) -> bytes:
+        """Read and parse the schedule, and check --until against its days (no Discord, no
+        database yet). Raises RehearsalError."""
+        from bot.domain.errors import DomainError
+        from bot.domain.schedule_import import parse_schedule
+
+        path = self.options.schedule
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise RehearsalError("unreadable", file=path, reason=exc.strerror or exc) from None
+        try:
+            parsed = parse_schedule(path.name, data, self.zone)
+        except DomainError:
+            raise RehearsalError("check_it", file=path) from None
+        if parsed.has_errors:
+            raise RehearsalError("check_it", file=path)
+        starts = [row.draft.start for row in parsed.rows]
+        if not starts:
+            raise RehearsalError("no_sessions", file=path)
+        days = sorted({local_midnight(start, self.zone) for start in starts})
+        if self.options.until:
+            self._end_limit = parse_until(self.options.until, days)
+        self._parsed = parsed
+        return data
+
     async def _rehearse(self, data: bytes) -> int:
         bot = self.bot
         assert bot is not None
         sessions = await self._import(data)
         self._sessions = sorted(sessions, key=lambda s: (s.start, s.id))
-        days = sorted({s.start.astimezone(self.zone).replace(hour=0, minute=0) for s in sessions})
+        days = sorted({local_midnight(s.start, self.zone) for s in sessions})
         self._first_day = days[0].date()
         end = max(s.end for s in sessions) + timedelta(minutes=30)
-        if self.options.until:
-            end = min(end, parse_until(self.options.until, days))
+        if self._end_limit is not None:
+            end = min(end, self._end_limit)
         plan = plan_rehearsal(
             sessions,
             attendees=self.options.attendees,
@@ -136,9 +176,15 @@ class Rehearsal:
         span = (end - start).total_seconds()
         speed = self.options.speed or max(1.0, span / 55)
         self.say(
-            f"Rehearsing {self.options.schedule.name}: {len(sessions)} sessions, "
-            f"{len(plan.people)} attendees, seed {self.options.seed}, {speed:.0f}x "
-            f"(until {self.stamp(end)})"
+            self.text(
+                "rehearsing",
+                file=self.options.schedule.name,
+                sessions=len(sessions),
+                people=len(plan.people),
+                seed=self.options.seed,
+                speed=f"{speed:.0f}",
+                until=self.stamp(end),
+            )
         )
         self._started = time.perf_counter()
         actions = [a for a in plan.actions if a.at <= end]
@@ -162,6 +208,9 @@ class Rehearsal:
             self.sb.set_voice_state(self.guild_id, user, None)
         await self._leave_everyone()
         wall = time.perf_counter() - self._started
+        # The live board edits at its own (real-time) pace: let it show the end before it is read.
+        bot.services.board.touch(self.guild_id)
+        await bot.services.board.settled(self.guild_id)
         return await print_summary(self, wall, speed)
 
     # -- setting the camp up through real interactions ---------------------------------------------
@@ -169,13 +218,9 @@ class Rehearsal:
     async def _import(self, data: bytes) -> list[Session]:
         bot, sb = self.bot, self.sb
         assert bot is not None
-        from bot.domain.schedule_import import parse_schedule
-
-        parsed = parse_schedule(self.options.schedule.name, data, self.zone)
-        starts = [row.draft.start for row in parsed.rows]
-        if not starts:
-            raise RehearsalError(f"{self.options.schedule}: no session with a start time")
-        first = min(starts).astimezone(self.zone)
+        parsed = self._parsed
+        assert parsed is not None
+        first = min(row.draft.start for row in parsed.rows).astimezone(self.zone)
         self.clock.set(first.replace(hour=0, minute=0) - timedelta(days=1))
         self._first_day = first.date()
         setup = await sb.invoke(self.guild_id, self.organizer_id, "workshop setup")
@@ -199,7 +244,7 @@ class Rehearsal:
             None,
         )
         if confirm is None or confirm.get("disabled"):
-            raise RehearsalError(f"{self.options.schedule}: the import preview shows problems")
+            raise RehearsalError("check_it", file=self.options.schedule)
         await sb.click(self.guild_id, self.organizer_id, int(message["id"]), confirm["custom_id"])
         sessions: list[Session] = []
         for _ in range(3000):
@@ -210,7 +255,7 @@ class Rehearsal:
         async with bot.services.sessions.guild_lock(self.guild_id):
             pass
         await self._settle()
-        self.say(f"{self.stamp()}  organizer: /workshop setup, /session import")
+        self.say(f"{self.stamp()}  {self.text('organizer_setup')}")
         return sessions
 
     async def _posters_setup(self, sessions: list[Session], plan: Plan) -> None:
@@ -233,9 +278,8 @@ class Rehearsal:
                 locale="en-US",
             )
             await result.wait_followups(1, timeout=30)
-            self.say(
-                f"{self.stamp()}  organizer: /poster setup “{session.title}” ({boards} boards)"
-            )
+            posters = self.text("organizer_posters", title=session.title, boards=boards)
+            self.say(f"{self.stamp()}  {posters}")
 
     # -- time --------------------------------------------------------------------------------------
 
@@ -258,121 +302,6 @@ class Rehearsal:
             await asyncio.sleep(0)
             await bot.services.posters.settled(self.guild_id)
 
-    # -- people ------------------------------------------------------------------------------------
-
-    async def _act(self, batch: list[Action], plan: Plan) -> None:
-        moved: dict[int, int | None] = {}
-        for action in batch:
-            user = self.people[action.person]
-            if action.step is Step.CLAIM:
-                await self._claim(user, action, plan)
-            elif action.step is Step.OPEN_ROOM:
-                channel = await self._open_room(user, action.topic or "room")
-                if channel is not None:
-                    self._join(user, channel, moved)
-            elif action.step is Step.LEAVE:
-                if user in self.truth.current:
-                    self._join(user, None, moved)
-            else:
-                channel = await self._place(action)
-                if channel is not None:
-                    self._join(user, channel, moved)
-        if moved:
-            await self._until_seen(moved)
-
-    def _join(self, user: int, channel: int | None, moved: dict[int, int | None]) -> None:
-        current = self.truth.current.get(user)
-        if current is not None and current[0] == channel:
-            return
-        try:
-            self.sb.set_voice_state(self.guild_id, user, channel)
-        except PermissionError:
-            self.truth.refused_joins += 1
-            return
-        self.truth.moved(user, channel, self.clock.now())
-        moved[user] = channel
-
-    async def _until_seen(self, moved: dict[int, int | None]) -> None:
-        """Until the bot's cache shows every move (its listeners ran at this simulated time)."""
-        bot = self.bot
-        assert bot is not None
-
-        def seen() -> bool:
-            where = bot.services.gateway.voice_channel_of
-            return bot.get_guild(self.guild_id) is not None and all(
-                where(self.guild_id, user) == channel for user, channel in moved.items()
-            )
-
-        for _ in range(5000):
-            if seen():
-                break
-            await asyncio.sleep(0.001)
-        await asyncio.sleep(0)
-        await self._settle()
-
-    async def _place(self, action: Action) -> int | None:
-        bot = self.bot
-        assert bot is not None
-        if action.topic is not None:
-            for view in await bot.services.rooms.open_rooms(self.guild_id):
-                if view.room.topic == action.topic and view.channel_id is not None:
-                    return view.channel_id
-            return None
-        if action.session_id is None:
-            return None
-        session = await bot.services.sessions.get_any(action.session_id)
-        if session is None or session.status is not SessionStatus.OPEN or session.location:
-            return None  # not running, or held elsewhere (Zoom: its channel is a text chat)
-        if action.board_of is not None:
-            presenter = self.people[action.board_of]
-            boards = await bot.services.posters.boards(session)
-            number = next((b.number for b in boards if b.presenter_id == presenter), None)
-            ids = await bot.services.posters.places.ids(self.guild_id, session.id)
-            channel = ids.get((number, "voice")) if number is not None else None
-            if channel is not None:
-                self.truth.session_of_channel[channel] = session.id
-            return channel
-        channels, _ = await bot.services.sessions.places.discord_ids(self.guild_id)
-        channel = channels.get(session.id)
-        if channel is not None:
-            self.truth.session_of_channel[channel] = session.id
-        return channel
-
-    async def _open_room(self, user: int, topic: str) -> int | None:
-        result = await self.sb.invoke(
-            self.guild_id, user, "room open", options={"topic": topic}, locale="en-US"
-        )
-        text = await _answer(result)
-        found = CHANNEL_MENTION.search(text)
-        if found is None:
-            self.truth.rooms_refused += 1
-            return None
-        self.truth.rooms_opened += 1
-        return int(found[1])
-
-    async def _claim(self, user: int, action: Action, plan: Plan) -> None:
-        name = plan.people[action.person]
-        result = await self.sb.invoke(
-            self.guild_id,
-            user,
-            "poster claim",
-            options={
-                "title": f"{name}'s poster",
-                "session": str(action.session_id),
-                "abstract": f"What {name} found this year.",
-            },
-            locale="en-US",
-        )
-        text = await _answer(result)
-        if "Board **#" in text:
-            self.truth.claims += 1
-        else:
-            self.truth.claims_refused += 1
-
-    async def _leave_everyone(self) -> None:
-        await asyncio.sleep(0.05)
-        await self._settle()
-
     # -- reports ---------------------------------------------------------------------------------
 
     def session_titles(self) -> list[tuple[int, str, bool]]:
@@ -385,6 +314,21 @@ class Rehearsal:
             if not s.cancelled and s.start < now
         ]
 
+    async def first_poster_post(self) -> dict[str, Any] | None:
+        """The post of the first claimed board of the first poster session, as it is now."""
+        bot = self.bot
+        assert bot is not None
+        posts = []
+        for item in await bot.services.structure.items(self.guild_id):
+            parsed = parse_purpose(item.purpose)  # poster:<session>:<board>:post
+            if parsed is not None and parsed[2] == "post" and item.discord_id is not None:
+                posts.append((parsed[0], parsed[1], item.discord_id))
+        for _, _, message_id in sorted(posts):
+            found = self.plain().find(message_id)
+            if found is not None:
+                return found
+        return None
+
     async def reported_attendance(self) -> dict[int, tuple[int, int]]:
         """session -> (unique attendees, seconds present) as the bot's attendance reports it."""
         bot = self.bot
@@ -392,11 +336,8 @@ class Rehearsal:
         return await bot.services.attendance.session_totals(self.guild_id)
 
 
-async def _answer(result: Any) -> str:
-    if result.response_type == 5:
-        await result.wait_followups(1, timeout=30)
-        return str(result.followups[0].get("content") or "")
-    return str(result.content or "")
+def local_midnight(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 __all__ = [

@@ -1,16 +1,20 @@
-"""The end of a rehearsal: the channel layout against Discord's limits, REST requests by route,
-anything the sandbox rejected, attendance per session as the bot reports it next to the truth the
-simulator kept, and a deterministic outcome table. Exit 1 when a report differs from the truth or
-Discord (the sandbox) refused something."""
+"""The end of a rehearsal: what people saw (a reminder, the live room board, a poster's post, as
+plain text), the channel layout against Discord's limits, REST requests by route and what they
+mean for Discord's limits, anything the sandbox rejected, attendance per session as the bot
+reports it next to the truth the simulator kept, and a deterministic outcome table. Exit 1 when a
+report differs from the truth or Discord (the sandbox) refused something. Everything is printed
+in the workshop's `locale`."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
+from bot.rehearsal.requests import GLOBAL_PER_SECOND, Load, load, route_key
 from bot.sandbox.state import THREAD_TYPES
 
 if TYPE_CHECKING:
@@ -18,6 +22,7 @@ if TYPE_CHECKING:
 
 EVENTS_LIMIT = 100
 TITLE_WIDTH = 44
+KINDS = {0: "text", 2: "voice", 13: "stage", 15: "forum"}
 
 
 def pad(text: str, width: int) -> str:
@@ -48,77 +53,187 @@ class Observed:
 
 def outcome_lines(rehearsal: Rehearsal, reported: dict[int, tuple[int, int]]) -> list[str]:
     """The outcome table: the same seed gives the same lines."""
+    t = rehearsal.text
     truth = rehearsal.truth
     kept = truth.per_session()
     lines = []
     for session_id, title, elsewhere in rehearsal.session_titles():
         people, seconds = kept.get(session_id, (0, 0))
         got = reported.get(session_id, (0, 0))
-        mark = "✓" if got == (people, seconds) else f"✗ report {got[0]} / {got[1] // 60} min"
-        if elsewhere:
-            mark += "  (held on its external link: text chat, no voice)"
-        lines.append(
-            f"  {fit(title, TITLE_WIDTH)} {people:>4} people {seconds // 60:>6} min  {mark}"
+        mark = (
+            "✓" if got == (people, seconds) else t("mismatch", people=got[0], minutes=got[1] // 60)
         )
+        if elsewhere:
+            mark += t("elsewhere")
+        row = t("outcome_row", people=people, minutes=seconds // 60, mark=mark)
+        lines.append(f"  {fit(title, TITLE_WIDTH)} {row}")
     observed = rehearsal.observed
-    lines.append(
-        f"  topic rooms opened {truth.rooms_opened} (refused {truth.rooms_refused}), "
-        f"closed {observed.rooms_closed}; poster claims {truth.claims} "
-        f"(refused {truth.claims_refused}); reminders {observed.reminders}; "
-        f"refused joins {truth.refused_joins}"
+    totals = t(
+        "totals",
+        opened=truth.rooms_opened,
+        refused=truth.rooms_refused,
+        closed=observed.rooms_closed,
+        claims=truth.claims,
+        claims_refused=truth.claims_refused,
+        reminders=observed.reminders,
+        refused_joins=truth.refused_joins,
     )
+    lines.append(f"  {totals}")
     return lines
 
 
 async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
-    say = rehearsal.say
+    say, t = rehearsal.say, rehearsal.text
     sb = rehearsal.sb
-    guild_id = rehearsal.guild_id
-    everything = sb.channels(guild_id)
+    requests = load(sb.requests)  # before anything below reads Discord (nothing does: state)
+    await print_what_people_saw(rehearsal)
+    everything = sb.channels(rehearsal.guild_id)
     channels = [c for c in everything if c["type"] not in THREAD_TYPES]
     threads = len(everything) - len(channels)
     say("")
-    say("Channel layout")
+    say(t("layout"))
     categories = sorted((c for c in channels if c["type"] == 4), key=lambda c: c["position"])
     for category in categories:
         inside = [c for c in channels if c.get("parent_id") == category["id"]]
-        kinds = Counter(
-            {0: "text", 2: "voice", 13: "stage", 15: "forum"}.get(c["type"], "other")
-            for c in inside
-        )
-        detail = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        kinds = Counter(KINDS.get(c["type"], "other") for c in inside)
+        detail = t("list_sep").join(f"{n} {t('kind.' + k)}" for k, n in sorted(kinds.items()))
         name = fit(category["name"], 48)
         say(f"  {name} {len(inside):>3}/{CHANNELS_PER_CATEGORY}  {detail}")
     observed = rehearsal.observed
     say(
-        f"  channels now {len(channels)}/{CHANNELS_PER_GUILD} (peak {observed.peak_channels}),"
-        f" forum posts {threads}, scheduled events peak {observed.peak_events}/{EVENTS_LIMIT}"
+        "  "
+        + t(
+            "channels_line",
+            now=len(channels),
+            limit=CHANNELS_PER_GUILD,
+            peak=observed.peak_channels,
+            posts=threads,
+            events=observed.peak_events,
+            events_limit=EVENTS_LIMIT,
+        )
     )
-    routes = Counter(r.route for r in sb.requests)
     say("")
-    say(f"REST requests: {sum(routes.values())}")
-    for route, count in sorted(routes.items(), key=lambda kv: (-kv[1], kv[0])):
-        say(f"  {count:>6}  {route}")
+    say(t("rest", count=requests.total))
+    for route, count in sorted(requests.by_route.items(), key=lambda kv: (-kv[1], kv[0])):
+        key = route_key(route)
+        label = "  " + t("route_row", label=t("route." + key)) if key else ""
+        say(f"  {count:>6}  {route}{label}")
+    for line in what_the_requests_mean(rehearsal, requests):
+        say(f"  {line}" if line else "")
     say("")
     rejected = sb.rejected
     if rejected:
-        say(f"Rejected by Discord (the sandbox): {len(rejected)}")
+        say(t("rejected", count=len(rejected)))
         for request in rejected[:20]:
             say(f"  {request.status} {request.route}: {request.error}")
     else:
-        say("Rejected by Discord (the sandbox): none")
+        say(t("rejected_none"))
     reported = await rehearsal.reported_attendance()
     say("")
-    say("Attendance per session (truth kept by the simulator; ✓ = the bot's report agrees)")
+    say(t("attendance_heading"))
     lines = outcome_lines(rehearsal, reported)
     for line in lines:
         say(line)
     mismatches = sum(1 for line in lines if "✗" in line)
     say("")
     say(
-        f"Rehearsed {rehearsal.stamp()} in {wall:.1f} s of wall time at {speed:.0f}x; "
-        f"{sum(routes.values())} REST requests"
+        t(
+            "rehearsed",
+            until=rehearsal.stamp(),
+            wall=f"{wall:.1f}",
+            speed=f"{speed:.0f}",
+            requests=requests.total,
+        )
     )
     failed = mismatches or rejected or rehearsal.truth.refused_joins
-    say("FAILED: see above" if failed else "OK: every report matches what happened")
+    say(t("failed") if failed else t("ok"))
     return 1 if failed else 0
+
+
+def what_the_requests_mean(rehearsal: Rehearsal, requests: Load) -> list[str]:
+    """Sentences an organizer understands: how close the camp came to Discord's limits."""
+    t = rehearsal.text
+    observed = rehearsal.observed
+    lines = [""]
+    busiest, route = requests.busiest, requests.busiest_route
+    if busiest is not None:
+        share = 100 * busiest.per_second / GLOBAL_PER_SECOND
+        lines.append(
+            t(
+                "meaning_busiest",
+                total=requests.total,
+                when=minute_stamp(rehearsal, busiest.minute),
+                count=busiest.count,
+                rate=f"{busiest.per_second:.1f}",
+                limit=GLOBAL_PER_SECOND,
+                share=t("percent", value=f"{share:.0f}") if share >= 1 else t("below_1_percent"),
+            )
+        )
+    if route is not None and route.route is not None:
+        key = route_key(route.route)
+        what = t("route." + key) if key else route.route
+        lines.append(
+            t(
+                "meaning_route",
+                what=what,
+                count=route.count,
+                when=minute_stamp(rehearsal, route.minute),
+            )
+        )
+        paced = requests.paced()
+        if paced is None:
+            lines.append(t("meaning_unpaced"))
+        else:
+            limit, per, minutes = paced
+            lines.append(t("meaning_paced", limit=limit, per=f"{per:g}", minutes=minutes))
+    lines.append(
+        t(
+            "meaning_limits",
+            channels=observed.peak_channels,
+            channels_limit=CHANNELS_PER_GUILD,
+            events=observed.peak_events,
+            events_limit=EVENTS_LIMIT,
+        )
+    )
+    return lines
+
+
+def minute_stamp(rehearsal: Rehearsal, minute: int) -> str:
+    return rehearsal.stamp(datetime.fromtimestamp(minute * 60, UTC))
+
+
+async def print_what_people_saw(rehearsal: Rehearsal) -> None:
+    """One reminder, the live room board (at its fullest and at the end) and one poster's post,
+    as people saw them, in plain text."""
+    say, t = rehearsal.say, rehearsal.text
+    plain = rehearsal.plain()
+    watch = rehearsal.watch
+    say("")
+    say(t("saw_heading"))
+    shown = False
+    if watch.first_reminder is not None:
+        sample = watch.first_reminder
+        say(t("saw_reminder", when=sample.stamp))
+        for line in plain.lines(sample.message, sample.at):
+            say(line)
+        shown = True
+    if watch.fullest_board is not None:
+        sample = watch.fullest_board
+        say(t("saw_board_fullest", when=sample.stamp))
+        for line in plain.lines(sample.message, sample.at):
+            say(line)
+        shown = True
+    board = watch.board_message()
+    if board is not None:
+        say(t("saw_board_end", when=rehearsal.stamp()))
+        for line in plain.lines(board, rehearsal.clock.now()):
+            say(line)
+        shown = True
+    post = await rehearsal.first_poster_post()
+    if post is not None:
+        say(t("saw_poster"))
+        for line in plain.lines(post, rehearsal.clock.now()):
+            say(line)
+        shown = True
+    if not shown:
+        say("  " + t("saw_nothing"))

@@ -1,34 +1,57 @@
 """The progress display of a rehearsal: after every step, what changed in the bot's world
 (sessions opening and closing, topic rooms appearing and closing, reminders posted) is printed,
-and the peaks the summary compares with Discord's limits are kept."""
+and the peaks the summary compares with Discord's limits are kept, with samples of what people
+saw: the first reminder, and the live room board when it showed the most."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from bot.domain.sessions.model import SessionStatus
-from bot.rehearsal.summary import Observed
+from bot.domain.structure import Purpose
+from bot.rehearsal.summary import Observed, pad
+from bot.rehearsal.text import Text
 from bot.sandbox.sandbox import Sandbox
 from bot.services.attendance import NOTICE_MARKER
 
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
 
-MARKS = {"open": "▶ open  ", "closed": "■ closed", "cancelled": "✖ cancel"}
+MARKS = {"open": "mark_open", "closed": "mark_closed", "cancelled": "mark_cancelled"}
+MARK_WIDTH = 8
+
+
+@dataclass
+class Sample:
+    """A message as it was at a moment of the rehearsal (a copy: it may change later)."""
+
+    message: dict[str, Any]
+    at: datetime
+    stamp: str
 
 
 class Watcher:
-    def __init__(self, sb: Sandbox, say: Callable[[str], None]) -> None:
+    def __init__(self, sb: Sandbox, say: Callable[[str], None], text: Text | None = None) -> None:
         self.sb = sb
         self.say = say
+        self.text = text or Text()
         self.observed = Observed()
         self._statuses: dict[int, SessionStatus] = {}
         self._rooms: dict[int, str] = {}
         self._reminders = 0
+        self._places: dict[str, int] = {}  # purpose -> Discord id, as the bot recorded them
+        self.first_reminder: Sample | None = None
+        self.fullest_board: Sample | None = None
+        self._board_seen = ""
+        self._fullest_size = 0
 
     async def step(self, bot: WorkshopBot, guild_id: int, stamp: str) -> None:
         """Print what changed since the last step."""
+        t = self.text
         observed = self.observed
         # The sandbox's own state, read without copying it (this runs after every step).
         state = self.sb.state.guild(guild_id)
@@ -39,37 +62,71 @@ class Watcher:
         for session in await bot.services.sessions.programme(guild_id):
             before = self._statuses.get(session.id)
             if before is not None and before is not session.status:
-                mark = MARKS.get(session.status.value, session.status.value)
+                key = MARKS.get(session.status.value)
+                mark = pad(t(key) if key else session.status.value, MARK_WIDTH)
                 self.say(f"{stamp}  {mark} {session.title}")
             self._statuses[session.id] = session.status
         rooms = {v.room.id: v.room.topic for v in await bot.services.rooms.open_rooms(guild_id)}
         for room_id, topic in rooms.items():
             if room_id not in self._rooms:
-                self.say(f"{stamp}  ＋ room   {topic}")
+                self.say(f"{stamp}  {t('room_opened', topic=topic)}")
         for room_id, topic in self._rooms.items():
             if room_id not in rooms:
-                self.say(f"{stamp}  － room   {topic} (closed)")
+                self.say(f"{stamp}  {t('room_closed', topic=topic)}")
                 observed.rooms_closed += 1
         self._rooms = rooms
-        reminders = self._reminder_count(guild_id)
-        if reminders > self._reminders:
-            self.say(f"{stamp}  ⏰ {reminders - self._reminders} reminder(s) posted")
-            self._reminders = reminders
+        await self._find_places(bot, guild_id)
+        reminders = self._reminders_posted(bot, stamp)
+        if len(reminders) > self._reminders:
+            self.say(f"{stamp}  {t('reminders_posted', count=len(reminders) - self._reminders)}")
+            self._reminders = len(reminders)
         observed.reminders = self._reminders
+        self._watch_board(bot, stamp)
 
-    def _reminder_count(self, guild_id: int) -> int:
+    async def _find_places(self, bot: WorkshopBot, guild_id: int) -> None:
+        """#announcements and the board by the purpose the bot recorded them for (their names
+        depend on the workshop's locale, and organizers may rename them)."""
+        wanted = (Purpose.ANNOUNCEMENTS, Purpose.LOBBY, Purpose.LOBBY_BOARD)
+        if all(p in self._places for p in wanted):
+            return
+        for item in await bot.services.structure.items(guild_id):
+            if item.purpose in wanted and item.discord_id is not None:
+                self._places[item.purpose] = item.discord_id
+
+    def _reminders_posted(self, bot: WorkshopBot, stamp: str) -> list[dict[str, Any]]:
         """Reminders in #announcements: the embeds there, except the attendance notice."""
-        state = self.sb.state
-        channel = next(
-            (c for c in state.guild(guild_id).channels.values() if c["name"] == "announcements"),
-            None,
-        )
+        channel = self._places.get(Purpose.ANNOUNCEMENTS)
         if channel is None:
-            return 0
-        messages = state.messages.get(int(channel["id"]), {})
-        return sum(
-            1
+            return []
+        messages = self.sb.state.messages.get(channel, {})
+        found = [
+            m
             for m in messages.values()
             if m.get("embeds")
             and not any((e.get("footer") or {}).get("text") == NOTICE_MARKER for e in m["embeds"])
-        )
+        ]
+        if found and self.first_reminder is None:
+            first = min(found, key=lambda m: int(m["id"]))
+            self.first_reminder = Sample(copy.deepcopy(first), bot.clock.now(), stamp)
+        return found
+
+    def _watch_board(self, bot: WorkshopBot, stamp: str) -> None:
+        """Keep the board as it was when it showed the most (a copy: it is edited in place)."""
+        message = self.board_message()
+        if message is None:
+            return
+        shown = repr((message.get("content"), message.get("embeds")))
+        if shown == self._board_seen:
+            return
+        self._board_seen = shown
+        if len(shown) > self._fullest_size:
+            self._fullest_size = len(shown)
+            self.fullest_board = Sample(copy.deepcopy(message), bot.clock.now(), stamp)
+
+    def board_message(self) -> dict[str, Any] | None:
+        """The live room board as Discord (the sandbox) holds it now."""
+        lobby = self._places.get(Purpose.LOBBY)
+        board = self._places.get(Purpose.LOBBY_BOARD)
+        if lobby is None or board is None:
+            return None
+        return self.sb.state.messages.get(lobby, {}).get(board)
