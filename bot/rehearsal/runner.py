@@ -47,7 +47,7 @@ class Rehearsal(Crowd):
         self.clock = FakeClock()
         self.truth = Truth()
         self.text = Text(settings.locale)
-        self.watch = Watcher(self.sb, self.say, self.text)
+        self.watch = Watcher(self.sb, self.say, self.text, settings.zone)
         self.bot: WorkshopBot | None = None
         self.guild_id = 0
         self.organizer_id = 0

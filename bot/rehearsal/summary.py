@@ -212,15 +212,13 @@ async def print_what_people_saw(rehearsal: Rehearsal) -> None:
     say(t("saw_heading"))
     shown = False
     if watch.first_reminder is not None:
-        sample = watch.first_reminder
-        say(t("saw_reminder", when=sample.stamp))
-        for line in plain.lines(sample.message, sample.at):
+        say(t("saw_reminder", when=watch.first_reminder.stamp))
+        for line in watch.first_reminder.lines:
             say(line)
         shown = True
     if watch.fullest_board is not None:
-        sample = watch.fullest_board
-        say(t("saw_board_fullest", when=sample.stamp))
-        for line in plain.lines(sample.message, sample.at):
+        say(t("saw_board_fullest", when=watch.fullest_board.stamp))
+        for line in watch.fullest_board.lines:
             say(line)
         shown = True
     board = watch.board_message()

@@ -5,14 +5,14 @@ saw: the first reminder, and the live room board when it showed the most."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.domain.sessions.model import SessionStatus
 from bot.domain.structure import Purpose
+from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, pad
 from bot.rehearsal.text import Text
 from bot.sandbox.sandbox import Sandbox
@@ -21,24 +21,32 @@ from bot.services.attendance import NOTICE_MARKER
 if TYPE_CHECKING:
     from bot.app import WorkshopBot
 
+TOKYO = ZoneInfo("Asia/Tokyo")
 MARKS = {"open": "mark_open", "closed": "mark_closed", "cancelled": "mark_cancelled"}
 MARK_WIDTH = 8
 
 
 @dataclass
 class Sample:
-    """A message as it was at a moment of the rehearsal (a copy: it may change later)."""
+    """A message as people saw it at a moment of the rehearsal, flattened to plain text then
+    (the message may be edited later, the channels it names deleted)."""
 
-    message: dict[str, Any]
-    at: datetime
+    lines: list[str]
     stamp: str
 
 
 class Watcher:
-    def __init__(self, sb: Sandbox, say: Callable[[str], None], text: Text | None = None) -> None:
+    def __init__(
+        self,
+        sb: Sandbox,
+        say: Callable[[str], None],
+        text: Text | None = None,
+        zone: ZoneInfo = TOKYO,
+    ) -> None:
         self.sb = sb
         self.say = say
         self.text = text or Text()
+        self.zone = zone
         self.observed = Observed()
         self._statuses: dict[int, SessionStatus] = {}
         self._rooms: dict[int, str] = {}
@@ -76,12 +84,13 @@ class Watcher:
                 observed.rooms_closed += 1
         self._rooms = rooms
         await self._find_places(bot, guild_id)
-        reminders = self._reminders_posted(bot, stamp)
+        plain = Plain(self.sb, guild_id, self.zone, t)
+        reminders = self._reminders_posted(bot, plain, stamp)
         if len(reminders) > self._reminders:
             self.say(f"{stamp}  {t('reminders_posted', count=len(reminders) - self._reminders)}")
             self._reminders = len(reminders)
         observed.reminders = self._reminders
-        self._watch_board(bot, stamp)
+        self._watch_board(bot, plain, stamp)
 
     async def _find_places(self, bot: WorkshopBot, guild_id: int) -> None:
         """#announcements and the board by the purpose the bot recorded them for (their names
@@ -93,7 +102,7 @@ class Watcher:
             if item.purpose in wanted and item.discord_id is not None:
                 self._places[item.purpose] = item.discord_id
 
-    def _reminders_posted(self, bot: WorkshopBot, stamp: str) -> list[dict[str, Any]]:
+    def _reminders_posted(self, bot: WorkshopBot, plain: Plain, stamp: str) -> list[dict[str, Any]]:
         """Reminders in #announcements: the embeds there, except the attendance notice."""
         channel = self._places.get(Purpose.ANNOUNCEMENTS)
         if channel is None:
@@ -107,11 +116,11 @@ class Watcher:
         ]
         if found and self.first_reminder is None:
             first = min(found, key=lambda m: int(m["id"]))
-            self.first_reminder = Sample(copy.deepcopy(first), bot.clock.now(), stamp)
+            self.first_reminder = Sample(plain.lines(first, bot.clock.now()), stamp)
         return found
 
-    def _watch_board(self, bot: WorkshopBot, stamp: str) -> None:
-        """Keep the board as it was when it showed the most (a copy: it is edited in place)."""
+    def _watch_board(self, bot: WorkshopBot, plain: Plain, stamp: str) -> None:
+        """Keep the board as it was when it showed the most (it is edited in place)."""
         message = self.board_message()
         if message is None:
             return
@@ -121,7 +130,7 @@ class Watcher:
         self._board_seen = shown
         if len(shown) > self._fullest_size:
             self._fullest_size = len(shown)
-            self.fullest_board = Sample(copy.deepcopy(message), bot.clock.now(), stamp)
+            self.fullest_board = Sample(plain.lines(message, bot.clock.now()), stamp)
 
     def board_message(self) -> dict[str, Any] | None:
         """The live room board as Discord (the sandbox) holds it now."""

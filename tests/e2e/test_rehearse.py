@@ -65,6 +65,7 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     assert "A poster's post (the first board of the first poster session):" in saw
     assert any(line.startswith("    Presenter: @") for line in saw)
     assert not any("<#" in line or "<t:" in line or "<@" in line for line in saw)
+    assert not any("#deleted-channel" in line for line in saw), "named as they were then"
     # REST requests by route, and what they mean for Discord's limits.
     rest = section(out, "REST requests: ", "Rejected by Discord")
     assert any("POST /guilds/{guild_id}/channels  (create a channel)" in line for line in rest)
