@@ -7,13 +7,10 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import discord
 
 from bot import __version__
 from bot.cli_exit import EXIT_FAILED, EXIT_OK, fail
@@ -199,10 +196,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             assert token is not None
-            return asyncio.run(_run(settings, token))
+            from bot.cli_start import run
+
+            return asyncio.run(run(settings, token))
         if args.command == "sync":
             assert token is not None
-            return asyncio.run(_sync(settings, token, args.guild))
+            from bot.cli_start import sync
+
+            return asyncio.run(sync(settings, token, args.guild))
         if args.command == "check":
             return _check(settings, args.schedule_file)
         if args.command == "rehearse":
@@ -280,69 +281,6 @@ def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(Rehearsal(options, settings).run())
     except RehearsalError as exc:
         return fail(exc.render(text))
-
-
-async def _run(settings: Settings, token: str) -> int:
-    from bot.app import build_bot
-    from bot.cli_start import REST, Unreachable, guarded, probe_gateway, quiet_voice_warnings
-    from bot.store.migrate import MigrationError
-
-    quiet_voice_warnings()
-    bot = build_bot(settings)
-    catalog, locale = bot.catalog, settings.locale
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    async with bot:
-        try:
-            await guarded(bot.login(token), settings.discord_api_base, REST, catalog, locale)
-            await probe_gateway(bot, catalog, locale)
-        except Unreachable as exc:
-            return fail(str(exc))
-        except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
-        except MigrationError as exc:
-            return fail(str(exc), EXIT_FAILED)
-        runner = asyncio.create_task(bot.connect(reconnect=True))
-        stopper = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        if stopper in done:
-            log.info("shutting down")
-            await bot.close()
-        stopper.cancel()
-        try:
-            await runner
-        except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
-        except discord.PrivilegedIntentsRequired:
-            return fail("Discord refused the gateway intents", EXIT_FAILED)
-    return EXIT_OK
-
-
-async def _sync(settings: Settings, token: str, guild_id: int | None) -> int:
-    from bot.app import build_bot
-    from bot.cli_start import REST, Unreachable, guarded, quiet_voice_warnings
-    from bot.sync import sync_commands
-
-    quiet_voice_warnings()
-    bot = build_bot(settings)
-    catalog, locale = bot.catalog, settings.locale
-    async with bot:
-        try:
-            await guarded(bot.login(token), settings.discord_api_base, REST, catalog, locale)
-            commands = await guarded(
-                sync_commands(bot, guild_id), settings.discord_api_base, REST, catalog, locale
-            )
-        except Unreachable as exc:
-            return fail(str(exc))
-        except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
-    where = f"guild {guild_id}" if guild_id else "globally"
-    names = ", ".join(sorted(f"/{c.name}" for c in commands))
-    print(f"registered {len(commands)} commands {where}: {names}")
-    return EXIT_OK
 
 
 async def _migrate(settings: Settings) -> int:

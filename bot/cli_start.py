@@ -1,4 +1,4 @@
-"""How `run` and `sync` reach Discord, and one line saying why when they cannot.
+"""`workshop-bot run` and `sync`: how they reach Discord, and one line saying why when they cannot.
 
 Before the bot logs in, nothing is known about the network; an operator on a fresh host meets DNS
 failures, a firewall, a proxy that is not running, a broken CA store or a typo in
@@ -11,6 +11,9 @@ while later drops are reconnected by discord.py as usual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import signal
 import ssl
 from collections.abc import Awaitable
 from typing import TypeVar
@@ -21,7 +24,11 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import INTERNAL_API_VERSION
 
+from bot.cli_exit import EXIT_FAILED, EXIT_OK, fail
 from bot.i18n import Catalog
+from bot.settings import Settings
+
+log = logging.getLogger("bot.cli")
 
 T = TypeVar("T")
 
@@ -125,3 +132,66 @@ async def probe_gateway(client: discord.Client, catalog: Catalog, locale: str) -
     url = str(base.with_query(v=INTERNAL_API_VERSION, encoding="json"))
     socket = await guarded(client.http.ws_connect(url), gateway_url(), GATEWAY, catalog, locale)
     await socket.close()
+
+
+async def run(settings: Settings, token: str) -> int:
+    """`workshop-bot run`: log in, make sure the gateway answers, then serve until SIGTERM."""
+    from bot.app import build_bot
+    from bot.store.migrate import MigrationError
+
+    quiet_voice_warnings()
+    bot = build_bot(settings)
+    catalog, locale = bot.catalog, settings.locale
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        try:
+            await guarded(bot.login(token), settings.discord_api_base, REST, catalog, locale)
+            await probe_gateway(bot, catalog, locale)
+        except Unreachable as exc:
+            return fail(str(exc))
+        except discord.LoginFailure:
+            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+        except MigrationError as exc:
+            return fail(str(exc), EXIT_FAILED)
+        runner = asyncio.create_task(bot.connect(reconnect=True))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("shutting down")
+            await bot.close()
+        stopper.cancel()
+        try:
+            await runner
+        except discord.LoginFailure:
+            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+        except discord.PrivilegedIntentsRequired:
+            return fail("Discord refused the gateway intents", EXIT_FAILED)
+    return EXIT_OK
+
+
+async def sync(settings: Settings, token: str, guild_id: int | None) -> int:
+    """`workshop-bot sync [--guild ID]`: log in, register the slash commands, exit."""
+    from bot.app import build_bot
+    from bot.sync import sync_commands
+
+    quiet_voice_warnings()
+    bot = build_bot(settings)
+    catalog, locale = bot.catalog, settings.locale
+    async with bot:
+        try:
+            await guarded(bot.login(token), settings.discord_api_base, REST, catalog, locale)
+            commands = await guarded(
+                sync_commands(bot, guild_id), settings.discord_api_base, REST, catalog, locale
+            )
+        except Unreachable as exc:
+            return fail(str(exc))
+        except discord.LoginFailure:
+            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+    where = f"guild {guild_id}" if guild_id else "globally"
+    names = ", ".join(sorted(f"/{c.name}" for c in commands))
+    print(f"registered {len(commands)} commands {where}: {names}")
+    return EXIT_OK
