@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,8 +140,11 @@ def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int |
         # (Japanese titles) only with one; the importer and Python's "utf-8-sig" skip it.
         data = (BOM + schedule_csv(sessions, settings.zone)).encode("utf-8")
     if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _reader_gone()
         return EXIT_OK
     try:
         out.write_bytes(data)
@@ -171,6 +175,10 @@ def export_attendance(
         guild_id, rows = asyncio.run(_write_attendance(settings, text, guild, out, per_person))
     except _ExportError as exc:
         return fail(str(exc))
+    except BrokenPipeError:
+        if out is not None:
+            raise
+        return _reader_gone()
     except OSError as exc:
         return fail(text("cannot_write", out=out, reason=exc.strerror or exc))
     if out is not None:
@@ -207,6 +215,14 @@ async def _write_attendance(
     return guild_id, rows
 
 
+def _reader_gone() -> int:
+    """Standard output was closed by its reader (`export ... | head`): stop quietly, as command
+    line tools do, and keep Python from complaining when it flushes standard output at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
 @contextlib.contextmanager
 def _csv_target(out: Path | None) -> Iterator[TextIO]:
     """A text stream writing UTF-8 with a BOM to `out`, or to standard output (whatever the
@@ -219,6 +235,7 @@ def _csv_target(out: Path | None) -> Iterator[TextIO]:
     stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig", newline="")
     try:
         yield stream
-    finally:
         stream.flush()
-        stream.detach()
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            stream.detach()  # standard output stays open (and is not closed with the wrapper)

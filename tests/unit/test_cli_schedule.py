@@ -385,6 +385,25 @@ def test_export_database_option_title_and_locale(
     assert "export attendance --format csv --per-person" in one_error_line(wrong)
 
 
+def test_export_to_a_reader_that_stopped_reading_ends_quietly(
+    tmp_path: Path, database: tuple[Path, dict[str, int]]
+) -> None:
+    """`workshop-bot export ... | head -1`: the reader is gone before the export writes."""
+    path, _ = database
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WORKSHOP_", "DISCORD_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "export", "schedule", "--format", "csv", "--database",
+         str(path)],
+        cwd=tmp_path, env={**clean, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # long before the interpreter has even imported the bot
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert stderr == b""
+
+
 def test_export_unwritable_out_exits_2(
     tmp_path: Path, database: tuple[Path, dict[str, int]]
 ) -> None:
