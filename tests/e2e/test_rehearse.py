@@ -44,7 +44,7 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     assert "OK: every report matches what happened" in out
     assert "Rejected by Discord (the sandbox): none" in out
     assert "▶ open   Opening keynote" in out and "■ closed Welcome party" in out
-    assert "organizer: /poster setup “Poster session”" in out
+    assert "organizer: `/poster setup` “Poster session”" in out
     table = outcome(out)
     assert len(table) == 8, "seven sessions and the totals line"
     assert all(line.rstrip().endswith("✓") for line in table[:-1])

@@ -174,7 +174,7 @@ async def test_a_rename_at_discords_limit_is_refused_and_nothing_is_left_to_happ
     text = await answer(refused)
     assert text == (
         "Discord ではチャンネル名の変更は10分間に2回までのため、名前は変更していません。"
-        "約 9 分後にもう一度お試しください。"  # Discord: 540 s until the first falls out
+        "約9分後にもう一度お試しください。"  # Discord: 540 s until the first falls out
     )
     assert routes(sb)[EDIT_CHANNEL] == 1, "Discord was asked once and said no"
     assert [r.status for r in sb.requests if r.route == EDIT_CHANNEL] == [429]
