@@ -11,7 +11,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import WorkshopBot, build_bot
+from bot.app import build_bot
+from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
 from bot.sandbox.ratelimits import DISCORD_LIKE
 from bot.sandbox.sandbox import Sandbox

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 log = logging.getLogger(__name__)
 

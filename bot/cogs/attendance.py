@@ -15,17 +15,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
-from bot.cogs.embeds import fit_lines
 from bot.cogs.transformers import SessionOption
+from bot.core.tree import answer_error
+from bot.core.ui import fit_lines
 from bot.domain.attendance import PlaceKind
 from bot.domain.errors import DomainError
 from bot.domain.sessions.model import Session
 from bot.domain.text_safety import one_line
 from bot.services.attendance import PersonalRecord, SessionReport
-from bot.tree import answer_error
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 COLOUR = discord.Colour(0x0EA5E9)
 ICONS = {

@@ -29,7 +29,7 @@ from bot.domain.attendance_observations import (
 )
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.core.tree import NotOrganizerCheck
 from bot.domain.organizers import configured_role_ids, is_organizer
-from bot.tree import NotOrganizerCheck
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 T = TypeVar("T")
 

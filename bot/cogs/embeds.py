@@ -6,16 +6,16 @@ import discord
 
 from bot.cogs.poster_abstract import AbstractButton, abstract_label
 from bot.cogs.room_views import OpenRoomButton
+from bot.core.owned import Outcome, SetupReport
 from bot.core.permissions import Needed
 from bot.core.refusal_text import cause_and_fix
+from bot.core.ui import fit_lines
 from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.ports import GuildStats
 from bot.domain.posters import PosterBoard
 from bot.domain.structure import Purpose, StructureItem
 from bot.domain.text_safety import body, one_line, shown_params
 from bot.i18n import Catalog
-from bot.services.owned import Outcome
-from bot.services.structure import SetupReport
 from bot.store.problem_repo import Problem
 
 FIELD_MAX = 1024
@@ -264,17 +264,6 @@ class Renderer:
         if not community:
             self.community_notice(embed, locale)
         return embed
-
-
-def fit_lines(lines: list[str], limit: int, more: str) -> str:
-    """As many lines as fit in `limit` characters, then `more` (formatted with the rest)."""
-    text = ""
-    for index, line in enumerate(lines):
-        tail = more.format(count=len(lines) - index)
-        if len(text) + len(line) + len(tail) + 2 > limit:
-            return text + tail
-        text += line + "\n"
-    return text.strip()
 
 
 def fit_field(lines: list[str], more: str) -> str:

@@ -15,7 +15,7 @@ from bot.domain.structure import Purpose
 from bot.i18n import Catalog
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 COLOUR = discord.Colour(0x10B981)
 

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.cogs.checks import member_is_organizer
+from bot.core.tree import answer_error
 from bot.domain.posters import ABSTRACT_MAX, PosterBoard
 from bot.i18n import Catalog
-from bot.tree import answer_error
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 
 def abstract_label(catalog: Catalog, board: PosterBoard, locale: str | None) -> str:

@@ -4,21 +4,21 @@ button that adds or edits the abstract (bot/cogs/poster_abstract.py)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.cogs.checks import member_is_organizer
 from bot.cogs.embeds import abstract_view
+from bot.core.ui import PageButton, locale_of, page_buttons
 from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges
 from bot.domain.sessions.model import Session
 from bot.domain.text_safety import one_line, shown_params
 from bot.services.posters import BoardView
-from bot.tree import answer_error
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 PAGE_SIZE = 20
 LIST_COLOR = discord.Colour(0x8B5CF6)
@@ -54,12 +54,13 @@ async def poster_list_message(
         description="\n".join(lines)[:4096],
         colour=LIST_COLOR,
     )
-    view = discord.ui.View(timeout=None)
     if pages > 1:
         embed.set_footer(text=t("posters.page", locale, page=page + 1, pages=pages))
-        view.add_item(PosterPageButton(session_id, page - 1, "p", disabled=page == 0))
-        view.add_item(PosterPageButton(session_id, page + 1, "n", disabled=page >= pages - 1))
-    return embed, view
+
+    def button(shown: int, direction: str, disabled: bool) -> PosterPageButton:
+        return PosterPageButton(session_id, shown, direction, disabled=disabled)
+
+    return embed, page_buttons(discord.ui.View(timeout=None), button, page, pages)
 
 
 async def claim_and_reply(
@@ -119,39 +120,25 @@ def _line(view: BoardView, here: str) -> str:
 
 
 class PosterPageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    PageButton,
     template=r"pst:(?P<session>\d+):(?P<page>-?\d+):(?P<dir>[pn])",
 ):
     def __init__(self, session_id: int, page: int, direction: str, *, disabled: bool = False):
-        super().__init__(
-            discord.ui.Button(
-                label="◀" if direction == "p" else "▶",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"pst:{session_id}:{page}:{direction}",
-                disabled=disabled,
-            )
-        )
-        self.session_id, self.page = session_id, page
+        super().__init__(f"pst:{session_id}:{page}:{direction}", page, direction, disabled=disabled)
+        self.session_id = session_id
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> PosterPageButton:
+    def decode(cls, match: re.Match[str]) -> PosterPageButton:
         return cls(int(match["session"]), int(match["page"]), match["dir"])
 
-    async def callback(self, interaction: discord.Interaction[WorkshopBot]) -> None:  # type: ignore[override]
-        try:
-            assert interaction.guild_id is not None
-            embed, view = await poster_list_message(
-                interaction.client,
-                interaction.guild_id,
-                self.session_id,
-                self.page,
-                str(interaction.locale),
-            )
-            await interaction.response.edit_message(embed=embed, view=view)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+    async def page_message(
+        self, interaction: discord.Interaction[WorkshopBot]
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        assert interaction.guild_id is not None
+        return await poster_list_message(
+            interaction.client,
+            interaction.guild_id,
+            self.session_id,
+            self.page,
+            locale_of(interaction),
+        )

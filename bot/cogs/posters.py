@@ -16,9 +16,10 @@ from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
 from bot.domain.sessions.model import Session
 from bot.domain.sessions.timeparse import parse_time
 from bot.domain.text_safety import one_line
+from bot.services.posters import PosterService
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 Name = app_commands.Range[str, 1, 100]
 Duration = app_commands.Range[int, 5, 720]
@@ -40,7 +41,8 @@ class PosterSessionTransformer(app_commands.Transformer):
         assert interaction.guild_id is not None
         bot = _bot(interaction)
         session = await bot.services.sessions.resolve(interaction.guild_id, str(value))
-        return await bot.services.posters.pick_session(interaction.guild_id, session)
+        posters = bot.services.get("posters", PosterService)
+        return await posters.pick_session(interaction.guild_id, session)
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str
@@ -72,7 +74,8 @@ class PosterCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], session: Session | None
     ) -> Session:
         assert interaction.guild_id is not None
-        return await self.bot.services.posters.pick_session(interaction.guild_id, session)
+        posters = self.bot.services.get("posters", PosterService)
+        return await posters.pick_session(interaction.guild_id, session)
 
     @poster.command(name="setup", description="Create a poster session with N boards (organizers)")
     @app_commands.describe(

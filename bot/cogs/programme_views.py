@@ -11,10 +11,11 @@ import discord
 
 from bot.cogs.checks import member_is_organizer
 from bot.cogs.session_embeds import Places
-from bot.tree import NotOrganizerCheck, answer_error
+from bot.core.tree import NotOrganizerCheck, answer_error
+from bot.core.ui import PageButton, locale_of, page_buttons
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 LIST, SHOW = "list", "show"  # /session list (everything), /schedule show (what is still ahead)
 
@@ -34,57 +35,44 @@ async def programme_message(
     title = t(title_key, locale)
     if day is not None:
         title = t("sessions.title_for_day", locale, title=title, day=day.isoformat())
-    embed, shown, pages = bot.session_renderer.page(
+    embed, shown, pages = bot.services.session_renderer.page(
         sessions, page, places, locale, title=title, empty=t(f"sessions.empty_{scope}", locale)
     )
-    view = discord.ui.View(timeout=None)
-    if pages > 1:
-        day_key = day.isoformat() if day else "all"
-        view.add_item(PageButton(scope, day_key, shown - 1, "p", disabled=shown == 0))
-        view.add_item(PageButton(scope, day_key, shown + 1, "n", disabled=shown >= pages - 1))
-    return embed, view
+    day_key = day.isoformat() if day else "all"
+
+    def button(page: int, direction: str, disabled: bool) -> ProgrammePageButton:
+        return ProgrammePageButton(scope, day_key, page, direction, disabled=disabled)
+
+    return embed, page_buttons(discord.ui.View(timeout=None), button, shown, pages)
 
 
-class PageButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ProgrammePageButton(
+    PageButton,
     template=r"prog:(?P<scope>list|show):(?P<day>\d{4}-\d{2}-\d{2}|all):(?P<page>-?\d+):(?P<dir>[pn])",
 ):
     def __init__(self, scope: str, day: str, page: int, direction: str, *, disabled: bool = False):
-        label = "◀" if direction == "p" else "▶"
         super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"prog:{scope}:{day}:{page}:{direction}",
-                disabled=disabled,
-            )
+            f"prog:{scope}:{day}:{page}:{direction}", page, direction, disabled=disabled
         )
-        self.scope, self.day, self.page = scope, day, page
+        self.scope, self.day = scope, day
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> PageButton:
+    def decode(cls, match: re.Match[str]) -> ProgrammePageButton:
         return cls(match["scope"], match["day"], int(match["page"]), match["dir"])
 
-    async def callback(self, interaction: discord.Interaction[WorkshopBot]) -> None:  # type: ignore[override]
-        try:
-            assert interaction.guild_id is not None
-            day = None if self.day == "all" else date.fromisoformat(self.day)
-            embed, view = await programme_message(
-                interaction.client,
-                interaction.guild_id,
-                self.scope,
-                day,
-                self.page,
-                str(interaction.locale),
-            )
-            await interaction.response.edit_message(embed=embed, view=view)
-        except Exception as exc:
-            await answer_error(interaction, exc)
+    async def page_message(
+        self, interaction: discord.Interaction[WorkshopBot]
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        assert interaction.guild_id is not None
+        day = None if self.day == "all" else date.fromisoformat(self.day)
+        return await programme_message(
+            interaction.client,
+            interaction.guild_id,
+            self.scope,
+            day,
+            self.page,
+            locale_of(interaction),
+        )
 
 
 class ImportButton(
@@ -134,7 +122,7 @@ class ImportButton(
             plan = await bot.services.imports.apply(
                 interaction.guild_id, interaction.user.id, self.import_id
             )
-            embed = bot.session_renderer.import_preview(plan, locale, applied=True)
+            embed = bot.services.session_renderer.import_preview(plan, locale, applied=True)
             await interaction.edit_original_response(content=None, embed=embed, view=None)
         except Exception as exc:
             await answer_error(interaction, exc)

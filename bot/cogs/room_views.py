@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.tree import ShuttingDown, answer_error
 from bot.domain.errors import InvalidInput
 from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, check_user_limit
-from bot.tree import ShuttingDown, answer_error
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 OPEN_ROOM_ID = "board:open-room"
 

@@ -15,10 +15,10 @@ from bot.domain.board import NAMES_SHOWN, BoardRoom, BoardTexts, names_line, roo
 from bot.domain.errors import NotFound
 from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
 from bot.domain.text_safety import one_line, plain_line
-from bot.services.rooms import RoomView
+from bot.services.rooms import RoomService, RoomView
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 Topic = app_commands.Range[str, 1, TOPIC_MAX]
 Limit = app_commands.Range[int, USER_LIMIT_MIN, USER_LIMIT_MAX]
@@ -33,7 +33,8 @@ def _bot(interaction: discord.Interaction[Any]) -> WorkshopBot:
 class RoomTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> Room:
         assert interaction.guild_id is not None
-        return await _bot(interaction).services.rooms.resolve(interaction.guild_id, str(value))
+        rooms = _bot(interaction).services.get("rooms", RoomService)
+        return await rooms.resolve(interaction.guild_id, str(value))
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str
@@ -86,7 +87,7 @@ class RoomCog(commands.Cog):
         if room is not None:
             return room
         assert interaction.guild_id is not None
-        rooms = self.bot.services.rooms
+        rooms = self.bot.services.get("rooms", RoomService)
         voice = interaction.user.voice if isinstance(interaction.user, discord.Member) else None
         if voice is not None and voice.channel is not None:
             room_id = rooms.room_of_channel(voice.channel.id)

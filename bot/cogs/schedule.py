@@ -16,7 +16,7 @@ from bot.cogs.transformers import DayOption
 from bot.services.calendar import schedule_ics
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 
 class ScheduleCog(commands.Cog):

@@ -21,7 +21,7 @@ from bot.domain.sessions.timeparse import local_date, parse_time
 from bot.domain.text_safety import one_line
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 KIND_CHOICES = [
     app_commands.Choice(
@@ -53,7 +53,7 @@ class SessionCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         locale = str(interaction.locale)
-        embed = self.bot.session_renderer.info(
+        embed = self.bot.services.session_renderer.info(
             session, await self._places(interaction.guild_id), locale
         )
         await interaction.followup.send(
@@ -123,7 +123,7 @@ class SessionCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], session: SessionOption
     ) -> None:
         assert interaction.guild_id is not None
-        embed = self.bot.session_renderer.info(
+        embed = self.bot.services.session_renderer.info(
             session, await self._places(interaction.guild_id), str(interaction.locale)
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -227,7 +227,7 @@ class SessionCog(commands.Cog):
             interaction.guild_id, interaction.user.id, file.filename, data
         )
         locale = str(interaction.locale)
-        embed = self.bot.session_renderer.import_preview(plan, locale)
+        embed = self.bot.services.session_renderer.import_preview(plan, locale)
         view = import_buttons(
             self.bot, plan.import_id, locale, can_apply=not plan.preview.has_errors
         )

@@ -16,9 +16,10 @@ from bot.domain.sessions.model import Session
 from bot.domain.sessions.timeparse import local_date
 from bot.domain.text_safety import plain_line
 from bot.i18n import pick_locale
+from bot.services.sessions import SessionService
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 CHOICE_NAME_MAX = 100
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -41,7 +42,8 @@ class SessionTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> Session:
         bot = _bot(interaction)
         assert interaction.guild_id is not None
-        return await bot.services.sessions.resolve(interaction.guild_id, str(value))
+        sessions = bot.services.get("sessions", SessionService)
+        return await sessions.resolve(interaction.guild_id, str(value))
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str

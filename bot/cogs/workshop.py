@@ -9,10 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
-from bot.domain.structure import Purpose
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 
 class WorkshopCog(commands.Cog):
@@ -32,18 +31,14 @@ class WorkshopCog(commands.Cog):
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.bot.services.structure.ensure(interaction.guild_id, interaction.user.id)
-        # What attendance records and how to see or delete it, once in #announcements.
-        async with self.bot.services.problems.background(
-            interaction.guild_id, "notice", "problems.what.notice"
-        ):
-            await self.bot.services.attendance.ensure_notice(interaction.guild_id)
-        # The guide to the bot, pinned in #help (a refused pin is a problem, retried).
-        async with self.bot.services.problems.background(
-            interaction.guild_id, "help", "problems.what.help"
-        ):
-            guide = await self.bot.services.guide.ensure(interaction.guild_id)
-            if guide is not None:
-                report.add(Purpose.HELP_MESSAGE, *guide)
+        # Every feature's part (the attendance notice, the guide pinned in #help, ...): a refusal
+        # is a recorded problem, retried, and the other parts still run.
+        for feature in self.bot.features:
+            for step in feature.setup:
+                async with self.bot.services.problems.background(
+                    interaction.guild_id, step.problem, step.what
+                ):
+                    await step.run(interaction.guild_id, report)
         embed = self.bot.renderer.setup_report(
             report,
             interaction.guild_id,

@@ -13,9 +13,12 @@ from bot.domain.sessions.model import SessionStatus
 from bot.rehearsal.plan import Action, Plan, Step
 from bot.rehearsal.truth import Truth
 from bot.sandbox.sandbox import Sandbox
+from bot.services.posters import PosterService
+from bot.services.rooms import RoomService
+from bot.services.sessions import SessionService
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 
@@ -87,7 +90,7 @@ class Crowd:
         bot = self.bot
         assert bot is not None
         if action.topic is not None:
-            for view in await bot.services.rooms.open_rooms(self.guild_id):
+            for view in await bot.services.get("rooms", RoomService).open_rooms(self.guild_id):
                 if view.room.topic == action.topic and view.channel_id is not None:
                     return view.channel_id
             return None
@@ -100,12 +103,15 @@ class Crowd:
             presenter = self.people[action.board_of]
             boards = await bot.services.posters.boards(session)
             number = next((b.number for b in boards if b.presenter_id == presenter), None)
-            ids = await bot.services.posters.places.ids(self.guild_id, session.id)
+            ids = await bot.services.get("posters", PosterService).places.ids(
+                self.guild_id, session.id
+            )
             channel = ids.get((number, "voice")) if number is not None else None
             if channel is not None:
                 self.truth.session_of_channel[channel] = session.id
             return channel
-        channels, _ = await bot.services.sessions.places.discord_ids(self.guild_id)
+        sessions = bot.services.get("sessions", SessionService)
+        channels, _ = await sessions.places.discord_ids(self.guild_id)
         channel = channels.get(session.id)
         if channel is not None:
             self.truth.session_of_channel[channel] = session.id

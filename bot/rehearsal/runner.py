@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import WorkshopBot, build_bot
+from bot.app import build_bot
+from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
 from bot.domain.schedule_import import ImportResult
 from bot.domain.sessions.model import Session, SessionKind
@@ -32,6 +33,7 @@ from bot.rehearsal.text import Text
 from bot.rehearsal.truth import Truth
 from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
+from bot.services.attendance import AttendanceService
 from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
 from bot.sync import sync_commands
@@ -333,7 +335,8 @@ class Rehearsal(Crowd):
         """session -> (unique attendees, seconds present) as the bot's attendance reports it."""
         bot = self.bot
         assert bot is not None
-        return await bot.services.attendance.session_totals(self.guild_id)
+        attendance = bot.services.get("attendance", AttendanceService)
+        return await attendance.session_totals(self.guild_id)
 
 
 def local_midnight(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -19,7 +19,7 @@ from bot.sandbox.sandbox import Sandbox
 from bot.services.attendance import NOTICE_MARKER
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 MARKS = {"open": "mark_open", "closed": "mark_closed", "cancelled": "mark_cancelled"}

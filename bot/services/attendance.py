@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import IO, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.core.scheduler import Handler, Outcome
 from bot.domain.attendance import (
     PersonSummary,
     SessionStats,
@@ -35,7 +36,6 @@ from bot.domain.errors import DomainError
 from bot.domain.ports import SessionPort
 from bot.domain.sessions.model import Session
 from bot.domain.structure import ItemKind, Purpose
-from bot.scheduler import Outcome, Scheduler
 from bot.services.attendance_chart import render_chart
 from bot.services.attendance_export import write_export, write_people
 from bot.services.attendance_people import people_totals, write_people_summary
@@ -193,8 +193,8 @@ class AttendanceService:
 
     # -- retention -------------------------------------------------------------------------------
 
-    def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(JOB_PURGE, self._purge_job)
+    def jobs(self) -> dict[str, Handler]:
+        return {JOB_PURGE: self._purge_job}
 
     async def guild_available(self, guild_id: int) -> None:
         """Purge now what expired while the bot was away; then daily while rows are kept."""

@@ -35,6 +35,9 @@ def digest(board: RoomBoard, locale: str) -> str:
     return hashlib.sha256(f"{locale}\n{board.model_dump_json()}".encode()).hexdigest()
 
 
+PosterSummary = Callable[[int, Session], Awaitable[tuple[int, int, int]]]
+
+
 class BoardService:
     def __init__(
         self,
@@ -47,6 +50,8 @@ class BoardService:
         *,
         interval: float,
         locale: str,
+        recreate: Callable[[int, int], Awaitable[object]],
+        poster_summary: PosterSummary | None = None,
     ) -> None:
         self._problems = problems
         self._shown_repo = shown
@@ -56,11 +61,11 @@ class BoardService:
         self._sessions = sessions
         self._port = port
         self.interval = interval
-        # Set by the app: the board message is gone -> post it again (guild id, message id).
-        self.recreate: Callable[[int, int], Awaitable[object]] | None = None
-        # Set by the app: (claimed boards, people at boards, presenters present) of a poster
-        # session, shown instead of a head count.
-        self.poster_summary: Callable[[int, Session], Awaitable[tuple[int, int, int]]] | None = None
+        # The board message is gone -> post it again (guild id, message id).
+        self._recreate = recreate
+        # (claimed boards, people at boards, presenters present) of a poster session, shown
+        # instead of a head count (None: no posters feature).
+        self._poster_summary = poster_summary
         self._dirty: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -110,8 +115,8 @@ class BoardService:
                 continue
             ref = self._port.channel(guild_id, channel_id)
             voice = ref is not None and ref.kind in VOICE_KINDS
-            if session.kind is SessionKind.POSTER and self.poster_summary is not None:
-                summary = await self.poster_summary(guild_id, session)
+            if session.kind is SessionKind.POSTER and self._poster_summary is not None:
+                summary = await self._poster_summary(guild_id, session)
                 running.append(
                     BoardRoom(
                         channel_id=channel_id, title=session.title, has_voice=False, poster=summary
@@ -178,6 +183,6 @@ class BoardService:
         self.edits += 1
         if await self._port.edit_board(lobby.discord_id, message.discord_id, board):
             await self._remember(guild_id, message.discord_id, wanted)
-        elif self.recreate is not None:
+        else:
             log.warning("the room board message of guild %s is gone: posting it again", guild_id)
-            await self.recreate(guild_id, message.discord_id)
+            await self._recreate(guild_id, message.discord_id)

@@ -17,10 +17,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 
+from bot.core.owned import Outcome
 from bot.domain.clock import Clock
 from bot.domain.ports import HelpPort
 from bot.domain.structure import ItemKind, Purpose, StructureItem
-from bot.services.owned import Outcome
 from bot.store.structure_repo import StructureRepository
 
 PREFIX = f"{Purpose.HELP_MESSAGE}:"

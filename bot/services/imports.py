@@ -12,6 +12,7 @@ file cannot delay anyone else's command. What a re-import changes is described i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,7 +60,7 @@ class ImportService:
         session_repo: SessionRepository,
         clock: Clock,
         runner: UntrustedRunner,
-        boards: PosterBoards,
+        boards: Callable[[], PosterBoards | None],
     ) -> None:
         self._boards = boards
         self._imports = imports
@@ -120,13 +121,14 @@ class ImportService:
         async def applied(conn: aiosqlite.Connection) -> None:
             await self._imports.set_state(conn, import_id, "applied", self._clock.now())
 
-        posters = [row for row in preview.rows if row.boards]
-        promised = sum(board_channels(r.boards or 0) for r in preview.new)
+        boards = self._boards()  # None: no posters feature, a file's boards are not kept
+        posters = [row for row in preview.rows if row.boards] if boards is not None else []
+        promised = sum(board_channels(r.boards or 0) for r in preview.new if boards is not None)
         matched = [(c.row, c.before) for c in preview.changed]
         matched += [(m.row, m.session) for m in preview.unchanged]
         for row, before in matched:
-            if row.boards:
-                had = await self._boards.board_count(before.id)
+            if row.boards and boards is not None:
+                had = await boards.board_count(before.id)
                 promised += board_channels(row.boards) - board_channels(had)
         try:
             await self._sessions.apply_batch(
@@ -146,11 +148,17 @@ class ImportService:
         except BaseException:
             await self._imports.move(import_id, "applying", "previewed", self._clock.now())
             raise
-        await self._give_boards(guild_id, actor_id, posters, preview)
+        if boards is not None:
+            await self._give_boards(boards, guild_id, actor_id, posters, preview)
         return ImportPlan(import_id, pending.filename, planned.format.value, preview, planned.info)
 
     async def _give_boards(
-        self, guild_id: int, actor_id: int, rows: list[ImportRow], preview: ImportPreview
+        self,
+        boards: PosterBoards,
+        guild_id: int,
+        actor_id: int,
+        rows: list[ImportRow],
+        preview: ImportPreview,
     ) -> None:
         """Poster sessions of the file get the boards it names (like /poster setup); one that
         cannot (a claimed board beyond the new count) is told in the applied preview."""
@@ -175,7 +183,7 @@ class ImportService:
             if session is None or row.boards is None:
                 continue
             try:
-                await self._boards.set_boards(guild_id, actor_id, session, row.boards)
+                await boards.set_boards(guild_id, actor_id, session, row.boards)
             except DomainError as refused:
                 preview.problems.append(
                     ImportProblem(row.where, refused.key, refused.params, "warning")

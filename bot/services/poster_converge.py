@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
+from bot.core.bus import BoardTouched, Bus
 from bot.core.problems import Problems
+from bot.core.scheduler import Handler
+from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import PosterPort
 from bot.domain.sessions.model import Session, SessionKind
-from bot.scheduler import Outcome as JobOutcome
-from bot.scheduler import Scheduler
 from bot.services.poster_places import PosterPlaces
 from bot.services.sessions import SessionService
 from bot.store.db import Database
@@ -48,7 +49,9 @@ class PosterConvergence:
         *,
         poke: Callable[[], None],
         problems: Problems,
+        bus: Bus,
     ) -> None:
+        self._bus = bus
         self._problems = problems
         self._db = db
         self._repo = repo
@@ -62,11 +65,9 @@ class PosterConvergence:
         self._pending: dict[int, asyncio.Task[None]] = {}
         self._stopped = False
         self._running: set[asyncio.Task[None]] = set()
-        self.on_change: Callable[[int], None] = lambda guild_id: None
 
-    def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(JOB_PREPARE, self._prepare_job)
-        scheduler.register(JOB_CONVERGE, self._converge_job)
+    def jobs(self) -> dict[str, Handler]:
+        return {JOB_PREPARE: self._prepare_job, JOB_CONVERGE: self._converge_job}
 
     def lock(self, guild_id: int) -> asyncio.Lock:
         """The guild's lock for anything that changes boards on Discord."""
@@ -143,7 +144,7 @@ class PosterConvergence:
                 )
             return JobOutcome.DROPPED
         await self.converge(session.guild_id)
-        self.on_change(session.guild_id)
+        await self._bus.publish(BoardTouched(session.guild_id))
         return JobOutcome.DONE
 
     async def _converge_job(self, job: Job) -> JobOutcome:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
@@ -26,7 +27,6 @@ from bot.domain.sessions.layout import ChannelKind as LayoutKind
 from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
-from bot.services.owned import ChannelWish, OwnedChannels
 from bot.services.session_places import channel_purpose
 from bot.store.structure_repo import StructureRepository
 

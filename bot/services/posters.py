@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.budget import ChannelBudget
+from bot.core.bus import BoardTouched, Bus
 from bot.core.problems import Problems
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
+from bot.core.scheduler import Handler
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.ports import PosterPort
@@ -41,7 +43,6 @@ from bot.domain.sessions.model import (
     SessionStatus,
     make_draft,
 )
-from bot.scheduler import Scheduler
 from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces
 from bot.services.poster_posts import PosterPosts
@@ -89,7 +90,9 @@ class PosterService:
         problems: Problems,
         budget: ChannelBudget,
         limits: MemberLimits,
+        bus: Bus,
     ) -> None:
+        self._bus = bus
         self._budget = budget
         self._limits = limits
         self._problems = problems
@@ -103,22 +106,13 @@ class PosterService:
         self.per_presenter = per_presenter
         self._poke = poke
         self.sync = PosterConvergence(
-            db, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems
+            db, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems, bus=bus
         )
         # The posts' content: the abstract (edited after the claim) and the poster file.
         self.posts = PosterPosts(repo, places, self.sync, objects, port, audit, clock)
 
-    @property
-    def on_change(self) -> Callable[[int], None]:
-        """Called with the guild id whenever boards change (the live room board listens)."""
-        return self.sync.on_change
-
-    @on_change.setter
-    def on_change(self, callback: Callable[[int], None]) -> None:
-        self.sync.on_change = callback
-
-    def register(self, scheduler: Scheduler) -> None:
-        self.sync.register(scheduler)
+    def jobs(self) -> dict[str, Handler]:
+        return self.sync.jobs()
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -222,7 +216,7 @@ class PosterService:
             now,
         )
         self._poke()
-        self.on_change(guild_id)
+        await self._bus.publish(BoardTouched(guild_id))
         return len(resize.add), len(resize.remove)
 
     async def board_count(self, session_id: int) -> int:
@@ -336,7 +330,7 @@ class PosterService:
             {"session": session.id, "board": won, "presenter": presenter},
             now,
         )
-        self.on_change(guild_id)
+        await self._bus.publish(BoardTouched(guild_id))
         return result
 
     async def release(
@@ -381,7 +375,7 @@ class PosterService:
             {"session": session.id, "board": board.number},
             self._clock.now(),
         )
-        self.on_change(guild_id)
+        await self._bus.publish(BoardTouched(guild_id))
         return board
 
     async def _place_board(self, guild_id: int, session: Session, board: PosterBoard) -> int | None:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
 from bot.domain.rooms import Room, room_channel_name
 from bot.domain.sessions.layout import category_with_space
 from bot.domain.structure import ChannelKind
-from bot.services.owned import ChannelWish, OwnedChannels
 from bot.store.structure_repo import StructureRepository
 
 if TYPE_CHECKING:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.scheduler import Handler
+from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound
 from bot.domain.ports import RoomPort
@@ -33,8 +35,6 @@ from bot.domain.rooms import (
     room_channel_name,
 )
 from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY
-from bot.scheduler import Outcome as JobOutcome
-from bot.scheduler import Scheduler
 from bot.services.room_places import (
     CATEGORY_PREFIX,
     RoomPlaces,
@@ -101,8 +101,8 @@ class RoomService:
         self._by_channel: dict[int, tuple[int, int]] = {}
         self._empty: dict[int, bool] = {}
 
-    def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(JOB_ROOM_IDLE, self._idle_job)
+    def jobs(self) -> dict[str, Handler]:
+        return {JOB_ROOM_IDLE: self._idle_job}
 
     # -- reads -----------------------------------------------------------------------------------
 

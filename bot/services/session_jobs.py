@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from bot.core.scheduler import Handler, Outcome
 from bot.domain.clock import Clock
 from bot.domain.ports import SessionPort
 from bot.domain.sessions.model import Session, SessionKind, SessionStatus
-from bot.scheduler import Outcome, Scheduler
 from bot.services.announcer import Announcer
 from bot.services.session_timers import JOB_CLOSE, JOB_CONVERGE, JOB_OPEN, JOB_REMIND, JOB_WINDOW
 from bot.services.sessions import SessionService
@@ -41,12 +41,14 @@ class SessionJobs:
         self._clock = clock
         self._texts = texts
 
-    def register(self, scheduler: Scheduler) -> None:
-        scheduler.register(JOB_REMIND, self.remind)
-        scheduler.register(JOB_OPEN, self.open)
-        scheduler.register(JOB_CLOSE, self.close)
-        scheduler.register(JOB_WINDOW, self.window)
-        scheduler.register(JOB_CONVERGE, self.window)
+    def jobs(self) -> dict[str, Handler]:
+        return {
+            JOB_REMIND: self.remind,
+            JOB_OPEN: self.open,
+            JOB_CLOSE: self.close,
+            JOB_WINDOW: self.window,
+            JOB_CONVERGE: self.window,
+        }
 
     async def _session(self, job: Job) -> Session | None:
         session = await self._sessions.get(job.subject_id)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import SessionPort
@@ -31,7 +32,6 @@ from bot.domain.sessions.layout import LayoutPlan, compatible_kinds, plan
 from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
-from bot.services.owned import ChannelWish, OwnedChannels
 from bot.services.session_events import SessionEvents
 from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository

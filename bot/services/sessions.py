@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.budget import ChannelBudget
+from bot.core.bus import Bus, SessionChanged
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
@@ -58,7 +59,9 @@ class SessionService:
         texts: SessionTexts,
         problems: Problems,
         budget: ChannelBudget,
+        bus: Bus,
     ) -> None:
+        self._bus = bus
         self._db = db
         self._sessions = sessions
         self._jobs = jobs
@@ -84,8 +87,6 @@ class SessionService:
         )
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._discord_down: set[int] = set()  # a change just met a server error here
-        # Told when what is running may have changed (the live room board looks again).
-        self.on_change: Callable[[int], None] = lambda guild_id: None
 
     @asynccontextmanager
     async def guild_lock(self, guild_id: int) -> AsyncIterator[None]:
@@ -337,7 +338,7 @@ class SessionService:
     async def set_status(self, session: Session, status: SessionStatus) -> None:
         async with self._db.transaction() as conn:
             await self._sessions.set_status(conn, session.id, status, self._clock.now())
-        self.on_change(session.guild_id)
+        await self._bus.publish(SessionChanged(session.guild_id))
 
     async def converge(self, guild_id: int) -> None:
         """Make Discord match the programme now (start, jobs, channel deleted by hand). In the
@@ -365,7 +366,7 @@ class SessionService:
             retry = self._clock.now() + DISCORD_RETRY
         sessions = await self._sessions.in_guild(guild_id, include_cancelled=False)
         await self._timers.schedule_window(guild_id, sessions, rolling=self.places.rolling)
-        self.on_change(guild_id)
+        await self._bus.publish(SessionChanged(guild_id))
         renames = self.places.take_rename_retry()
         if renames is not None and (retry is None or renames < retry):
             retry = renames

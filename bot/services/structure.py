@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
+from bot.core.bus import BoardPosted, Bus
+from bot.core.owned import ChannelWish, Outcome, OwnedChannels, SetupReport
 from bot.domain.board import RoomBoard
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused
@@ -28,24 +29,10 @@ from bot.domain.structure import (
     StructureItem,
     resolve_overwrites,
 )
-from bot.services.owned import ChannelWish, Outcome, OwnedChannels
 from bot.store.audit_repo import AuditRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class SetupReport:
-    items: dict[str, tuple[Outcome, int]] = field(default_factory=dict)
-    missing_roles: list[str] = field(default_factory=list)
-
-    def add(self, purpose: str, outcome: Outcome, discord_id: int) -> None:
-        self.items[purpose] = (outcome, discord_id)
-
-    @property
-    def changed(self) -> bool:
-        return any(outcome is not Outcome.FOUND for outcome, _ in self.items.values())
 
 
 class StructureService:
@@ -58,7 +45,9 @@ class StructureService:
         *,
         names: Callable[[str], str],
         organizer_roles: tuple[str, ...],
+        bus: Bus,
     ) -> None:
+        self._bus = bus
         self._port = port
         self._repo = repo
         self._audit = audit
@@ -67,8 +56,6 @@ class StructureService:
         self._organizer_roles = organizer_roles
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._channels = OwnedChannels(port, repo, clock)
-        # Told when the board message was (re)posted, empty: the live board fills it in.
-        self.on_board_posted: Callable[[int, int, RoomBoard], Awaitable[None]] | None = None
 
     async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
         """`/workshop setup`. Discord refusing any part removes what this run made (the server
@@ -191,6 +178,5 @@ class StructureService:
         board = RoomBoard()
         message_id = await self._port.post_board(lobby_id, board)
         await self._repo.record(guild_id, Purpose.LOBBY_BOARD, message_id, self._clock.now())
-        if self.on_board_posted is not None:
-            await self.on_board_posted(guild_id, message_id, board)
+        await self._bus.publish(BoardPosted(guild_id, message_id, board))  # the board fills it in
         return outcome, message_id

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import WorkshopBot
+from bot.core.bot import WorkshopBot
 from tests.e2e.conftest import World, eventually
 from tests.e2e.test_process import bot_env
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import WorkshopBot, build_bot
+from bot.app import build_bot
+from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import RoomsSettings, Settings

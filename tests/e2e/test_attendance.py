@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from bot.app import WorkshopBot
+from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
 from tests.e2e.attendance_helpers import (
     JST_10,

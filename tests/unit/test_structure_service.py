@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.bus import Bus
+from bot.core.owned import Outcome, SetupReport
 from bot.domain.board import RoomBoard
 from bot.domain.clock import FakeClock
 from bot.domain.permissions import Perm
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
 from bot.i18n import Catalog
-from bot.services.owned import Outcome
-from bot.services.structure import SetupReport, StructureService
+from bot.services.structure import StructureService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
@@ -136,6 +137,7 @@ def make_service(
         FakeClock(),
         names=lambda key: catalog.t(key, "en"),
         organizer_roles=roles,
+        bus=Bus(),
     )
 
 

@@ -18,7 +18,7 @@ from bot.domain.errors import DiscordRefused, DomainError
 from bot.domain.text_safety import shown_params
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ import discord
 from discord.ext import commands
 
 if TYPE_CHECKING:
-    from bot.app import WorkshopBot
+    from bot.core.bot import WorkshopBot
 
 log = logging.getLogger(__name__)
 
 
-class StructureEvents(commands.Cog):
+class ReconcileEvents(commands.Cog):
     def __init__(self, bot: WorkshopBot) -> None:
         self.bot = bot
 

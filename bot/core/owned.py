@@ -7,7 +7,7 @@ and parent) instead of being created twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -134,3 +134,18 @@ class OwnedChannels:
         if item.discord_id is not None:
             await self._port.delete_channel(item.discord_id, reason)
         await self._repo.forget(guild_id, purpose)
+
+
+@dataclass
+class SetupReport:
+    """What `/workshop setup` found, made or fixed, by purpose (every feature adds its part)."""
+
+    items: dict[str, tuple[Outcome, int]] = field(default_factory=dict)
+    missing_roles: list[str] = field(default_factory=list)
+
+    def add(self, purpose: str, outcome: Outcome, discord_id: int) -> None:
+        self.items[purpose] = (outcome, discord_id)
+
+    @property
+    def changed(self) -> bool:
+        return any(outcome is not Outcome.FOUND for outcome, _ in self.items.values())

@@ -1,0 +1,1 @@
+"""One package per capability of the bot; each has `wire.py` returning its `Feature`."""

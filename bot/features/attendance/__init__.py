@@ -1,0 +1,1 @@
+"""Voice attendance: who was in which session for how long, reports, exports, privacy."""

@@ -1,0 +1,64 @@
+"""The attendance feature: voice presence read in gateway order (a tap in `dispatch`), stays
+recorded per session, reports and exports, the privacy notice and retention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.cogs.attendance import AttendanceCog
+from bot.cogs.attendance_tap import observe
+from bot.core.feature import Core, Feature, SetupStep
+from bot.core.owned import SetupReport
+from bot.services.attendance import AttendanceConfig, AttendanceService
+from bot.services.attendance_recorder import AttendanceRecorder
+from bot.store.attendance_repo import AttendanceRepository
+
+
+def wire(core: Core) -> Feature:
+    settings, bot = core.settings, core.bot
+    config = settings.attendance
+    repo = AttendanceRepository(core.db)
+
+    def notice() -> str:
+        return core.text("attendance.notice", days=config.retention_days)
+
+    attendance = AttendanceService(
+        core.db,
+        repo,
+        AttendanceRecorder(
+            repo,
+            core.clock,
+            enabled=config.enabled,
+            heartbeat=timedelta(seconds=config.heartbeat_seconds),
+        ),
+        core.objects,
+        core.jobs,
+        core.gateway,
+        core.clock,
+        AttendanceConfig(
+            enabled=config.enabled,
+            retention=timedelta(days=config.retention_days),
+            zone=settings.zone,
+            notice_text=notice,
+        ),
+        upload_limit=core.gateway.upload_limit,
+        poke=core.scheduler.poke,
+    )
+
+    async def post_notice(guild_id: int, report: SetupReport) -> None:
+        # What attendance records and how to see or delete it, once in #announcements.
+        await attendance.ensure_notice(guild_id)
+
+    def tap(event: str, args: tuple[Any, ...]) -> None:
+        observe(bot, event, args)
+
+    return Feature(
+        name="attendance",
+        cogs=(AttendanceCog,),
+        jobs=attendance.jobs(),
+        setup=(SetupStep(post_notice, "notice", "problems.what.notice"),),
+        taps=(tap,),
+        flush=(attendance.stop,),  # what is queued is written first
+        exposes={"attendance": attendance},
+    )

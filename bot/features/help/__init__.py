@@ -1,0 +1,1 @@
+"""`/help` and the guide pinned in #help."""

@@ -1,0 +1,1 @@
+"""Poster sessions: boards, presenters' claims, abstracts and poster files, a voice per board."""

@@ -1,0 +1,95 @@
+"""The posters feature: boards of poster sessions, claims, abstracts and poster files, a voice
+channel per board, converged from the database; the board summary the live room board shows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.cogs.poster_abstract import AbstractButton
+from bot.cogs.poster_views import PosterPageButton
+from bot.cogs.posters import PosterCog
+from bot.core.bus import SessionChanged
+from bot.core.feature import Core, Feature
+from bot.core.ratelimit import POSTER_BOARD, MemberLimits
+from bot.core.reconcile import Converge, Repair
+from bot.domain.ratelimit import Rule
+from bot.domain.sessions.model import Session
+from bot.domain.text_safety import plain_line
+from bot.features.sessions.wire import PREFIXES as SESSION_PREFIXES
+from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
+from bot.services.posters import PosterService
+from bot.services.sessions import SessionService
+from bot.store.member_action_repo import MemberActionRepository
+from bot.store.poster_repo import PosterRepository
+
+PREFIXES = ("poster:", "posters:")
+PROBLEM = "posters"
+WHAT = "problems.what.posters"
+
+
+def wire(core: Core) -> Feature:
+    settings = core.settings
+    limits = MemberLimits(
+        MemberActionRepository(core.db),
+        core.clock,
+        {
+            POSTER_BOARD: Rule(
+                settings.posters.changes_per_window,
+                timedelta(minutes=settings.posters.changes_window_minutes),
+                "errors.poster_changes_rate",
+            )
+        },
+    )
+
+    def category_name(session: Session, part: int) -> str:
+        name = core.text("posters.category", title=plain_line(session.title, 80))
+        return name[:100] if part == 1 else f"{name[:94]} ({part})"
+
+    places = PosterPlaces(
+        core.gateway,
+        core.objects,
+        core.clock,
+        PosterPlacesConfig(
+            prepare=timedelta(minutes=settings.posters.prepare_minutes),
+            organizer_roles=settings.organizer_roles,
+            category_name=category_name,
+        ),
+    )
+    posters = PosterService(
+        core.db,
+        PosterRepository(core.db),
+        core.services.get("sessions", SessionService),
+        places,
+        core.jobs,
+        core.gateway,
+        core.audit,
+        core.clock,
+        objects=core.objects,
+        per_presenter=settings.posters.boards_per_presenter,
+        poke=core.scheduler.poke,
+        problems=core.problems,
+        budget=core.budget,
+        limits=limits,
+        bus=core.bus,
+    )
+    core.bus.subscribe(SessionChanged, lambda event: posters.touch(event.guild_id))
+
+    async def object_gone(guild_id: int, purpose: str, discord_id: int) -> None:
+        await posters.object_gone(guild_id, purpose, discord_id)
+
+    async def converge(guild_id: int, purpose: str, discord_id: int) -> None:
+        await posters.converge(guild_id)  # a session's forum came back: its posts too
+
+    return Feature(
+        name="posters",
+        cogs=(PosterCog,),
+        dynamic_items=(PosterPageButton, AbstractButton),
+        jobs=posters.jobs(),
+        converge=(Converge(posters.converge, PROBLEM, WHAT),),
+        repairs=(
+            Repair(converge, SESSION_PREFIXES, PROBLEM, WHAT),
+            Repair(object_gone, PREFIXES, PROBLEM, WHAT),
+        ),
+        stop=(posters.stop,),
+        exposes={"posters": posters},
+    )

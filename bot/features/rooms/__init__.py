@@ -1,0 +1,1 @@
+"""Topic rooms anyone can open, and the live room board in the lobby that shows who is where."""

@@ -1,0 +1,89 @@
+"""The rooms feature: topic rooms anyone can open (closed when idle), and the live room board
+in the lobby that shows the rooms and running sessions with who is inside."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.cogs.room_views import OpenRoomButton
+from bot.cogs.rooms import RoomCog, VoiceEvents
+from bot.core.bus import BoardPosted, BoardTouched, SessionChanged
+from bot.core.feature import Core, Feature
+from bot.core.reconcile import Converge, Repair
+from bot.domain.rooms import RoomLimits
+from bot.services.board import BoardService
+from bot.services.posters import PosterService
+from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
+from bot.services.rooms import RoomsConfig, RoomService
+from bot.services.sessions import SessionService
+from bot.store.board_repo import BoardRepository
+from bot.store.room_repo import RoomRepository
+
+PREFIXES = (ROOM_PREFIX, CATEGORY_PREFIX)
+PROBLEM = "rooms"
+WHAT = "problems.what.rooms"
+
+
+def wire(core: Core) -> Feature:
+    config = core.settings.rooms
+
+    def category_name(part: int) -> str:
+        name = core.text("structure.rooms_category")
+        return name if part == 1 else f"{name} ({part})"
+
+    board: BoardService
+    rooms = RoomService(
+        core.db,
+        RoomRepository(core.db),
+        core.objects,
+        core.jobs,
+        core.gateway,
+        core.audit,
+        core.clock,
+        RoomsConfig(
+            limits=RoomLimits(
+                max_open=config.max_open,
+                reserve_channels=config.reserve_channels,
+                per_owner=config.per_owner,
+                opens_per_window=config.opens_per_window,
+                opens_window=timedelta(minutes=config.opens_window_minutes),
+            ),
+            idle=timedelta(seconds=config.idle_close_seconds),
+            category_name=category_name,
+        ),
+        poke=core.scheduler.poke,
+        on_change=lambda guild_id: board.touch(guild_id),  # the board should look again
+    )
+    posters = core.services.find("posters", PosterService)
+    board = BoardService(
+        BoardRepository(core.db),
+        core.objects,
+        rooms,
+        core.services.get("sessions", SessionService),
+        core.gateway,
+        core.problems,
+        interval=config.board_edit_seconds,
+        locale=core.settings.locale,
+        recreate=core.reconciler.object_deleted,
+        poster_summary=None if posters is None else posters.summary,
+    )
+    bus = core.bus
+    bus.subscribe(SessionChanged, lambda event: board.touch(event.guild_id))
+    bus.subscribe(BoardTouched, lambda event: board.touch(event.guild_id))
+    bus.subscribe(
+        BoardPosted, lambda event: board.posted(event.guild_id, event.message_id, event.board)
+    )
+
+    async def channel_gone(guild_id: int, purpose: str, discord_id: int) -> None:
+        await rooms.channel_gone(guild_id, purpose)
+
+    return Feature(
+        name="rooms",
+        cogs=(RoomCog, VoiceEvents),
+        dynamic_items=(OpenRoomButton,),
+        jobs=rooms.jobs(),
+        converge=(Converge(rooms.reconcile, PROBLEM, WHAT),),
+        repairs=(Repair(channel_gone, PREFIXES, PROBLEM, WHAT),),
+        stop=(board.stop,),
+        exposes={"rooms": rooms, "board": board},
+    )

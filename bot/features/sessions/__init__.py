@@ -1,0 +1,1 @@
+"""The programme: sessions, their places, Scheduled Events, reminders, schedule files, calendar."""

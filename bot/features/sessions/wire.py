@@ -1,0 +1,101 @@
+"""The sessions feature: the programme (commands, import, calendar), each session's place and
+Scheduled Event converged from the database, and the timers that remind, open and close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import cast
+
+from bot.cogs.programme_views import ImportButton, ProgrammePageButton
+from bot.cogs.schedule import ScheduleCog
+from bot.cogs.session_embeds import SessionRenderer
+from bot.cogs.sessions import SessionCog
+from bot.core.feature import Core, Feature
+from bot.core.reconcile import Converge, Repair
+from bot.services.announcer import Announcer
+from bot.services.imports import WORKER_MODULES, ImportService, PosterBoards
+from bot.services.session_jobs import SessionJobs
+from bot.services.session_places import PlacesConfig, SessionPlaces
+from bot.services.session_timers import SessionsConfig
+from bot.services.sessions import SessionService
+from bot.services.texts import SessionTexts
+from bot.services.untrusted import UntrustedRunner
+from bot.store.import_repo import ImportRepository
+from bot.store.session_repo import SessionRepository
+
+#: The purposes of what a session owns: its place, its day's category, its event.
+PREFIXES = ("session:", "day:")
+
+
+def wire(core: Core) -> Feature:
+    settings = core.settings
+    repo = SessionRepository(core.db)
+    texts = SessionTexts(core.catalog, settings.locale)
+    announcer = Announcer(core.objects, core.gateway)
+    places = SessionPlaces(
+        core.gateway,
+        core.objects,
+        repo,
+        core.clock,
+        PlacesConfig(
+            zone=settings.zone,
+            locale=settings.locale,
+            organizer_roles=settings.organizer_roles,
+            window=settings.sessions.events_window,
+            cap=settings.sessions.events_cap,
+        ),
+        event_text=texts.event_description,
+    )
+    sessions = SessionService(
+        core.db,
+        repo,
+        core.jobs,
+        places,
+        core.audit,
+        core.clock,
+        SessionsConfig(
+            zone=settings.zone,
+            reminder=timedelta(minutes=settings.sessions.reminder_minutes),
+            grace=timedelta(minutes=settings.sessions.close_grace_minutes),
+            window=settings.sessions.events_window,
+        ),
+        poke=core.scheduler.poke,
+        announcer=announcer,
+        texts=texts,
+        problems=core.problems,
+        budget=core.budget,
+        bus=core.bus,
+    )
+    session_jobs = SessionJobs(sessions, repo, announcer, core.gateway, core.clock, texts)
+
+    def boards() -> PosterBoards | None:
+        # Poster sessions of a file get their boards from the posters feature, when present.
+        found = core.services.find("posters", object)
+        return None if found is None else cast(PosterBoards, found)
+
+    imports = ImportService(
+        ImportRepository(core.db),
+        sessions,
+        repo,
+        core.clock,
+        UntrustedRunner(preload=WORKER_MODULES),
+        boards,
+    )
+
+    async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
+        await sessions.converge(guild_id)
+
+    return Feature(
+        name="sessions",
+        cogs=(SessionCog, ScheduleCog),
+        dynamic_items=(ProgrammePageButton, ImportButton),
+        jobs=session_jobs.jobs(),
+        converge=(Converge(sessions.converge),),  # records its own problems
+        repairs=(Repair(repair, PREFIXES),),
+        exposes={
+            "sessions": sessions,
+            "texts": texts,
+            "imports": imports,
+            "session_renderer": SessionRenderer(core.catalog),
+        },
+    )

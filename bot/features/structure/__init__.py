@@ -1,0 +1,1 @@
+"""The base structure of a workshop guild: `/workshop setup` and `/workshop status`."""
