@@ -13,11 +13,11 @@ from pathlib import Path
 
 from bot.app import build_bot
 from bot.core.bot import WorkshopBot
+from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.sandbox.ratelimits import DISCORD_LIKE
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import Settings
-from bot.sync import sync_commands
 
 
 @dataclass

@@ -176,7 +176,7 @@ async def run(settings: Settings, token: str) -> int:
 async def sync(settings: Settings, token: str, guild_id: int | None) -> int:
     """`workshop-bot sync [--guild ID]`: log in, register the slash commands, exit."""
     from bot.app import build_bot
-    from bot.sync import sync_commands
+    from bot.core.sync import sync_commands
 
     quiet_voice_warnings()
     bot = build_bot(settings)

@@ -23,6 +23,7 @@ from bot.core.problems import Problems
 from bot.core.reconcile import Reconciler
 from bot.core.reconcile_events import ReconcileEvents
 from bot.core.scheduler import Scheduler
+from bot.core.sync import learn_command_ids
 from bot.core.tree import WorkshopTree
 from bot.domain.clock import Clock
 from bot.gateway import DiscordGateway
@@ -35,7 +36,6 @@ from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.problem_repo import ProblemRepository
 from bot.store.structure_repo import StructureRepository
-from bot.sync import learn_command_ids
 
 log = logging.getLogger(__name__)
 

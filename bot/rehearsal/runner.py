@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import build_bot
 from bot.core.bot import WorkshopBot
+from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.domain.schedule_import import ImportResult
 from bot.domain.sessions.model import Session, SessionKind
@@ -36,7 +37,6 @@ from bot.sandbox.sandbox import Sandbox
 from bot.services.attendance import AttendanceService
 from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
-from bot.sync import sync_commands
 
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 

@@ -18,10 +18,10 @@ import pytest
 
 from bot.app import build_bot
 from bot.core.bot import WorkshopBot
+from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import RoomsSettings, Settings
-from bot.sync import sync_commands
 
 
 async def eventually(predicate: Callable[[], bool], within: float = 15.0) -> None:

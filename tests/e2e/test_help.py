@@ -8,9 +8,9 @@ from collections import Counter
 
 from bot.app import build_bot
 from bot.core.permissions import INVITE_PERMISSIONS
+from bot.core.sync import sync_commands
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
-from bot.sync import sync_commands
 from tests.e2e.conftest import World, command_id, eventually
 from tests.e2e.test_refusals import Warnings, give_back, take_away
 from tests.e2e.test_refusals import warnings as warnings  # the fixture

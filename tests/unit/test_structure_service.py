@@ -14,8 +14,8 @@ from bot.domain.clock import FakeClock
 from bot.domain.permissions import Perm
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
+from bot.features.structure.service import StructureService
 from bot.i18n import Catalog
-from bot.services.structure import StructureService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from bot.cogs.help import HelpCog, guide_text
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
 from bot.core.reconcile import Converge, Repair
 from bot.domain.structure import Purpose
-from bot.services.guide import PREFIX, HelpGuide
+from bot.features.help.cog import HelpCog, guide_text
+from bot.features.help.guide import PREFIX, HelpGuide
+from bot.features.structure.service import StructureService
 
 PROBLEM = "help"
 WHAT = "problems.what.help"
@@ -15,6 +16,7 @@ WHAT = "problems.what.help"
 
 def wire(core: Core) -> Feature:
     locale = core.settings.locale
+    structure = core.services.get("structure", StructureService)
     guide = HelpGuide(
         core.objects,
         core.gateway,
@@ -34,7 +36,7 @@ def wire(core: Core) -> Feature:
 
     return Feature(
         name="help",
-        cogs=(HelpCog,),
+        cogs=(lambda bot: HelpCog(structure, core.catalog, locale),),
         converge=(Converge(lambda guild_id: guide.ensure(guild_id, verify=True), PROBLEM, WHAT),),
         repairs=(
             Repair(repair, (PREFIX,), PROBLEM, WHAT),

@@ -3,11 +3,13 @@ message, `/workshop setup` (which runs every feature's setup step) and `/worksho
 
 from __future__ import annotations
 
-from bot.cogs.workshop import WorkshopCog
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
-from bot.services.status import StatusService
-from bot.services.structure import StructureService
+from bot.features.structure.cog import WorkshopCog
+from bot.features.structure.render import StructureRenderer
+from bot.features.structure.service import StructureService
+from bot.features.structure.setup import WorkshopSetup
+from bot.features.structure.status import StatusService
 
 PROBLEM = "structure"
 WHAT = "problems.what.structure"
@@ -29,14 +31,22 @@ def wire(core: Core) -> Feature:
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
         await structure.reconcile(guild_id)
 
+    status = StatusService(core.db)
+    render = StructureRenderer(core.catalog)
+    setup = WorkshopSetup(
+        structure,
+        core.problems,
+        steps=lambda: [step for feature in core.bot.features for step in feature.setup],
+    )
+
     return Feature(
         name="structure",
-        cogs=(WorkshopCog,),
+        cogs=(lambda bot: WorkshopCog(setup, structure, status, render, core),),
         converge=(
             Converge(
                 lambda guild_id: structure.reconcile(guild_id, verify_board=True), PROBLEM, WHAT
             ),
         ),
         repairs=(Repair(repair, problem=PROBLEM, what=WHAT, fallback=True),),
-        exposes={"structure": structure, "status": StatusService(core.db)},
+        exposes={"structure": structure, "status": status},
     )

@@ -1,6 +1,6 @@
 """`/help`: what an attendee, a presenter and (for organizers) an organizer can do, every command a
 mention the reader's client shows in its own language. The attendee and presenter parts are also
-the guide pinned in #help (bot/services/guide.py)."""
+the guide pinned in #help (bot/features/help/guide.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import member_is_organizer
+from bot.core.ui import locale_of
 from bot.domain.structure import Purpose
+from bot.features.structure.service import StructureService
 from bot.i18n import Catalog
 
 if TYPE_CHECKING:
@@ -42,8 +44,10 @@ def guide_text(
 
 
 class HelpCog(commands.Cog):
-    def __init__(self, bot: WorkshopBot) -> None:
-        self.bot = bot
+    def __init__(self, structure: StructureService, catalog: Catalog, workshop_locale: str) -> None:
+        self._structure = structure
+        self._catalog = catalog
+        self._workshop_locale = workshop_locale
 
     @app_commands.command(
         name="help", description="What you can do here, as an attendee, a presenter or an organizer"
@@ -54,16 +58,16 @@ class HelpCog(commands.Cog):
         lobby = next(
             (
                 item.discord_id
-                for item in await self.bot.services.structure.items(interaction.guild_id)
+                for item in await self._structure.items(interaction.guild_id)
                 if item.purpose == Purpose.LOBBY
             ),
             None,
         )
         title, text = guide_text(
-            self.bot.catalog,
-            str(interaction.locale),
+            self._catalog,
+            locale_of(interaction),
             lobby_id=lobby,
-            workshop_locale=self.bot.settings.locale,
+            workshop_locale=self._workshop_locale,
             organizer=member_is_organizer(interaction),
         )
         embed = discord.Embed(title=title, description=text, colour=COLOUR)
