@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The sandbox, the bot and the `world` fixture, for every folder (tests/features/*, tests/e2e).
+pytest_plugins = ("tests.world",)
+
 
 @pytest.fixture(autouse=True)
 def isolated_settings(
