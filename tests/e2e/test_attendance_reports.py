@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from bot.services.attendance_chart import HEIGHT, WIDTH
+from bot.features.attendance.chart import HEIGHT, WIDTH
 from bot.settings import AttendanceSettings
 from tests.e2e.attendance_helpers import (
     JST_10,

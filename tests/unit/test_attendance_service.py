@@ -17,20 +17,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.attendance import OTHER, Place, PlaceKind
-from bot.domain.attendance_observations import Connected, GuildSeen, Moved, Presence, Ready
-from bot.domain.attendance_tracker import Changes, Close, Row
 from bot.domain.clock import FakeClock, to_epoch
 from bot.domain.structure import ItemKind, Purpose
-from bot.services.attendance import (
+from bot.features.attendance.domain.observations import Connected, GuildSeen, Moved, Presence, Ready
+from bot.features.attendance.domain.stays import OTHER, Place, PlaceKind
+from bot.features.attendance.domain.tracker import Changes, Close, Row
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.repo import AttendanceRepository
+from bot.features.attendance.service import (
     NOTICE_MARKER,
     AttendanceConfig,
     AttendanceDisabled,
     AttendanceService,
     ExportTooLarge,
 )
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository

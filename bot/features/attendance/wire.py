@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.cogs.attendance import AttendanceCog
-from bot.cogs.attendance_tap import observe
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
-from bot.services.attendance import AttendanceConfig, AttendanceService
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository
+from bot.features.attendance.cog import AttendanceCog
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.repo import AttendanceRepository
+from bot.features.attendance.service import AttendanceConfig, AttendanceService
+from bot.features.attendance.tap import observe
 
 
 def wire(core: Core) -> Feature:

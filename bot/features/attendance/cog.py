@@ -1,6 +1,6 @@
 """`/attendance me | session | export | forget-me`, and starting the recorder.
 
-Thin: the recording itself is fed by `bot/cogs/attendance_tap.py` (from `WorkshopBot.dispatch`);
+Thin: the recording itself is fed by `bot/features/attendance/tap.py` (from `WorkshopBot.dispatch`);
 reports come from AttendanceService and are rendered here.
 """
 
@@ -18,11 +18,11 @@ from bot.cogs.checks import organizer_only
 from bot.cogs.transformers import SessionOption
 from bot.core.tree import answer_error
 from bot.core.ui import fit_lines
-from bot.domain.attendance import PlaceKind
 from bot.domain.errors import DomainError
 from bot.domain.sessions.model import Session
 from bot.domain.text_safety import one_line
-from bot.services.attendance import PersonalRecord, SessionReport
+from bot.features.attendance.domain.stays import PlaceKind
+from bot.features.attendance.service import PersonalRecord, SessionReport
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

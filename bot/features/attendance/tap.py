@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.domain.attendance_observations import (
+from bot.features.attendance.domain.observations import (
     Connected,
     Disconnected,
     GuildSeen,

@@ -1,4 +1,4 @@
-"""Attendance: recording (see attendance_recorder.py), reports, the privacy notice, forgetting
+"""Attendance: recording (see recorder.py), reports, the privacy notice, forgetting
 and the retention purge.
 
 Reports first wait for what is queued to be written, so they include every move seen so far; a
@@ -20,7 +20,14 @@ from typing import IO, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.core.scheduler import Handler, Outcome
-from bot.domain.attendance import (
+from bot.domain.clock import Clock, from_epoch, to_epoch
+from bot.domain.errors import DomainError
+from bot.domain.ports import SessionPort
+from bot.domain.sessions.model import Session
+from bot.domain.structure import ItemKind, Purpose
+from bot.features.attendance.chart import render_chart
+from bot.features.attendance.domain.observations import Observation
+from bot.features.attendance.domain.stays import (
     PersonSummary,
     SessionStats,
     chart_window,
@@ -30,17 +37,10 @@ from bot.domain.attendance import (
     per_person,
     session_stats,
 )
-from bot.domain.attendance_observations import Observation
-from bot.domain.clock import Clock, from_epoch, to_epoch
-from bot.domain.errors import DomainError
-from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session
-from bot.domain.structure import ItemKind, Purpose
-from bot.services.attendance_chart import render_chart
-from bot.services.attendance_export import write_export, write_people
-from bot.services.attendance_people import people_totals, write_people_summary
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository, PlaceTotal
+from bot.features.attendance.export import write_export, write_people
+from bot.features.attendance.people import people_totals, write_people_summary
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.repo import AttendanceRepository, PlaceTotal
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
 from bot.store.structure_repo import StructureRepository
