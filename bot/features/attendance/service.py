@@ -38,6 +38,7 @@ from bot.features.attendance.domain.stays import (
     session_stats,
 )
 from bot.features.attendance.export import write_export, write_people
+from bot.features.attendance.keys import NOTICE_PREFIX, notice_channel, notice_key
 from bot.features.attendance.people import people_totals, write_people_summary
 from bot.features.attendance.recorder import AttendanceRecorder
 from bot.features.attendance.repo import AttendanceRepository, PlaceTotal
@@ -47,7 +48,6 @@ from bot.store.structure_repo import StructureRepository
 
 JOB_PURGE = "attendance.purge"  # subject: the guild; runs daily
 PURGE_EVERY = timedelta(days=1)
-NOTICE_PREFIX = "attendance_notice:"  # + the #announcements channel id it was posted in
 NOTICE_MARKER = "workshop-bot · attendance notice"
 CATCH_UP_SECONDS = 1.5  # reports wait at most this long for queued stays to be written
 SPOOL_BYTES = 4 * 1024 * 1024  # exports up to this size stay in memory, larger ones go to disk
@@ -163,9 +163,9 @@ class AttendanceService:
         if item is None or item.discord_id is None:
             return False
         channel_id = item.discord_id
-        purpose = f"{NOTICE_PREFIX}{channel_id}"
+        purpose = notice_key(channel_id)
         for old in await self._objects.with_prefix(guild_id, NOTICE_PREFIX):
-            if old.purpose != purpose:  # posted in an #announcements deleted since
+            if notice_channel(old.purpose) != channel_id:  # an #announcements deleted since
                 await self._objects.forget(guild_id, old.purpose)
         notice = await self._objects.get(guild_id, purpose)
         if notice is not None:

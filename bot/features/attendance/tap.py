@@ -3,21 +3,23 @@
 Listeners are too late for this: discord.py runs them as tasks after its gateway reader may
 have parsed further events, and `after` in `on_voice_state_update` is the guild's live voice
 state, so under a burst an intermediate stay would vanish (see DESIGN.md, "Known traps").
-`WorkshopBot.dispatch` calls `observe()` for every event, in gateway order, while the cache
+`WorkshopBot.dispatch` calls the `VoiceTap` for every event, in gateway order, while the cache
 shows exactly that event: a voice move, a guild's voice states when it becomes available
 (GUILD_CREATE at READY or later), READY (with the guilds it lists), RESUMED and disconnects.
 Each voice state carries its voice `session_id` (discord.py keeps the one of the join while a
-person moves), which tells after a restart whether someone never left voice. `observe()` only
+person moves), which tells after a restart whether someone never left voice. The tap only
 builds a small record and queues it; the attendance writer does the rest.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import discord
 
+from bot.domain.clock import Clock
 from bot.features.attendance.domain.observations import (
     Connected,
     Disconnected,
@@ -27,9 +29,7 @@ from bot.features.attendance.domain.observations import (
     Ready,
     Resumed,
 )
-
-if TYPE_CHECKING:
-    from bot.core.bot import WorkshopBot
+from bot.features.attendance.service import AttendanceService
 
 log = logging.getLogger(__name__)
 
@@ -75,40 +75,54 @@ def guild_voice(guild: discord.Guild) -> dict[int, Presence]:
     return present
 
 
-def observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
-    """Queue what attendance needs from one dispatched event (cheap; never raises into
-    discord.py's dispatch)."""
-    if event not in WATCHED:
-        return
-    try:
-        _observe(bot, event, args)
-    except Exception:
-        log.exception("attendance could not read the %s event", event)
+class VoiceTap:
+    """The tap wire.py gives the core: `tap(event, args)` for every dispatched event."""
 
+    def __init__(
+        self,
+        attendance: AttendanceService,
+        clock: Clock,
+        serves: Callable[[int], bool],
+        guilds: Callable[[], Sequence[discord.Guild]],
+    ) -> None:
+        self._attendance = attendance
+        self._clock = clock
+        self._serves = serves
+        self._guilds = guilds
 
-def _observe(bot: WorkshopBot, event: str, args: tuple[Any, ...]) -> None:
-    attendance = bot.services.attendance
-    if not attendance.recorder.running:
-        return
-    now = bot.clock.now()
-    if event == "voice_state_update":
-        member, before, after = args
-        if member.bot or not bot.serves(member.guild.id):
+    def __call__(self, event: str, args: tuple[Any, ...]) -> None:
+        """Queue what attendance needs from one dispatched event (cheap; never raises into
+        discord.py's dispatch)."""
+        if event not in WATCHED:
             return
-        was, now_in = _presence(member, before), _presence(member, after)
-        if (was and was.channel_id) == (now_in and now_in.channel_id):
-            return  # mute, deafen, video...: not a move
-        attendance.record(Moved(member.guild.id, member.id, now, was, now_in))
-    elif event in ("guild_available", "guild_join"):
-        (guild,) = args
-        if bot.serves(guild.id):
-            attendance.record(GuildSeen(guild.id, now, guild_voice(guild)))
-    elif event == "connect":
-        served = frozenset(guild.id for guild in bot.guilds if bot.serves(guild.id))
-        attendance.record(Connected(now, served))
-    elif event == "ready":
-        attendance.record(Ready(now))
-    elif event == "resumed":
-        attendance.record(Resumed(now))
-    else:
-        attendance.record(Disconnected(now))
+        try:
+            self._observe(event, args)
+        except Exception:
+            log.exception("attendance could not read the %s event", event)
+
+    def _observe(self, event: str, args: tuple[Any, ...]) -> None:
+        attendance, serves = self._attendance, self._serves
+        if not attendance.recorder.running:
+            return
+        now = self._clock.now()
+        if event == "voice_state_update":
+            member, before, after = args
+            if member.bot or not serves(member.guild.id):
+                return
+            was, now_in = _presence(member, before), _presence(member, after)
+            if (was and was.channel_id) == (now_in and now_in.channel_id):
+                return  # mute, deafen, video...: not a move
+            attendance.record(Moved(member.guild.id, member.id, now, was, now_in))
+        elif event in ("guild_available", "guild_join"):
+            (guild,) = args
+            if serves(guild.id):
+                attendance.record(GuildSeen(guild.id, now, guild_voice(guild)))
+        elif event == "connect":
+            served = frozenset(guild.id for guild in self._guilds() if serves(guild.id))
+            attendance.record(Connected(now, served))
+        elif event == "ready":
+            attendance.record(Ready(now))
+        elif event == "resumed":
+            attendance.record(Resumed(now))
+        else:
+            attendance.record(Disconnected(now))
