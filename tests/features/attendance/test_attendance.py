@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
-from tests.e2e.attendance_helpers import (
+from tests.features.attendance.attendance_helpers import (
     JST_10,
     cli,
     epoch,

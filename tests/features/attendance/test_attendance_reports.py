@@ -16,7 +16,7 @@ from PIL import Image
 
 from bot.features.attendance.chart import HEIGHT, WIDTH
 from bot.settings import AttendanceSettings
-from tests.e2e.attendance_helpers import (
+from tests.features.attendance.attendance_helpers import (
     JST_10,
     answer,
     epoch,
