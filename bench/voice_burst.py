@@ -37,8 +37,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import Stage, percentile, stage
-from bot.domain.attendance_observations import Moved, Observation
 from bot.domain.clock import FakeClock
+from bot.features.attendance.domain.observations import Moved, Observation
 from bot.store.migrate import default_migrations_dir, discover
 
 COLUMNS = (

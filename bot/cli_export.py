@@ -192,9 +192,9 @@ async def _write_attendance(
 ) -> tuple[int, int]:
     """Stream the guild's stays (or each person's totals) from the database into `out`
     (standard output when None), as UTF-8 with a BOM."""
-    from bot.services.attendance_export import write_export
-    from bot.services.attendance_people import people_totals, write_people_summary
-    from bot.store.attendance_repo import AttendanceRepository
+    from bot.features.attendance.export import write_export
+    from bot.features.attendance.people import people_totals, write_people_summary
+    from bot.features.attendance.repo import AttendanceRepository
     from bot.store.session_repo import SessionRepository
 
     db = await _open_current(settings, text)

@@ -25,6 +25,7 @@ from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.domain.schedule_import import ImportResult
 from bot.domain.sessions.model import Session, SessionKind
+from bot.features.attendance.service import AttendanceService
 from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
@@ -34,7 +35,6 @@ from bot.rehearsal.text import Text
 from bot.rehearsal.truth import Truth
 from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
-from bot.services.attendance import AttendanceService
 from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
 

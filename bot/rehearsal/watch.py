@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.sessions.model import SessionStatus
 from bot.domain.structure import Purpose
+from bot.features.attendance.service import NOTICE_MARKER
 from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, pad
 from bot.rehearsal.text import Text
 from bot.sandbox.sandbox import Sandbox
-from bot.services.attendance import NOTICE_MARKER
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.domain.sessions.model import SessionStatus
-from bot.services.attendance import NOTICE_MARKER
+from bot.features.attendance.service import NOTICE_MARKER
 from tests.e2e.conftest import World, eventually
 from tests.e2e.test_import import buttons, upload
 

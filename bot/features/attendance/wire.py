@@ -4,15 +4,21 @@ recorded per session, reports and exports, the privacy notice and retention."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
-from bot.cogs.attendance import AttendanceCog
-from bot.cogs.attendance_tap import observe
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
-from bot.services.attendance import AttendanceConfig, AttendanceService
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository
+from bot.features.attendance.cog import AttendanceCog
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.render import AttendanceRender
+from bot.features.attendance.repo import AttendanceRepository
+from bot.features.attendance.service import AttendanceConfig, AttendanceService
+from bot.features.attendance.tap import VoiceTap
+from bot.features.attendance.views import ForgetButton
+from bot.services.sessions import SessionService
+
+if TYPE_CHECKING:
+    from bot.core.bot import WorkshopBot
 
 
 def wire(core: Core) -> Feature:
@@ -50,15 +56,28 @@ def wire(core: Core) -> Feature:
         # What attendance records and how to see or delete it, once in #announcements.
         await attendance.ensure_notice(guild_id)
 
-    def tap(event: str, args: tuple[Any, ...]) -> None:
-        observe(bot, event, args)
+    render = AttendanceRender(core.catalog)
+    forget_button = ForgetButton.bound(attendance, render)
+    programme = core.services.get("sessions", SessionService).programme
+
+    def cog(client: WorkshopBot) -> AttendanceCog:
+        return AttendanceCog(
+            client,
+            attendance,
+            render,
+            programme=programme,
+            forget_button=forget_button,
+            zone_name=settings.timezone,
+        )
 
     return Feature(
         name="attendance",
-        cogs=(AttendanceCog,),
+        cogs=(cog,),
+        dynamic_items=(forget_button,),
         jobs=attendance.jobs(),
         setup=(SetupStep(post_notice, "notice", "problems.what.notice"),),
-        taps=(tap,),
+        # In gateway order, while the cache shows exactly the event (see tap.py).
+        taps=(VoiceTap(attendance, core.clock, bot.serves, lambda: bot.guilds),),
         flush=(attendance.stop,),  # what is queued is written first
         exposes={"attendance": attendance},
     )

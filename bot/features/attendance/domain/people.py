@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot.domain.attendance import PlaceKind, length, per_day
+from bot.features.attendance.domain.stays import PlaceKind, length, per_day
 
 IN_SESSIONS = (PlaceKind.SESSION.value, PlaceKind.POSTER.value)
 

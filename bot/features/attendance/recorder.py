@@ -1,7 +1,7 @@
 """Recording attendance: observations in, rows out, without blocking the event loop.
 
 `record()` only appends to a queue (the gateway tap calls it synchronously, in gateway order). One
-writer task takes everything queued so far, folds it (bot/domain/attendance_tracker.py) and
+writer task takes everything queued so far, folds it (bot/features/attendance/domain/tracker.py) and
 writes the result in one transaction, so a burst of events costs a few transactions, not one
 each. Every committed batch is a sign of life: it notes that the bot was watching until the
 moment it took the batch (everything seen until then is in it); while nothing happens, a beat
@@ -20,17 +20,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from itertools import count
 
-from bot.domain.attendance import OTHER
-from bot.domain.attendance_observations import (
+from bot.domain.clock import Clock
+from bot.features.attendance.domain.observations import (
     Beat,
     Connected,
     Forget,
     Observation,
     channels_of,
 )
-from bot.domain.attendance_tracker import Tracker
-from bot.domain.clock import Clock
-from bot.store.attendance_repo import AttendanceRepository
+from bot.features.attendance.domain.stays import OTHER
+from bot.features.attendance.domain.tracker import Tracker
+from bot.features.attendance.repo import AttendanceRepository
 
 log = logging.getLogger(__name__)
 

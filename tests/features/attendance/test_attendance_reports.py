@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from bot.services.attendance_chart import HEIGHT, WIDTH
+from bot.features.attendance.chart import HEIGHT, WIDTH
 from bot.settings import AttendanceSettings
-from tests.e2e.attendance_helpers import (
+from tests.e2e.conftest import World, command_id
+from tests.e2e.test_process import bot_env
+from tests.features.attendance.attendance_helpers import (
     JST_10,
     answer,
     epoch,
@@ -27,8 +29,6 @@ from tests.e2e.attendance_helpers import (
     stays,
     voice,
 )
-from tests.e2e.conftest import World, command_id
-from tests.e2e.test_process import bot_env
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 FORGET_YES, FORGET_NO = "att:forget:yes:{}", "att:forget:no:{}"

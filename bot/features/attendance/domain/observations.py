@@ -1,5 +1,5 @@
 """What the gateway showed attendance, in gateway order: the input of the attendance fold
-(bot/domain/attendance_tracker.py). Built by the gateway tap, queued by the recorder."""
+(bot/features/attendance/domain/tracker.py). Built by the gateway tap, queued by the recorder."""
 
 from __future__ import annotations
 

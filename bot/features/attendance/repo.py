@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 
-from bot.domain.attendance import OTHER, Place, PlaceKind, Stay, place_of_purpose
-from bot.domain.attendance_tracker import Changes, Key, OpenStay
+from bot.features.attendance.domain.stays import OTHER, Place, PlaceKind, Stay, place_of_purpose
+from bot.features.attendance.domain.tracker import Changes, Key, OpenStay
 from bot.store.db import Database
 
 EXPORT_CHUNK = 1000

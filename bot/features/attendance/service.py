@@ -1,4 +1,4 @@
-"""Attendance: recording (see attendance_recorder.py), reports, the privacy notice, forgetting
+"""Attendance: recording (see recorder.py), reports, the privacy notice, forgetting
 and the retention purge.
 
 Reports first wait for what is queued to be written, so they include every move seen so far; a
@@ -20,7 +20,14 @@ from typing import IO, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.core.scheduler import Handler, Outcome
-from bot.domain.attendance import (
+from bot.domain.clock import Clock, from_epoch, to_epoch
+from bot.domain.errors import DomainError
+from bot.domain.ports import SessionPort
+from bot.domain.sessions.model import Session
+from bot.domain.structure import ItemKind, Purpose
+from bot.features.attendance.chart import render_chart
+from bot.features.attendance.domain.observations import Observation
+from bot.features.attendance.domain.stays import (
     PersonSummary,
     SessionStats,
     chart_window,
@@ -30,24 +37,17 @@ from bot.domain.attendance import (
     per_person,
     session_stats,
 )
-from bot.domain.attendance_observations import Observation
-from bot.domain.clock import Clock, from_epoch, to_epoch
-from bot.domain.errors import DomainError
-from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session
-from bot.domain.structure import ItemKind, Purpose
-from bot.services.attendance_chart import render_chart
-from bot.services.attendance_export import write_export, write_people
-from bot.services.attendance_people import people_totals, write_people_summary
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository, PlaceTotal
+from bot.features.attendance.export import write_export, write_people
+from bot.features.attendance.keys import NOTICE_PREFIX, notice_channel, notice_key
+from bot.features.attendance.people import people_totals, write_people_summary
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.repo import AttendanceRepository, PlaceTotal
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
 from bot.store.structure_repo import StructureRepository
 
 JOB_PURGE = "attendance.purge"  # subject: the guild; runs daily
 PURGE_EVERY = timedelta(days=1)
-NOTICE_PREFIX = "attendance_notice:"  # + the #announcements channel id it was posted in
 NOTICE_MARKER = "workshop-bot · attendance notice"
 CATCH_UP_SECONDS = 1.5  # reports wait at most this long for queued stays to be written
 SPOOL_BYTES = 4 * 1024 * 1024  # exports up to this size stay in memory, larger ones go to disk
@@ -163,9 +163,9 @@ class AttendanceService:
         if item is None or item.discord_id is None:
             return False
         channel_id = item.discord_id
-        purpose = f"{NOTICE_PREFIX}{channel_id}"
+        purpose = notice_key(channel_id)
         for old in await self._objects.with_prefix(guild_id, NOTICE_PREFIX):
-            if old.purpose != purpose:  # posted in an #announcements deleted since
+            if notice_channel(old.purpose) != channel_id:  # an #announcements deleted since
                 await self._objects.forget(guild_id, old.purpose)
         notice = await self._objects.get(guild_id, purpose)
         if notice is not None:

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.attendance import (
+from bot.domain.clock import to_epoch
+from bot.features.attendance.domain.stays import (
     OTHER,
     Place,
     PlaceKind,
@@ -27,7 +28,6 @@ from bot.domain.attendance import (
     split_by_day,
     union,
 )
-from bot.domain.clock import to_epoch
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ZONES = [ZoneInfo(z) for z in ("Asia/Tokyo", "Europe/Berlin", "America/New_York", "UTC")]

@@ -21,10 +21,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from tests.e2e.attendance_helpers import cli, open_room, person, session_channel, voice
 from tests.e2e.conftest import World, eventually
-from tests.e2e.test_attendance import _db
 from tests.e2e.test_process import ready_count
+from tests.features.attendance.attendance_helpers import (
+    cli,
+    open_room,
+    person,
+    session_channel,
+    voice,
+)
+from tests.features.attendance.test_attendance import _db
 
 SEED = 12
 PEOPLE = 10

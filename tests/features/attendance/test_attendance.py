@@ -15,7 +15,10 @@ from pathlib import Path
 
 from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
-from tests.e2e.attendance_helpers import (
+from tests.e2e.conftest import World, eventually
+from tests.e2e.test_posters import board_channels, claim, members, setup_posters
+from tests.e2e.test_process import ready_count
+from tests.features.attendance.attendance_helpers import (
     JST_10,
     cli,
     epoch,
@@ -27,9 +30,6 @@ from tests.e2e.attendance_helpers import (
     until,
     voice,
 )
-from tests.e2e.conftest import World, eventually
-from tests.e2e.test_posters import board_channels, claim, members, setup_posters
-from tests.e2e.test_process import ready_count
 
 
 def summary(rows: list[dict], base: int) -> list[tuple]:  # type: ignore[type-arg]

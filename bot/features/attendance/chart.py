@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.domain.attendance import count_at
 from bot.domain.clock import from_epoch
+from bot.features.attendance.domain.stays import count_at
 
 WIDTH, HEIGHT = 960, 400
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 20, 44

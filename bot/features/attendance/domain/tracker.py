@@ -1,6 +1,6 @@
 """From what the gateway showed, in gateway order, to attendance rows: a pure fold.
 
-The recorder feeds it batches of observations (bot/domain/attendance_observations.py: voice
+The recorder feeds it batches of observations (bot/features/attendance/domain/observations.py: voice
 moves, a guild's voice states when it became available, the gateway connecting, disconnecting,
 resuming) and writes the resulting `Changes` in one transaction. The tracker remembers who is
 inside where (the open rows, with the voice session each began in) and how much the bot can
@@ -32,8 +32,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from bot.domain.attendance import Place
-from bot.domain.attendance_observations import (
+from bot.domain.clock import to_epoch
+from bot.features.attendance.domain.observations import (
     Beat,
     Connected,
     Disconnected,
@@ -45,7 +45,7 @@ from bot.domain.attendance_observations import (
     Ready,
     Resumed,
 )
-from bot.domain.clock import to_epoch
+from bot.features.attendance.domain.stays import Place
 
 Key = tuple[int, int]  # (guild, user)
 

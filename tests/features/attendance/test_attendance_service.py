@@ -9,69 +9,37 @@ import csv
 import gzip
 import io
 import logging
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
-from bot.domain.attendance import OTHER, Place, PlaceKind
-from bot.domain.attendance_observations import Connected, GuildSeen, Moved, Presence, Ready
-from bot.domain.attendance_tracker import Changes, Close, Row
-from bot.domain.clock import FakeClock, to_epoch
-from bot.domain.structure import ItemKind, Purpose
-from bot.services.attendance import (
+from bot.domain.clock import FakeClock
+from bot.domain.structure import ItemKind
+from bot.features.attendance.domain.observations import Connected, GuildSeen, Presence, Ready
+from bot.features.attendance.domain.stays import OTHER, Place, PlaceKind
+from bot.features.attendance.domain.tracker import Changes, Close
+from bot.features.attendance.recorder import AttendanceRecorder
+from bot.features.attendance.repo import AttendanceRepository
+from bot.features.attendance.service import (
     NOTICE_MARKER,
-    AttendanceConfig,
     AttendanceDisabled,
-    AttendanceService,
     ExportTooLarge,
 )
-from bot.services.attendance_recorder import AttendanceRecorder
-from bot.store.attendance_repo import AttendanceRepository
 from bot.store.db import Database
-from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository
-
-GUILD, OTHER_GUILD = 1000, 2000
-T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
-E0 = to_epoch(T0)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "w.db")
-    await database.open()
-    await database.migrate()
-    yield database
-    await database.close()
-
-
-def row(user: int, joined: int, left: int | None, *, guild: int = GUILD, place: Place = OTHER,
-        channel: int = 10, session: str | None = None) -> Row:  # fmt: skip
-    return Row(
-        guild_id=guild,
-        user_id=user,
-        display_name=f"user {user}",
-        channel_id=channel,
-        channel_name=f"ch{channel}",
-        place=place,
-        joined_at=E0 + joined,
-        left_at=None if left is None else E0 + left,
-        recovered=False,
-        session=session,
-    )
-
-
-async def rows(db: Database) -> list[tuple[Any, ...]]:
-    found = await db.fetch_all(
-        "SELECT user_id, joined_at - ?, left_at - ?, recovered FROM attendance ORDER BY id",
-        (E0, E0),
-    )
-    return [tuple(r) for r in found]
-
+from tests.fakes.attendance import (
+    E0,
+    GUILD,
+    OTHER_GUILD,
+    T0,
+    FakePort,
+    announcements,
+    connected,
+    moved,
+    row,
+    rows,
+    service,
+)
 
 # -- repository ------------------------------------------------------------------------------
 
@@ -185,19 +153,6 @@ async def test_totals_purge_and_places(db: Database) -> None:
 # -- recorder --------------------------------------------------------------------------------
 
 
-def moved(user: int, before: int | None, after: int | None, seconds: int) -> Moved:
-    def presence(channel: int | None) -> Presence | None:
-        return None if channel is None else Presence(channel, f"ch{channel}", f"user {user}")
-
-    return Moved(GUILD, user, T0 + timedelta(seconds=seconds), presence(before), presence(after))
-
-
-def connected(recorder: AttendanceRecorder) -> None:
-    recorder.record(Connected(T0))
-    recorder.record(GuildSeen(GUILD, T0, {}))
-    recorder.record(Ready(T0))
-
-
 async def test_recorder_batches_forgets_and_writes_what_is_queued_on_stop(db: Database) -> None:
     clock = FakeClock(T0)
     recorder = AttendanceRecorder(
@@ -267,49 +222,6 @@ async def test_a_failed_write_is_retried_without_losing_anything(
 
 
 # -- the service -----------------------------------------------------------------------------
-
-
-class FakePort:
-    def __init__(self) -> None:
-        self.posts: dict[int, list[tuple[int, str, str]]] = {}
-        self._next = 9000
-
-    async def post(self, channel_id: int, text: str, *, marker: str) -> int:
-        self._next += 1
-        self.posts.setdefault(channel_id, []).append((self._next, text, marker))
-        return self._next
-
-    async def find_post(self, channel_id: int, marker: str) -> int | None:
-        return next((m for m, _, k in self.posts.get(channel_id, []) if k == marker), None)
-
-
-def service(
-    db: Database, port: FakePort, *, enabled: bool = True, limit: int = 1 << 20
-) -> AttendanceService:
-    clock = FakeClock(T0)
-    repo = AttendanceRepository(db)
-    return AttendanceService(
-        db,
-        repo,
-        AttendanceRecorder(repo, clock, enabled=enabled, heartbeat=timedelta(hours=1)),
-        StructureRepository(db),
-        JobRepository(db),
-        port,  # type: ignore[arg-type]
-        clock,
-        AttendanceConfig(
-            enabled=enabled,
-            retention=timedelta(days=365),
-            zone=ZoneInfo("Asia/Tokyo"),
-            notice_text=lambda: "notice",
-        ),
-        upload_limit=lambda guild: limit,
-    )
-
-
-async def announcements(db: Database, channel: int) -> None:
-    objects = StructureRepository(db)
-    await objects.intend(GUILD, Purpose.ANNOUNCEMENTS, ItemKind.TEXT, None, T0)
-    await objects.record(GUILD, Purpose.ANNOUNCEMENTS, channel, T0)
 
 
 async def test_notice_once_adopted_after_a_crash_and_again_in_a_new_channel(

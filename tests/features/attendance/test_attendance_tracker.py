@@ -12,8 +12,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.attendance import OTHER, Place, PlaceKind
-from bot.domain.attendance_observations import (
+from bot.features.attendance.domain.observations import (
     Beat,
     Connected,
     Disconnected,
@@ -26,7 +25,8 @@ from bot.domain.attendance_observations import (
     Resumed,
     channels_of,
 )
-from bot.domain.attendance_tracker import Changes, OpenStay, Row, Tracker
+from bot.features.attendance.domain.stays import OTHER, Place, PlaceKind
+from bot.features.attendance.domain.tracker import Changes, OpenStay, Row, Tracker
 
 G = 1
 T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
