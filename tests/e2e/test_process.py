@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World, eventually
+from tests.world import World, eventually
 
 REPO = Path(__file__).resolve().parents[2]
 

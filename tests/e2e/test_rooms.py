@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.sandbox.sandbox import Sandbox
 from bot.services.rooms import JOB_ROOM_IDLE
-from tests.e2e.conftest import World
+from tests.world import World
 
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"
 FOLLOWUP = "POST /webhooks/{application_id}/{interaction_token}"

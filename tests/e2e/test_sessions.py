@@ -13,7 +13,7 @@ import pytest
 from bot.domain.permissions import Perm
 from bot.features.attendance.service import NOTICE_MARKER
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World, eventually
+from tests.world import World, eventually
 
 JST_10 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo; the world clock starts at 9:00
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"

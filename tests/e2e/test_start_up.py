@@ -16,8 +16,8 @@ import pytest
 
 from bot.cli_start import explain
 from bot.i18n import Catalog
-from tests.e2e.conftest import World
 from tests.e2e.test_process import REPO, bot_env
+from tests.world import World
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.abcdefghijklmnopqrstuvwxyz0123456789ab"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.bot import WorkshopBot
-from tests.e2e.conftest import World, eventually
 from tests.e2e.test_process import bot_env
+from tests.world import World, eventually
 
 JST_10 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo; the world clock starts at 9:00
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")

@@ -1,5 +1,4 @@
-"""The attendance tests run against the sandbox like every end-to-end test: the same fixtures
-(`world`, `sandbox`, a test fails on any ERROR log)."""
+"""The attendance unit tests' database (the end-to-end fixtures come from tests/world.py)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -7,10 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
-from tests.e2e.conftest import community, sandbox, swallowed_errors, world
 from tests.fakes.attendance import database
-
-__all__ = ["community", "db", "sandbox", "swallowed_errors", "world"]
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
-from tests.e2e.conftest import World, eventually
 from tests.e2e.test_posters import board_channels, claim, members, setup_posters
 from tests.e2e.test_process import ready_count
 from tests.features.attendance.attendance_helpers import (
@@ -30,6 +29,7 @@ from tests.features.attendance.attendance_helpers import (
     until,
     voice,
 )
+from tests.world import World, eventually
 
 
 def summary(rows: list[dict], base: int) -> list[tuple]:  # type: ignore[type-arg]

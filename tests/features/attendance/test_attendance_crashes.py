@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from tests.e2e.conftest import World, eventually
 from tests.e2e.test_process import ready_count
 from tests.features.attendance.attendance_helpers import (
     cli,
@@ -31,6 +30,7 @@ from tests.features.attendance.attendance_helpers import (
     voice,
 )
 from tests.features.attendance.test_attendance import _db
+from tests.world import World, eventually
 
 SEED = 12
 PEOPLE = 10

@@ -16,7 +16,6 @@ from PIL import Image
 
 from bot.features.attendance.chart import HEIGHT, WIDTH
 from bot.settings import AttendanceSettings
-from tests.e2e.conftest import World, command_id
 from tests.e2e.test_process import bot_env
 from tests.features.attendance.attendance_helpers import (
     JST_10,
@@ -29,6 +28,7 @@ from tests.features.attendance.attendance_helpers import (
     stays,
     voice,
 )
+from tests.world import World, command_id
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 FORGET_YES, FORGET_NO = "att:forget:yes:{}", "att:forget:no:{}"

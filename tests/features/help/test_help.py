@@ -11,9 +11,9 @@ from bot.core.permissions import INVITE_PERMISSIONS
 from bot.core.sync import sync_commands
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.conftest import World, command_id, eventually
 from tests.e2e.test_refusals import Warnings, give_back, take_away
 from tests.e2e.test_refusals import warnings as warnings  # the fixture
+from tests.world import World, command_id, eventually
 
 MENTION = re.compile(r"</([a-z-]+)(?: [a-z-]+)*:(\d+)>")
 PIN = "PUT /channels/{channel_id}/messages/pins/{message_id}"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import World
+from tests.world import World
 
 DELETE_CHANNEL = "DELETE /channels/{channel_id}"
 CREATE_CHANNEL = "POST /guilds/{guild_id}/channels"

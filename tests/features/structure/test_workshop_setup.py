@@ -9,7 +9,7 @@ from bot.domain.structure import Purpose
 from bot.sandbox.sandbox import Sandbox
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
-from tests.e2e.conftest import World
+from tests.world import World
 
 CATEGORY, TEXT = 4, 0
 SETUP_ROUTES = Counter(
