@@ -37,11 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import stage  # noqa: E402
+from bot.core.untrusted import UntrustedRunner  # noqa: E402
 from bot.domain.clock import FakeClock  # noqa: E402
 from bot.domain.errors import DomainError  # noqa: E402
 from bot.domain.schedule_import import PlannedImport, plan_import  # noqa: E402
 from bot.services.imports import WORKER_MODULES  # noqa: E402
-from bot.services.untrusted import UntrustedRunner  # noqa: E402
 
 MB = 1024 * 1024
 ZONE = ZoneInfo("Asia/Tokyo")

@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.core.csv_out import CsvOut  # noqa: E402
 from bot.domain.board import BoardRoom, BoardTexts, RoomBoard, board_description  # noqa: E402
 from bot.domain.text_safety import body, one_line  # noqa: E402
-from bot.services.csv_out import CsvOut  # noqa: E402
 
 TEXTS = BoardTexts(
     sessions_heading="Running now",

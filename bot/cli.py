@@ -310,11 +310,11 @@ def _check(settings: Settings, path: Path) -> int:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
+    from bot.core.untrusted import UntrustedRunner
     from bot.domain.schedule_import import ImportResult
     from bot.services.imports import WORKER_MODULES
     from bot.services.schedule_check import check_schedule, parse_here
     from bot.services.schedule_report import render_report
-    from bot.services.untrusted import UntrustedRunner
 
     try:
         data = path.read_bytes()

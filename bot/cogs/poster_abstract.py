@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.cogs.checks import member_is_organizer
+from bot.core.checks import member_is_organizer
 from bot.core.tree import answer_error
 from bot.domain.posters import ABSTRACT_MAX, PosterBoard
 from bot.i18n import Catalog

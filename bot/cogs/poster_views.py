@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.cogs.checks import member_is_organizer
 from bot.cogs.embeds import abstract_view
+from bot.core.checks import member_is_organizer
 from bot.core.ui import PageButton, locale_of, page_buttons
 from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges

@@ -9,9 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import member_is_organizer, organizer_only
 from bot.cogs.poster_views import claim_and_reply, poster_list_message
 from bot.cogs.transformers import session_label
+from bot.core.checks import member_is_organizer, organizer_only
 from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
 from bot.domain.sessions.model import Session
 from bot.domain.sessions.timeparse import parse_time

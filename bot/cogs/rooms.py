@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import member_is_organizer
 from bot.cogs.room_views import open_room_and_reply
+from bot.core.checks import member_is_organizer
 from bot.domain.board import NAMES_SHOWN, BoardRoom, BoardTexts, names_line, room_line
 from bot.domain.errors import NotFound
 from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room

@@ -10,10 +10,10 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 
-from bot.cogs.checks import organizer_only
 from bot.cogs.programme_views import LIST, import_buttons, programme_message
 from bot.cogs.session_embeds import Places
 from bot.cogs.transformers import DayOption, SessionOption
+from bot.core.checks import organizer_only
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.domain.sessions.model import CREATE_KINDS, Session, make_draft

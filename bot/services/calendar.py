@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot import __version__
+from bot.core.csv_out import CsvOut, TextSink
 from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.sheet_time import sheet_time
-from bot.services.csv_out import CsvOut, TextSink
 
 PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"
 UID_DOMAIN = "workshop-bot"

@@ -18,6 +18,7 @@ from typing import Protocol
 
 import aiosqlite
 
+from bot.core.untrusted import UntrustedRunner
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
 from bot.domain.posters import board_channels
@@ -25,7 +26,6 @@ from bot.domain.schedule_import import FileInfo, ImportPreview, PlannedImport, p
 from bot.domain.schedule_import.rows import ImportProblem, ImportRow
 from bot.domain.sessions.model import Session, SessionKind
 from bot.services.sessions import SessionService
-from bot.services.untrusted import UntrustedRunner
 from bot.store.import_repo import ImportRepository, PendingImport
 from bot.store.session_repo import SessionRepository
 

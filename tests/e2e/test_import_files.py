@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.core.untrusted import Budget, MiB, UntrustedRunner
 from bot.sandbox.interactions import InteractionResult
 from bot.services.imports import WORKER_MODULES
-from bot.services.untrusted import Budget, MiB, UntrustedRunner
 from tests.e2e.held_worker import held
 from tests.e2e.test_import import CSV_V1, buttons, session_channels, upload
 from tests.unit.domain.test_schedule_hostile import BILLION_LAUGHS

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core.csv_out import CsvOut
 from bot.domain.csv_safe import FORMULA_START, escape_cell, is_plain_number, unescape_cell
 from bot.domain.schedule_import import parse_schedule
 from bot.domain.sessions.model import Session
@@ -25,7 +26,6 @@ from bot.features.attendance.domain.stays import PersonSummary
 from bot.features.attendance.export import write_export, write_people
 from bot.features.attendance.repo import AttendanceRepository, ExportRow
 from bot.services.calendar import schedule_csv
-from bot.services.csv_out import CsvOut
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -246,5 +246,5 @@ def test_every_csv_is_written_through_the_one_writer() -> None:
         for path in sorted(BOT.rglob("*.py"))
         if path != HELPER and (lines := csv_writers(path))
     }
-    assert elsewhere == {}, "write CSV with bot.services.csv_out.CsvOut (formula-safe cells)"
+    assert elsewhere == {}, "write CSV with bot.core.csv_out.CsvOut (formula-safe cells)"
     assert csv_writers(HELPER), "the helper itself is found by this check"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.untrusted import Budget, MiB, UntrustedRunner
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.schedule_import import Encoding, PlannedImport, plan_import
-from bot.services.untrusted import Budget, MiB, UntrustedRunner
 from tests.unit.domain.factories import TOKYO
 
 FAST = Budget(seconds=30, memory_bytes=256 * MiB, workers=2)
@@ -82,7 +82,7 @@ async def test_a_crash_is_a_refusal_with_a_reference_and_the_traceback_is_logged
 ) -> None:
     runner = UntrustedRunner(FAST)
     with (
-        caplog.at_level(logging.ERROR, "bot.services.untrusted"),
+        caplog.at_level(logging.ERROR, "bot.core.untrusted"),
         pytest.raises(InvalidInput) as info,
     ):
         await runner.run(crash)
@@ -93,7 +93,7 @@ async def test_a_crash_is_a_refusal_with_a_reference_and_the_traceback_is_logged
     assert "Traceback" in record.getMessage()
     caplog.clear()
     quiet = UntrustedRunner(FAST, log_tracebacks=False)  # the CLI: one line, no traceback
-    with caplog.at_level(logging.ERROR, "bot.services.untrusted"), pytest.raises(InvalidInput):
+    with caplog.at_level(logging.ERROR, "bot.core.untrusted"), pytest.raises(InvalidInput):
         quiet.run_sync(crash)
     assert "Traceback" not in caplog.records[0].getMessage()
 
@@ -169,13 +169,13 @@ def test_a_main_scripts_modules_are_preloaded_for_the_fork_server(
     import sys
     import types
 
-    from bot.services.untrusted import _main_script_modules
+    from bot.core.untrusted import _main_script_modules
 
     script = types.ModuleType("__main__")
     script.__spec__ = None
     script.main = _main_script_modules  # like `from bot.cli import main` in the console script
     script.sys = sys
     monkeypatch.setitem(sys.modules, "__main__", script)
-    assert _main_script_modules() == {"bot.services.untrusted"}
+    assert _main_script_modules() == {"bot.core.untrusted"}
     script.__spec__ = types.SimpleNamespace(name="bot.__main__")  # `python -m bot`
     assert _main_script_modules() == set()

@@ -1,6 +1,6 @@
 """A schedule file against the stored programme: what `/session import` previews and applies.
 
-Pure and picklable both ways, so that it runs in a worker process (`bot.services.untrusted`):
+Pure and picklable both ways, so that it runs in a worker process (`bot.core.untrusted`):
 the file's bytes and the stored sessions go in, the preview comes out.
 
 A re-import updates the sessions it matches (by external id, else title + start) and cancels only

@@ -14,8 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import organizer_only
 from bot.cogs.transformers import SessionOption
+from bot.core.checks import organizer_only
 from bot.core.ui import locale_of
 from bot.domain.sessions.model import Session
 from bot.features.attendance.render import AttendanceRender

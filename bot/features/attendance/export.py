@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.core.csv_out import CsvOut
 from bot.domain.clock import from_epoch
 from bot.domain.sheet_time import sheet_time
 from bot.features.attendance.domain.stays import PersonSummary
 from bot.features.attendance.repo import AttendanceRepository
-from bot.services.csv_out import CsvOut
 
 
 def export_columns(zone: ZoneInfo) -> tuple[str, ...]:

@@ -16,10 +16,10 @@ from datetime import date
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.core.csv_out import CsvOut
 from bot.domain.sessions.model import Session
 from bot.features.attendance.domain.people import PeopleTotals, PersonTotals, whole_minutes
 from bot.features.attendance.repo import AttendanceRepository
-from bot.services.csv_out import CsvOut
 
 
 async def people_totals(

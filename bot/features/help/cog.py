@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import member_is_organizer
+from bot.core.checks import member_is_organizer
 from bot.core.ui import locale_of
 from bot.domain.structure import Purpose
 from bot.features.structure.service import StructureService

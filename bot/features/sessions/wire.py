@@ -12,6 +12,7 @@ from bot.cogs.session_embeds import SessionRenderer
 from bot.cogs.sessions import SessionCog
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
+from bot.core.untrusted import UntrustedRunner
 from bot.services.announcer import Announcer
 from bot.services.imports import WORKER_MODULES, ImportService, PosterBoards
 from bot.services.session_jobs import SessionJobs
@@ -19,7 +20,6 @@ from bot.services.session_places import PlacesConfig, SessionPlaces
 from bot.services.session_timers import SessionsConfig
 from bot.services.sessions import SessionService
 from bot.services.texts import SessionTexts
-from bot.services.untrusted import UntrustedRunner
 from bot.store.import_repo import ImportRepository
 from bot.store.session_repo import SessionRepository
 

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.checks import organizer_only
+from bot.core.checks import organizer_only
 from bot.core.feature import Core
 from bot.core.ui import locale_of
 from bot.features.structure.render import StructureRenderer
