@@ -29,7 +29,7 @@ from bot.services.calendar import schedule_csv
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BOT = Path(__file__).resolve().parents[2] / "bot"
-HELPER = BOT / "services" / "csv_out.py"
+HELPER = BOT / "core" / "csv_out.py"
 
 #: The payloads of issue 13 and a few more of the same kind.
 PAYLOADS = (
