@@ -12,7 +12,7 @@ from discord import app_commands
 
 from bot.app import build_bot
 from bot.i18n import Catalog, load_catalog_file, pick_locale
-from bot.i18n.translator import CatalogTranslator
+from bot.i18n.translator import CatalogTranslator, command_key
 from bot.settings import Settings
 
 I18N = Path(__file__).resolve().parents[3] / "bot" / "i18n"
@@ -20,10 +20,33 @@ I18N = Path(__file__).resolve().parents[3] / "bot" / "i18n"
 NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
 
 
+DESCRIPTION = re.compile(r"^commands\.[^ ]*description$")
+
+
 def test_en_and_ja_have_identical_keys() -> None:
+    """Except the descriptions of commands: English in the decorators only, Japanese in ja."""
     en, ja = load_catalog_file("en"), load_catalog_file("ja")
     assert sorted(set(en) - set(ja)) == []
-    assert sorted(set(ja) - set(en)) == []
+    assert sorted(k for k in set(ja) - set(en) if not DESCRIPTION.match(k)) == []
+    assert [k for k in en if DESCRIPTION.match(k)] == [], "English descriptions: the decorators"
+
+
+async def test_japanese_descriptions_are_exactly_those_of_the_command_tree(tmp_path: Path) -> None:
+    """One English source (the decorators), and a Japanese text for each, none left over."""
+    bot = build_bot(Settings(database=tmp_path / "w.db"))
+    await bot.setup_hook()
+    try:
+        wanted = set()
+        for command in walk(list(bot.tree.get_commands())):
+            key = command_key(command.qualified_name)
+            wanted.add(f"{key}.description")
+            if isinstance(command, app_commands.Command):
+                wanted.update(f"{key}.options.{p.name}.description" for p in command.parameters)
+        ja = {k for k in load_catalog_file("ja") if DESCRIPTION.match(k)}
+        assert sorted(ja - wanted) == [], "Japanese descriptions of commands that do not exist"
+        assert sorted(wanted - ja) == [], "commands or options without a Japanese description"
+    finally:
+        await bot.close()
 
 
 def test_catalogs_are_valid_toml_with_placeholders_in_step() -> None:
