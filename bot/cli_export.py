@@ -22,7 +22,7 @@ from bot.cli_exit import EXIT_OK, fail
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.domain.sessions.model import Session
+    from bot.features.sessions.domain.model import Session
     from bot.store.db import Database
 
 BOM = "\ufeff"
@@ -91,7 +91,7 @@ async def _load_programme(
     settings: Settings, text: _Text, guild: int | None
 ) -> tuple[int, list[Session], dict[int, int]]:
     """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
-    from bot.store.session_repo import SessionRepository
+    from bot.features.sessions.repo import SessionRepository
     from bot.store.structure_repo import StructureRepository
 
     db = await _open_current(settings, text)
@@ -112,7 +112,7 @@ async def _load_programme(
 def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
     from datetime import UTC, datetime
 
-    from bot.services.calendar import schedule_csv, schedule_ics
+    from bot.features.sessions.calendar import schedule_csv, schedule_ics
 
     text = _Text(settings)
     if not settings.database.is_file():
@@ -192,10 +192,10 @@ async def _write_attendance(
 ) -> tuple[int, int]:
     """Stream the guild's stays (or each person's totals) from the database into `out`
     (standard output when None), as UTF-8 with a BOM."""
+    from bot.features.sessions.repo import SessionRepository
     from bot.services.attendance_export import write_export
     from bot.services.attendance_people import people_totals, write_people_summary
     from bot.store.attendance_repo import AttendanceRepository
-    from bot.store.session_repo import SessionRepository
 
     db = await _open_current(settings, text)
     try:

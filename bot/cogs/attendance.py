@@ -15,13 +15,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
-from bot.cogs.transformers import SessionOption
 from bot.core.tree import answer_error
 from bot.core.ui import fit_lines
 from bot.domain.attendance import PlaceKind
 from bot.domain.errors import DomainError
-from bot.domain.sessions.model import Session
 from bot.domain.text_safety import one_line
+from bot.features.sessions.domain.model import Session
+from bot.features.sessions.transformers import SessionOption
 from bot.services.attendance import PersonalRecord, SessionReport
 
 if TYPE_CHECKING:

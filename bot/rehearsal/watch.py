@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.sessions.model import SessionStatus
 from bot.domain.structure import Purpose
+from bot.features.sessions.domain.model import SessionStatus
 from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, pad
 from bot.rehearsal.text import Text

@@ -34,8 +34,8 @@ from bot.domain.attendance_observations import Observation
 from bot.domain.clock import Clock, from_epoch, to_epoch
 from bot.domain.errors import DomainError
 from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session
 from bot.domain.structure import ItemKind, Purpose
+from bot.features.sessions.domain.model import Session
 from bot.services.attendance_chart import render_chart
 from bot.services.attendance_export import write_export, write_people
 from bot.services.attendance_people import people_totals, write_people_summary

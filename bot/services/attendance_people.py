@@ -17,7 +17,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.domain.attendance_people import PeopleTotals, PersonTotals, whole_minutes
-from bot.domain.sessions.model import Session
+from bot.features.sessions.domain.model import Session
 from bot.services.csv_out import CsvOut
 from bot.store.attendance_repo import AttendanceRepository
 

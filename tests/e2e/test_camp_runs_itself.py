@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.domain.sessions.model import SessionStatus
+from bot.features.sessions.domain.model import SessionStatus
 from bot.services.attendance import NOTICE_MARKER
 from tests.e2e.conftest import World, eventually
 from tests.e2e.test_import import buttons, upload

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.features.sessions.imports import WORKER_MODULES
 from bot.sandbox.interactions import InteractionResult
-from bot.services.imports import WORKER_MODULES
 from bot.services.untrusted import Budget, MiB, UntrustedRunner
 from tests.e2e.conftest import World, eventually
 from tests.e2e.held_worker import held

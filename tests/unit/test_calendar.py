@@ -10,8 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from bot.domain.schedule_import import parse_schedule, preview_import
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
-from bot.services.calendar import (
+from bot.features.sessions.calendar import (
     CSV_COLUMNS,
     schedule_csv,
     schedule_ics,
@@ -19,6 +18,7 @@ from bot.services.calendar import (
     session_ref,
     session_uid,
 )
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from bot.domain.attendance import PersonSummary
 from bot.domain.csv_safe import FORMULA_START, escape_cell, is_plain_number, unescape_cell
 from bot.domain.schedule_import import parse_schedule
-from bot.domain.sessions.model import Session
+from bot.features.sessions.calendar import schedule_csv
+from bot.features.sessions.domain.model import Session
 from bot.services.attendance_export import write_export, write_people
-from bot.services.calendar import schedule_csv
 from bot.services.csv_out import CsvOut
 from bot.store.attendance_repo import AttendanceRepository, ExportRow
 

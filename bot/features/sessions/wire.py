@@ -6,22 +6,22 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from bot.cogs.programme_views import ImportButton, ProgrammePageButton
-from bot.cogs.schedule import ScheduleCog
-from bot.cogs.session_embeds import SessionRenderer
-from bot.cogs.sessions import SessionCog
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
-from bot.services.announcer import Announcer
-from bot.services.imports import WORKER_MODULES, ImportService, PosterBoards
-from bot.services.session_jobs import SessionJobs
-from bot.services.session_places import PlacesConfig, SessionPlaces
-from bot.services.session_timers import SessionsConfig
-from bot.services.sessions import SessionService
-from bot.services.texts import SessionTexts
+from bot.features.sessions.announcer import Announcer
+from bot.features.sessions.cog import SessionCog
+from bot.features.sessions.import_repo import ImportRepository
+from bot.features.sessions.imports import WORKER_MODULES, ImportService, PosterBoards
+from bot.features.sessions.jobs import SessionJobs
+from bot.features.sessions.places import PlacesConfig, SessionPlaces
+from bot.features.sessions.render import SessionRenderer
+from bot.features.sessions.repo import SessionRepository
+from bot.features.sessions.schedule_cog import ScheduleCog
+from bot.features.sessions.service import SessionService
+from bot.features.sessions.texts import SessionTexts
+from bot.features.sessions.timers import SessionsConfig
+from bot.features.sessions.views import ImportButton, ProgrammePageButton
 from bot.services.untrusted import UntrustedRunner
-from bot.store.import_repo import ImportRepository
-from bot.store.session_repo import SessionRepository
 
 #: The purposes of what a session owns: its place, its day's category, its event.
 PREFIXES = ("session:", "day:")

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from bot.domain.attendance import length
 from bot.domain.attendance_people import PeopleTotals, whole_minutes
 from bot.domain.clock import to_epoch
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.sheet_time import sheet_time
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.services.attendance_people import session_headers, write_people_summary
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -4,7 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.sessions import SessionStatus, peak_events_in_flight, sessions_needing_events
+from bot.features.sessions.domain import (
+    SessionStatus,
+    peak_events_in_flight,
+    sessions_needing_events,
+)
 from tests.unit.domain.factories import at, draft, session
 
 

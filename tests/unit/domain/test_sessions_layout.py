@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from bot.domain.permissions import Perm
-from bot.domain.sessions import (
+from bot.features.sessions.domain import (
     ChannelKind,
     DayInfo,
     SessionKind,
@@ -16,8 +16,8 @@ from bot.domain.sessions import (
     day_name,
     plan,
 )
-from bot.domain.sessions.layout import category_with_space, compatible_kinds
-from bot.domain.sessions.places import Phase, place_overwrites
+from bot.features.sessions.domain.layout import category_with_space, compatible_kinds
+from bot.features.sessions.domain.places import Phase, place_overwrites
 from tests.unit.domain.factories import TOKYO, at, draft, session
 
 WED = DayInfo(number=1, date=date(2026, 7, 1), weekday=2)

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from bot.domain.errors import InvalidInput
-from bot.domain.sessions import (
+from bot.features.sessions.domain import (
     CREATE_KINDS,
     SessionDraft,
     SessionKind,

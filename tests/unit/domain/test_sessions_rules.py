@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.errors import Conflict, InvalidInput
-from bot.domain.sessions import (
+from bot.features.sessions.domain import (
     SessionKind,
     SessionStatus,
     check_edit,

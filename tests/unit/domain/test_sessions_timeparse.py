@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.sessions.timeparse import (
+from bot.features.sessions.domain.timeparse import (
     DEFAULT_ZONE,
     is_time_only,
     localize,

@@ -28,10 +28,10 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
-from bot.domain.sessions.rules import place_key
-from bot.domain.sessions.timeparse import DEFAULT_ZONE, local_date
 from bot.domain.text_safety import plain_line
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain.rules import place_key
+from bot.features.sessions.domain.timeparse import DEFAULT_ZONE, local_date
 
 CHANNELS_PER_CATEGORY = 50
 CHANNELS_PER_GUILD = 500  # categories count as channels too

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionStatus
 
 DISCORD_EVENT_LIMIT = 100
 DEFAULT_EVENT_CAP = 95

@@ -23,11 +23,11 @@ from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFoun
 from bot.domain.posters import board_channels
 from bot.domain.schedule_import import FileInfo, ImportPreview, PlannedImport, plan_import
 from bot.domain.schedule_import.rows import ImportProblem, ImportRow
-from bot.domain.sessions.model import Session, SessionKind
-from bot.services.sessions import SessionService
+from bot.features.sessions.domain.model import Session, SessionKind
+from bot.features.sessions.import_repo import ImportRepository, PendingImport
+from bot.features.sessions.repo import SessionRepository
+from bot.features.sessions.service import SessionService
 from bot.services.untrusted import UntrustedRunner
-from bot.store.import_repo import ImportRepository, PendingImport
-from bot.store.session_repo import SessionRepository
 
 #: Imported by the worker processes' fork server once, not by every worker.
 WORKER_MODULES = ("bot.domain.schedule_import",)

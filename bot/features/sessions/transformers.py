@@ -11,12 +11,12 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import InvalidInput
-from bot.domain.sessions.layout import DayInfo, day_name
-from bot.domain.sessions.model import Session
-from bot.domain.sessions.timeparse import local_date
 from bot.domain.text_safety import plain_line
+from bot.features.sessions.domain.layout import DayInfo, day_name
+from bot.features.sessions.domain.model import Session
+from bot.features.sessions.domain.timeparse import local_date
+from bot.features.sessions.service import SessionService
 from bot.i18n import pick_locale
-from bot.services.sessions import SessionService
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -17,10 +17,10 @@ from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
 from bot.domain.schedule_import import FileInfo
 from bot.domain.schedule_import.rows import ImportRow
-from bot.domain.sessions.model import Session, SessionDraft
 from bot.domain.text_safety import body, one_line, shown_params
+from bot.features.sessions.domain.model import Session, SessionDraft
+from bot.features.sessions.imports import ImportPlan
 from bot.i18n import Catalog
-from bot.services.imports import ImportPlan
 
 PER_PAGE = 8
 DESCRIPTION_MAX = 4096

@@ -13,13 +13,13 @@ import logging
 from bot.core.scheduler import Handler, Outcome
 from bot.domain.clock import Clock
 from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
-from bot.services.announcer import Announcer
-from bot.services.session_timers import JOB_CLOSE, JOB_CONVERGE, JOB_OPEN, JOB_REMIND, JOB_WINDOW
-from bot.services.sessions import SessionService
-from bot.services.texts import SessionTexts
+from bot.features.sessions.announcer import Announcer
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.repo import SessionRepository
+from bot.features.sessions.service import SessionService
+from bot.features.sessions.texts import SessionTexts
+from bot.features.sessions.timers import JOB_CLOSE, JOB_CONVERGE, JOB_OPEN, JOB_REMIND, JOB_WINDOW
 from bot.store.job_repo import Job
-from bot.store.session_repo import SessionRepository
 
 log = logging.getLogger(__name__)
 

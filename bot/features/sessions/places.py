@@ -26,14 +26,14 @@ from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import SessionPort
-from bot.domain.sessions.events_window import sessions_needing_events
-from bot.domain.sessions.layout import ChannelKind as LayoutKind
-from bot.domain.sessions.layout import LayoutPlan, compatible_kinds, plan
-from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
-from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
-from bot.services.session_events import SessionEvents
-from bot.store.session_repo import SessionRepository
+from bot.features.sessions.domain.events_window import sessions_needing_events
+from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
+from bot.features.sessions.domain.layout import LayoutPlan, compatible_kinds, plan
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain.places import phase_of, place_overwrites
+from bot.features.sessions.events import SessionEvents
+from bot.features.sessions.repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

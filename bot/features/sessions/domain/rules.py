@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.domain.clock import to_epoch
 from bot.domain.errors import Conflict, InvalidInput
-from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
 
 #: How late a "now" start may be typed: `10:00` entered at 10:00:40 still counts as now.
 START_GRACE = timedelta(minutes=1)

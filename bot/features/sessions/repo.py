@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.clock import from_epoch, to_epoch
-from bot.domain.sessions.model import Session, SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.store.db import Database
 
 _COLUMNS = (

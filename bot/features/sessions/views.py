@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.cogs.checks import member_is_organizer
-from bot.cogs.session_embeds import Places
 from bot.core.tree import NotOrganizerCheck, answer_error
 from bot.core.ui import PageButton, locale_of, page_buttons
+from bot.features.sessions.render import Places
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

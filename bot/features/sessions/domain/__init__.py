@@ -1,12 +1,12 @@
 """Sessions of the programme: time input, the model, its rules, scheduled-event window, layout."""
 
-from bot.domain.sessions.events_window import (
+from bot.features.sessions.domain.events_window import (
     DEFAULT_EVENT_CAP,
     DISCORD_EVENT_LIMIT,
     peak_events_in_flight,
     sessions_needing_events,
 )
-from bot.domain.sessions.layout import (
+from bot.features.sessions.domain.layout import (
     CHANNELS_PER_CATEGORY,
     CHANNELS_PER_GUILD,
     CategoryPlan,
@@ -21,7 +21,7 @@ from bot.domain.sessions.layout import (
     day_name,
     plan,
 )
-from bot.domain.sessions.model import (
+from bot.features.sessions.domain.model import (
     CREATE_KINDS,
     DRAFT_FIELDS,
     Session,
@@ -33,7 +33,7 @@ from bot.domain.sessions.model import (
     make_draft,
     parse_kind,
 )
-from bot.domain.sessions.rules import (
+from bot.features.sessions.domain.rules import (
     check_edit,
     check_new,
     check_no_conflict,
@@ -42,7 +42,7 @@ from bot.domain.sessions.rules import (
     find_conflicts,
     place_key,
 )
-from bot.domain.sessions.timeparse import (
+from bot.features.sessions.domain.timeparse import (
     DEFAULT_ZONE,
     local_date,
     localize,

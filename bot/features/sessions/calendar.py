@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from bot import __version__
-from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.sheet_time import sheet_time
+from bot.features.sessions.domain.model import Session, SessionStatus
 from bot.services.csv_out import CsvOut, TextSink
 
 PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"

@@ -22,23 +22,23 @@ from bot.core.bus import Bus, SessionChanged
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
-from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
-from bot.domain.sessions.rules import check_edit, check_new
-from bot.domain.sessions.timeparse import local_date
-from bot.services.announcer import Announcer
-from bot.services.session_changes import SESSIONS_PROBLEM, SESSIONS_WHAT, ProgrammeChanges
-from bot.services.session_places import SessionPlaces
-from bot.services.session_timers import (
+from bot.features.sessions.announcer import Announcer
+from bot.features.sessions.changes import SESSIONS_PROBLEM, SESSIONS_WHAT, ProgrammeChanges
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionStatus
+from bot.features.sessions.domain.rules import check_edit, check_new
+from bot.features.sessions.domain.timeparse import local_date
+from bot.features.sessions.places import SessionPlaces
+from bot.features.sessions.repo import SessionRepository
+from bot.features.sessions.texts import SessionTexts
+from bot.features.sessions.timers import (
     DISCORD_RETRY,
     SESSION_JOBS,
     SessionsConfig,
     SessionTimers,
 )
-from bot.services.texts import SessionTexts
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
-from bot.store.session_repo import SessionRepository
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ import aiosqlite
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DiscordUnavailable
-from bot.services.session_places import SessionPlaces
+from bot.features.sessions.places import SessionPlaces
+from bot.features.sessions.repo import SessionRepository
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
-from bot.store.session_repo import SessionRepository
 
 SESSIONS_PROBLEM = "sessions"
 SESSIONS_WHAT = "problems.what.sessions"

@@ -7,8 +7,8 @@ Titles are shown on one line as typed and descriptions without headings or maske
 from __future__ import annotations
 
 from bot.domain.clock import to_epoch
-from bot.domain.sessions.model import Session
 from bot.domain.text_safety import body, one_line
+from bot.features.sessions.domain.model import Session
 from bot.i18n import Catalog
 
 EVENT_DESCRIPTION_MAX = 1000

@@ -11,14 +11,14 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
-from bot.cogs.programme_views import LIST, import_buttons, programme_message
-from bot.cogs.session_embeds import Places
-from bot.cogs.transformers import DayOption, SessionOption
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule_import import MAX_IMPORT_BYTES
-from bot.domain.sessions.model import CREATE_KINDS, Session, make_draft
-from bot.domain.sessions.timeparse import local_date, parse_time
 from bot.domain.text_safety import one_line
+from bot.features.sessions.domain.model import CREATE_KINDS, Session, make_draft
+from bot.features.sessions.domain.timeparse import local_date, parse_time
+from bot.features.sessions.render import Places
+from bot.features.sessions.transformers import DayOption, SessionOption
+from bot.features.sessions.views import LIST, import_buttons, programme_message
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -10,9 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.domain.permissions import Perm
-from bot.domain.sessions.layout import ChannelKind
-from bot.domain.sessions.model import SessionStatus
 from bot.domain.structure import OverwriteSpec, Target
+from bot.features.sessions.domain.layout import ChannelKind
+from bot.features.sessions.domain.model import SessionStatus
 
 
 class Phase(StrEnum):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.domain.clock import Clock
-from bot.domain.sessions.model import Session, SessionDraft, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionStatus
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 

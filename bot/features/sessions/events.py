@@ -15,10 +15,10 @@ from datetime import timedelta
 
 from bot.domain.clock import Clock
 from bot.domain.ports import EventEntity, EventRef, EventSpec, EventStatus, SessionPort
-from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.structure import ChannelKind, ItemKind
 from bot.domain.text_safety import plain_line
+from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.store.structure_repo import StructureRepository
 
 EVENT_LOCATION_MAX = 100

@@ -11,9 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.programme_views import SHOW, programme_message
-from bot.cogs.transformers import DayOption
-from bot.services.calendar import schedule_ics
+from bot.features.sessions.calendar import schedule_ics
+from bot.features.sessions.transformers import DayOption
+from bot.features.sessions.views import SHOW, programme_message
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
