@@ -15,15 +15,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DiscordUnavailable
 from bot.features.sessions.places import SessionPlaces
 from bot.features.sessions.repo import SessionRepository
-from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
+from bot.store.uow import Transaction, UnitOfWork
 
 SESSIONS_PROBLEM = "sessions"
 SESSIONS_WHAT = "problems.what.sessions"
@@ -35,13 +33,13 @@ class Snapshot:
     jobs: list[Job]
 
 
-Write = Callable[[aiosqlite.Connection], Awaitable[set[int]]]
+Write = Callable[[Transaction], Awaitable[set[int]]]
 
 
 class ProgrammeChanges:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         sessions: SessionRepository,
         jobs: JobRepository,
         places: SessionPlaces,
@@ -51,7 +49,7 @@ class ProgrammeChanges:
         job_kinds: tuple[str, ...],
         retry_later: Callable[[int], Any],
     ) -> None:
-        self._db = db
+        self._uow = uow
         self._sessions = sessions
         self._jobs = jobs
         self._places = places
@@ -65,8 +63,8 @@ class ProgrammeChanges:
         ids, returned sorted, with whether Discord was unavailable). Discord refusing puts
         everything back as it was and the refusal goes on to the person."""
         snapshot = await self.take(guild_id)
-        async with self._db.transaction() as conn:
-            touched = await write(conn)
+        async with self._uow.transaction() as tx:
+            touched = await write(tx)
         try:
             await self._places.converge(guild_id, only=touched)
         except DiscordRefused as refusal:
@@ -87,9 +85,9 @@ class ProgrammeChanges:
         """The programme as `snapshot` had it, and Discord converged back to it. Sets
         `refusal.leftovers` when Discord would not let everything be removed yet."""
         now = self._clock.now()
-        async with self._db.transaction() as conn:
-            await self._sessions.restore(conn, guild_id, snapshot.rows)
-            await self._jobs.restore_pending(conn, guild_id, self._kinds, snapshot.jobs, now)
+        async with self._uow.transaction() as tx:
+            await self._sessions.restore(tx, guild_id, snapshot.rows)
+            await self._jobs.restore_pending(tx, guild_id, self._kinds, snapshot.jobs, now)
         try:
             await self._places.converge(guild_id)
         except DiscordRefused as again:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.clock import to_epoch
 from bot.store.db import Database
+from bot.store.uow import Transaction
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,9 @@ class ImportRepository:
             )
             return cursor.rowcount == 1
 
-    async def set_state(
-        self, conn: aiosqlite.Connection, import_id: int, state: str, now: datetime
-    ) -> None:
+    async def set_state(self, tx: Transaction, import_id: int, state: str, now: datetime) -> None:
         """Inside the caller's transaction (the import is applied in the same one)."""
-        await conn.execute(
+        await tx.execute(
             "UPDATE pending_imports SET state = ?, updated_at = ? WHERE id = ?",
             (state, to_epoch(now), import_id),
         )

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import aiosqlite
-
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
 from bot.domain.posters import board_channels
@@ -28,6 +26,7 @@ from bot.features.sessions.import_repo import ImportRepository, PendingImport
 from bot.features.sessions.repo import SessionRepository
 from bot.features.sessions.service import SessionService
 from bot.services.untrusted import UntrustedRunner
+from bot.store.uow import Transaction
 
 #: Imported by the worker processes' fork server once, not by every worker.
 WORKER_MODULES = ("bot.domain.schedule_import",)
@@ -118,8 +117,8 @@ class ImportService:
         if not await self._imports.move(import_id, "previewed", "applying", self._clock.now()):
             raise await self._refuse_state(import_id, "apply")
 
-        async def applied(conn: aiosqlite.Connection) -> None:
-            await self._imports.set_state(conn, import_id, "applied", self._clock.now())
+        async def applied(tx: Transaction) -> None:
+            await self._imports.set_state(tx, import_id, "applied", self._clock.now())
 
         boards = self._boards()  # None: no posters feature, a file's boards are not kept
         posters = [row for row in preview.rows if row.boards] if boards is not None else []

@@ -11,6 +11,7 @@ import aiosqlite
 from bot.domain.clock import from_epoch, to_epoch
 from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.store.db import Database
+from bot.store.uow import Transaction
 
 _COLUMNS = (
     "id, guild_id, title, kind, start_at, end_at, track, description, location, external_id, "
@@ -57,7 +58,7 @@ class SessionRepository:
 
     async def add(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         guild_id: int,
         draft: SessionDraft,
         now: datetime,
@@ -65,7 +66,7 @@ class SessionRepository:
     ) -> int:
         """Insert inside the caller's transaction; returns the new id. `source`: command, import
         or poster (a re-import only ever removes sessions that came from a file)."""
-        cursor = await conn.execute(
+        cursor = await tx.execute(
             "INSERT INTO sessions (guild_id, title, kind, start_at, end_at, track, description, "
             "location, external_id, speakers, source, status, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
@@ -75,9 +76,9 @@ class SessionRepository:
         return cursor.lastrowid
 
     async def update(
-        self, conn: aiosqlite.Connection, session_id: int, draft: SessionDraft, now: datetime
+        self, tx: Transaction, session_id: int, draft: SessionDraft, now: datetime
     ) -> None:
-        await conn.execute(
+        await tx.execute(
             "UPDATE sessions SET title = ?, kind = ?, start_at = ?, end_at = ?, track = ?, "
             "description = ?, location = ?, external_id = ?, speakers = ?, updated_at = ? "
             "WHERE id = ?",
@@ -85,9 +86,9 @@ class SessionRepository:
         )
 
     async def set_status(
-        self, conn: aiosqlite.Connection, session_id: int, status: SessionStatus, now: datetime
+        self, tx: Transaction, session_id: int, status: SessionStatus, now: datetime
     ) -> None:
-        await conn.execute(
+        await tx.execute(
             "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
             (status.value, to_epoch(now), session_id),
         )
@@ -145,20 +146,18 @@ class SessionRepository:
         rows = await self._db.fetch_all("SELECT * FROM sessions WHERE guild_id = ?", (guild_id,))
         return [dict(r) for r in rows]
 
-    async def restore(
-        self, conn: aiosqlite.Connection, guild_id: int, rows: list[dict[str, Any]]
-    ) -> set[int]:
+    async def restore(self, tx: Transaction, guild_id: int, rows: list[dict[str, Any]]) -> set[int]:
         """(In the caller's transaction) the guild's sessions as `rows` had them: sessions added
         since are deleted (with what hangs on them), changed ones are put back. Returns the ids
         deleted."""
         kept = {int(r["id"]) for r in rows}
-        async with conn.execute("SELECT id FROM sessions WHERE guild_id = ?", (guild_id,)) as cur:
+        async with tx.execute("SELECT id FROM sessions WHERE guild_id = ?", (guild_id,)) as cur:
             added = {int(r[0]) for r in await cur.fetchall()} - kept
         for session_id in added:
-            await conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            await tx.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         for row in rows:
             columns = [c for c in row if c != "id"]
-            await conn.execute(
+            await tx.execute(
                 f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?",
                 (*(row[c] for c in columns), row["id"]),
             )

@@ -15,8 +15,6 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from bot.core.budget import ChannelBudget
 from bot.core.bus import Bus, SessionChanged
 from bot.core.problems import Problems
@@ -37,8 +35,8 @@ from bot.features.sessions.timers import (
     SessionTimers,
 )
 from bot.store.audit_repo import AuditRepository
-from bot.store.db import Database
 from bot.store.job_repo import JobRepository
+from bot.store.uow import Transaction, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +44,7 @@ log = logging.getLogger(__name__)
 class SessionService:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         sessions: SessionRepository,
         jobs: JobRepository,
         places: SessionPlaces,
@@ -62,7 +60,7 @@ class SessionService:
         bus: Bus,
     ) -> None:
         self._bus = bus
-        self._db = db
+        self._uow = uow
         self._sessions = sessions
         self._jobs = jobs
         self.places = places
@@ -74,9 +72,9 @@ class SessionService:
         self._texts = texts
         self._problems = problems
         self._budget = budget
-        self._timers = SessionTimers(db, jobs, clock, config, poke=poke)
+        self._timers = SessionTimers(uow, jobs, clock, config, poke=poke)
         self._changes = ProgrammeChanges(
-            db,
+            uow,
             sessions,
             jobs,
             places,
@@ -158,9 +156,9 @@ class SessionService:
             check_new(draft, existing, now)
             await self._require_channels(guild_id, [*existing, draft])
 
-            async def write(conn: aiosqlite.Connection) -> set[int]:
-                session_id = await self._sessions.add(conn, guild_id, draft, now, source)
-                await self._timers.schedule(conn, guild_id, session_id, draft, now)
+            async def write(tx: Transaction) -> set[int]:
+                session_id = await self._sessions.add(tx, guild_id, draft, now, source)
+                await self._timers.schedule(tx, guild_id, session_id, draft, now)
                 return {session_id}
 
             (session_id,) = await self._change(guild_id, write)
@@ -183,12 +181,12 @@ class SessionService:
             others = [s for s in existing if s.id != current.id]
             await self._require_channels(guild_id, [*others, draft])
 
-            async def write(conn: aiosqlite.Connection) -> set[int]:
-                await self._sessions.update(conn, current.id, draft, now)
+            async def write(tx: Transaction) -> set[int]:
+                await self._sessions.update(tx, current.id, draft, now)
                 if current.status is SessionStatus.SCHEDULED:
-                    await self._timers.schedule(conn, guild_id, current.id, draft, now)
+                    await self._timers.schedule(tx, guild_id, current.id, draft, now)
                 elif current.status is SessionStatus.OPEN:
-                    await self._timers.schedule_close(conn, guild_id, current.id, draft.end, now)
+                    await self._timers.schedule_close(tx, guild_id, current.id, draft.end, now)
                 return {current.id}
 
             await self._change(guild_id, write)
@@ -246,13 +244,13 @@ class SessionService:
     ) -> None:
         """A person opens, closes or cancels a session by hand (undone if Discord refuses)."""
 
-        async def write(conn: aiosqlite.Connection) -> set[int]:
-            await self._sessions.set_status(conn, current.id, status, now)
+        async def write(tx: Transaction) -> set[int]:
+            await self._sessions.set_status(tx, current.id, status, now)
             if status is SessionStatus.OPEN:
                 end = max(current.end, now)
-                await self._timers.schedule_close(conn, guild_id, current.id, end, now)
+                await self._timers.schedule_close(tx, guild_id, current.id, end, now)
             else:
-                await self._timers.cancel(conn, current.id)
+                await self._timers.cancel(tx, current.id)
             return {current.id}
 
         await self._change(guild_id, write)
@@ -266,7 +264,7 @@ class SessionService:
         changed: list[tuple[Session, SessionDraft]],
         removed: list[Session],
         source: str,
-        on_commit: Callable[[aiosqlite.Connection], Awaitable[None]] | None = None,
+        on_commit: Callable[[Transaction], Awaitable[None]] | None = None,
         extra_channels: int = 0,
     ) -> None:
         """Many changes in one transaction (an import), then one convergence. The caller has
@@ -281,29 +279,29 @@ class SessionService:
                 extra=extra_channels,
             )
 
-            async def write(conn: aiosqlite.Connection) -> set[int]:
+            async def write(tx: Transaction) -> set[int]:
                 touched: set[int] = set()
                 for draft in new:
-                    session_id = await self._sessions.add(conn, guild_id, draft, now, source)
-                    await self._timers.schedule(conn, guild_id, session_id, draft, now)
+                    session_id = await self._sessions.add(tx, guild_id, draft, now, source)
+                    await self._timers.schedule(tx, guild_id, session_id, draft, now)
                     touched.add(session_id)
                 for before, draft in changed:
-                    await self._sessions.update(conn, before.id, draft, now)
+                    await self._sessions.update(tx, before.id, draft, now)
                     status = before.status
                     if status is SessionStatus.CANCELLED:
                         status = SessionStatus.SCHEDULED
-                        await self._sessions.set_status(conn, before.id, status, now)
+                        await self._sessions.set_status(tx, before.id, status, now)
                     if status is SessionStatus.SCHEDULED:
-                        await self._timers.schedule(conn, guild_id, before.id, draft, now)
+                        await self._timers.schedule(tx, guild_id, before.id, draft, now)
                     elif status is SessionStatus.OPEN:
-                        await self._timers.schedule_close(conn, guild_id, before.id, draft.end, now)
+                        await self._timers.schedule_close(tx, guild_id, before.id, draft.end, now)
                     touched.add(before.id)
                 for session in removed:
-                    await self._sessions.set_status(conn, session.id, SessionStatus.CANCELLED, now)
-                    await self._timers.cancel(conn, session.id)
+                    await self._sessions.set_status(tx, session.id, SessionStatus.CANCELLED, now)
+                    await self._timers.cancel(tx, session.id)
                     touched.add(session.id)
                 if on_commit is not None:
-                    await on_commit(conn)
+                    await on_commit(tx)
                 return touched
 
             await self._change(guild_id, write)
@@ -323,7 +321,7 @@ class SessionService:
         await self._budget.require(guild_id, need)
 
     async def _change(
-        self, guild_id: int, write: Callable[[aiosqlite.Connection], Awaitable[set[int]]]
+        self, guild_id: int, write: Callable[[Transaction], Awaitable[set[int]]]
     ) -> list[int]:
         """A person's change, whole or not at all (see `ProgrammeChanges`)."""
         touched, unavailable = await self._changes.apply(guild_id, write)
@@ -336,8 +334,8 @@ class SessionService:
     # -- used by jobs and the reconciler ---------------------------------------------------------
 
     async def set_status(self, session: Session, status: SessionStatus) -> None:
-        async with self._db.transaction() as conn:
-            await self._sessions.set_status(conn, session.id, status, self._clock.now())
+        async with self._uow.transaction() as tx:
+            await self._sessions.set_status(tx, session.id, status, self._clock.now())
         await self._bus.publish(SessionChanged(session.guild_id))
 
     async def converge(self, guild_id: int) -> None:

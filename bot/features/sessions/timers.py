@@ -9,12 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.clock import Clock
 from bot.features.sessions.domain.model import Session, SessionDraft, SessionStatus
-from bot.store.db import Database
 from bot.store.job_repo import JobRepository
+from bot.store.uow import Transaction, UnitOfWork
 
 JOB_REMIND = "session.remind"
 JOB_OPEN = "session.open"
@@ -37,14 +35,14 @@ class SessionsConfig:
 class SessionTimers:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         jobs: JobRepository,
         clock: Clock,
         config: SessionsConfig,
         *,
         poke: Callable[[], None],
     ) -> None:
-        self._db = db
+        self._uow = uow
         self._jobs = jobs
         self._clock = clock
         self._config = config
@@ -52,7 +50,7 @@ class SessionTimers:
 
     async def schedule(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         guild_id: int,
         session_id: int,
         draft: SessionDraft,
@@ -61,15 +59,15 @@ class SessionTimers:
         """A scheduled session's reminder, open and close (in the caller's transaction)."""
         remind_at = draft.start - self._config.reminder
         if self._config.reminder and remind_at > now:
-            await self._jobs.schedule(conn, guild_id, JOB_REMIND, session_id, remind_at, now)
+            await self._jobs.schedule(tx, guild_id, JOB_REMIND, session_id, remind_at, now)
         else:
-            await self._jobs.cancel(conn, session_id, (JOB_REMIND,))
-        await self._jobs.schedule(conn, guild_id, JOB_OPEN, session_id, draft.start, now)
-        await self.schedule_close(conn, guild_id, session_id, draft.end, now)
+            await self._jobs.cancel(tx, session_id, (JOB_REMIND,))
+        await self._jobs.schedule(tx, guild_id, JOB_OPEN, session_id, draft.start, now)
+        await self.schedule_close(tx, guild_id, session_id, draft.end, now)
 
     async def schedule_close(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         guild_id: int,
         session_id: int,
         end: datetime,
@@ -77,11 +75,11 @@ class SessionTimers:
     ) -> None:
         """An open session closes after its end plus the grace period."""
         await self._jobs.schedule(
-            conn, guild_id, JOB_CLOSE, session_id, end + self._config.grace, now
+            tx, guild_id, JOB_CLOSE, session_id, end + self._config.grace, now
         )
 
-    async def cancel(self, conn: aiosqlite.Connection, session_id: int) -> None:
-        await self._jobs.cancel(conn, session_id, SESSION_JOBS)
+    async def cancel(self, tx: Transaction, session_id: int) -> None:
+        await self._jobs.cancel(tx, session_id, SESSION_JOBS)
 
     async def schedule_window(
         self, guild_id: int, sessions: list[Session], *, rolling: bool
@@ -94,17 +92,17 @@ class SessionTimers:
         if entry is None and not rolling:
             return
         due = now + WINDOW_RECHECK if entry is None else min(entry, now + WINDOW_RECHECK)
-        async with self._db.transaction() as conn:
-            await self._jobs.schedule_earliest(conn, guild_id, JOB_WINDOW, guild_id, due, now)
+        async with self._uow.transaction() as tx:
+            await self._jobs.schedule_earliest(tx, guild_id, JOB_WINDOW, guild_id, due, now)
 
     async def retry_soon(self, guild_id: int) -> None:
         """Discord failed (a server error): converge the guild again shortly."""
         await self.retry_at(guild_id, self._clock.now() + DISCORD_RETRY)
 
     async def retry_at(self, guild_id: int, when: datetime) -> None:
-        async with self._db.transaction() as conn:
+        async with self._uow.transaction() as tx:
             await self._jobs.schedule_earliest(
-                conn, guild_id, JOB_CONVERGE, guild_id, when, self._clock.now()
+                tx, guild_id, JOB_CONVERGE, guild_id, when, self._clock.now()
             )
         self._poke()
 

@@ -22,6 +22,7 @@ from bot.features.sessions.texts import SessionTexts
 from bot.features.sessions.timers import SessionsConfig
 from bot.features.sessions.views import ImportButton, ProgrammePageButton
 from bot.services.untrusted import UntrustedRunner
+from bot.store.uow import UnitOfWork
 
 #: The purposes of what a session owns: its place, its day's category, its event.
 PREFIXES = ("session:", "day:")
@@ -47,7 +48,7 @@ def wire(core: Core) -> Feature:
         event_text=texts.event_description,
     )
     sessions = SessionService(
-        core.db,
+        UnitOfWork(core.db),
         repo,
         core.jobs,
         places,
