@@ -91,6 +91,7 @@ async def _load_programme(
     settings: Settings, text: _Text, guild: int | None
 ) -> tuple[int, list[Session], dict[int, int]]:
     """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
+    from bot.features.sessions import keys
     from bot.features.sessions.repo import SessionRepository
     from bot.store.structure_repo import StructureRepository
 
@@ -100,10 +101,10 @@ async def _load_programme(
         guild_id = _export_guild(settings, text, guild, await repo.all_guilds(), "sessions")
         sessions = await repo.in_guild(guild_id, include_cancelled=True)
         channels: dict[int, int] = {}
-        for item in await StructureRepository(db).with_prefix(guild_id, "session:"):
-            parts = item.purpose.split(":")  # session:<id>:channel (see 0002_sessions.sql)
-            if len(parts) == 3 and parts[2] == "channel" and item.discord_id is not None:
-                channels[int(parts[1])] = item.discord_id
+        for item in await StructureRepository(db).with_prefix(guild_id, keys.SESSION_PREFIX):
+            session_id = keys.channel_session(item.purpose)
+            if session_id is not None and item.discord_id is not None:
+                channels[session_id] = item.discord_id
     finally:
         await db.close()
     return guild_id, sessions, channels

@@ -27,7 +27,7 @@ from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.model import Session, SessionStatus
 from bot.features.sessions.domain.places import phase_of, place_overwrites
-from bot.features.sessions.places import channel_purpose
+from bot.features.sessions.keys import channel_purpose
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

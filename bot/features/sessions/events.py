@@ -19,6 +19,7 @@ from bot.domain.structure import ChannelKind, ItemKind
 from bot.domain.text_safety import plain_line
 from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
 from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.keys import event_purpose
 from bot.store.structure_repo import StructureRepository
 
 EVENT_LOCATION_MAX = 100
@@ -29,10 +30,6 @@ EVENT_MIN_LEAD = timedelta(minutes=1)  # Discord refuses an event whose start is
 def event_name(session: Session) -> str:
     """A Scheduled Event's name: Discord shows it as plain text, so one line, no bidi tricks."""
     return plain_line(session.title, EVENT_NAME_MAX)
-
-
-def event_purpose(session_id: int) -> str:
-    return f"session:{session_id}:event"
 
 
 class SessionEvents:

@@ -27,24 +27,18 @@ from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.ports import SessionPort
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
+from bot.features.sessions import keys
 from bot.features.sessions.domain.events_window import sessions_needing_events
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.layout import LayoutPlan, compatible_kinds, plan
 from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.features.sessions.domain.places import phase_of, place_overwrites
 from bot.features.sessions.events import SessionEvents
+from bot.features.sessions.keys import channel_purpose, day_purpose
 from bot.features.sessions.repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
-
-
-def channel_purpose(session_id: int) -> str:
-    return f"session:{session_id}:channel"
-
-
-def day_purpose(day: str, part: int) -> str:
-    return f"day:{day}:{part}"
 
 
 @dataclass(frozen=True)
@@ -129,7 +123,7 @@ class SessionPlaces:
             per_category=self._config.per_category,
         )
         have = 0
-        for prefix in ("day:", "session:"):
+        for prefix in (keys.DAY_PREFIX, keys.SESSION_PREFIX):
             for item in await self._objects.with_prefix(guild_id, prefix):
                 live = item.discord_id is not None and item.kind is not ItemKind.EVENT
                 have += live and self._port.channel(guild_id, item.discord_id or 0) is not None
@@ -143,11 +137,11 @@ class SessionPlaces:
         """(session id -> channel id, session id -> event id) for every live one."""
         channels: dict[int, int] = {}
         events: dict[int, int] = {}
-        for item in await self._objects.with_prefix(guild_id, "session:"):
-            if item.discord_id is None:
+        for item in await self._objects.with_prefix(guild_id, keys.SESSION_PREFIX):
+            key = keys.parse(item.purpose)
+            if item.discord_id is None or key is None:
                 continue
-            _, raw_id, what = item.purpose.split(":")
-            (channels if what == "channel" else events)[int(raw_id)] = item.discord_id
+            (channels if key.what == keys.CHANNEL else events)[key.session_id] = item.discord_id
         return channels, events
 
     # -- layout ----------------------------------------------------------------------------------
@@ -260,10 +254,11 @@ class SessionPlaces:
     async def _drop_orphans(self, guild_id: int, known: set[int]) -> None:
         """Channels and events of sessions that are no longer in the database (a change that
         Discord refused was undone) go too."""
-        for item in await self._objects.with_prefix(guild_id, "session:"):
-            session_id = int(item.purpose.split(":")[1])
-            if session_id in known:
+        for item in await self._objects.with_prefix(guild_id, keys.SESSION_PREFIX):
+            key = keys.parse(item.purpose)
+            if key is None or key.session_id in known:
                 continue
+            session_id = key.session_id
             reason = f"session {session_id} was undone"
             if item.kind is ItemKind.EVENT:
                 if item.discord_id is not None and self._port.event(guild_id, item.discord_id):
@@ -273,7 +268,7 @@ class SessionPlaces:
                 await self._channels.remove(guild_id, item.purpose, reason)
 
     async def _drop_unused_categories(self, guild_id: int, used: set[str]) -> None:
-        for item in await self._objects.with_prefix(guild_id, "day:"):
+        for item in await self._objects.with_prefix(guild_id, keys.DAY_PREFIX):
             if item.purpose in used:
                 continue
             if item.discord_id is not None and self._port.children(guild_id, item.discord_id):

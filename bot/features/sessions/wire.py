@@ -8,6 +8,7 @@ from typing import cast
 
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
+from bot.features.sessions import keys
 from bot.features.sessions.announcer import Announcer
 from bot.features.sessions.cog import SessionCog
 from bot.features.sessions.import_repo import ImportRepository
@@ -23,9 +24,6 @@ from bot.features.sessions.timers import SessionsConfig
 from bot.features.sessions.views import ImportButton, ProgrammePageButton
 from bot.services.untrusted import UntrustedRunner
 from bot.store.uow import UnitOfWork
-
-#: The purposes of what a session owns: its place, its day's category, its event.
-PREFIXES = ("session:", "day:")
 
 
 def wire(core: Core) -> Feature:
@@ -92,7 +90,7 @@ def wire(core: Core) -> Feature:
         dynamic_items=(ProgrammePageButton, ImportButton),
         jobs=session_jobs.jobs(),
         converge=(Converge(sessions.converge),),  # records its own problems
-        repairs=(Repair(repair, PREFIXES),),
+        repairs=(Repair(repair, keys.PREFIXES),),
         exposes={
             "sessions": sessions,
             "texts": texts,
