@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -11,17 +12,22 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.cogs.checks import organizer_only
+from bot.core.ui import locale_of
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.domain.text_safety import one_line
 from bot.features.sessions.domain.model import CREATE_KINDS, Session, make_draft
 from bot.features.sessions.domain.timeparse import local_date, parse_time
-from bot.features.sessions.render import Places
+from bot.features.sessions.render import SessionRenderer
 from bot.features.sessions.transformers import DayOption, SessionOption
-from bot.features.sessions.views import LIST, import_buttons, programme_message
+from bot.features.sessions.views import LIST, ImportButton, ProgrammePages
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
+    from bot.domain.clock import Clock
+    from bot.features.sessions.imports import ImportService
+    from bot.features.sessions.service import SessionService
+    from bot.i18n import Catalog
 
 KIND_CHOICES = [
     app_commands.Choice(
@@ -38,32 +44,41 @@ class SessionCog(commands.Cog):
         name="session", description="The programme: sessions and their places", guild_only=True
     )
 
-    def __init__(self, bot: WorkshopBot) -> None:
-        self.bot = bot
-
-    def _now(self) -> datetime:
-        return self.bot.clock.now()
-
-    async def _places(self, guild_id: int) -> Places:
-        channels, events = await self.bot.services.sessions.places.discord_ids(guild_id)
-        return Places(guild_id=guild_id, channels=channels, events=events)
+    def __init__(
+        self,
+        sessions: SessionService,
+        imports: ImportService,
+        render: SessionRenderer,
+        pages: ProgrammePages,
+        *,
+        import_button: type[ImportButton],
+        catalog: Catalog,
+        clock: Clock,
+        zone: ZoneInfo,
+    ) -> None:
+        self._sessions = sessions
+        self._imports = imports
+        self._render = render
+        self._pages = pages
+        self._import_button = import_button
+        self._catalog = catalog
+        self._clock = clock
+        self._zone = zone
 
     async def _reply(
         self, interaction: discord.Interaction[WorkshopBot], key: str, session: Session
     ) -> None:
         assert interaction.guild_id is not None
-        locale = str(interaction.locale)
-        embed = self.bot.services.session_renderer.info(
-            session, await self._places(interaction.guild_id), locale
-        )
+        locale = locale_of(interaction)
+        embed = self._render.info(session, await self._pages.places(interaction.guild_id), locale)
         await interaction.followup.send(
-            content=self.bot.catalog.t(key, locale, title=one_line(session.title)),
+            content=self._catalog.t(key, locale, title=one_line(session.title)),
             embed=embed,
             ephemeral=True,
         )
 
     def _parse_start(self, value: str, reference: date | None = None) -> datetime:
-        return parse_time(value, self.bot.settings.zone, day=reference, now=self._now())
+        return parse_time(value, self._zone, day=reference, now=self._clock.now())
 
     @session.command(name="create", description="Create a session (organizers)")
     @app_commands.describe(
@@ -99,11 +114,9 @@ class SessionCog(commands.Cog):
             description=description,
             location=location,
         )
-        await self.bot.services.sessions.check_create(interaction.guild_id, draft)
+        await self._sessions.check_create(interaction.guild_id, draft)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        session = await self.bot.services.sessions.create(
-            interaction.guild_id, interaction.user.id, draft
-        )
+        session = await self._sessions.create(interaction.guild_id, interaction.user.id, draft)
         await self._reply(interaction, "sessions.created", session)
 
     @session.command(name="list", description="The whole programme, day by day")
@@ -112,8 +125,8 @@ class SessionCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], day: DayOption | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        embed, view = await programme_message(
-            self.bot, interaction.guild_id, LIST, day, 0, str(interaction.locale)
+        embed, view = await self._pages.message(
+            interaction.guild_id, LIST, day, 0, locale_of(interaction)
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
@@ -123,8 +136,8 @@ class SessionCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], session: SessionOption
     ) -> None:
         assert interaction.guild_id is not None
-        embed = self.bot.services.session_renderer.info(
-            session, await self._places(interaction.guild_id), str(interaction.locale)
+        embed = self._render.info(
+            session, await self._pages.places(interaction.guild_id), locale_of(interaction)
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -154,16 +167,16 @@ class SessionCog(commands.Cog):
             changes["description"] = description
         begins = session.start
         if start is not None:
-            begins = self._parse_start(start, local_date(session.start, self.bot.settings.zone))
+            begins = self._parse_start(start, local_date(session.start, self._zone))
             changes["start"] = begins
         if duration is not None or start is not None:
             length = timedelta(minutes=duration) if duration else session.end - session.start
             changes["end"] = begins + length
         if not changes:
             raise InvalidInput("errors.nothing_to_change")
-        await self.bot.services.sessions.check_edit(interaction.guild_id, session, changes)
+        await self._sessions.check_edit(interaction.guild_id, session, changes)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.bot.services.sessions.edit(
+        updated = await self._sessions.edit(
             interaction.guild_id, interaction.user.id, session, changes
         )
         await self._reply(interaction, "sessions.edited", updated)
@@ -178,9 +191,7 @@ class SessionCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.bot.services.sessions.cancel(
-            interaction.guild_id, interaction.user.id, session
-        )
+        updated = await self._sessions.cancel(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.cancelled", updated)
 
     @session.command(name="open", description="Open a session's place now (organizers)")
@@ -191,9 +202,7 @@ class SessionCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.bot.services.sessions.open_now(
-            interaction.guild_id, interaction.user.id, session
-        )
+        updated = await self._sessions.open_now(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.opened", updated)
 
     @session.command(name="close", description="Close a session's place now (organizers)")
@@ -204,9 +213,7 @@ class SessionCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        updated = await self.bot.services.sessions.close_now(
-            interaction.guild_id, interaction.user.id, session
-        )
+        updated = await self._sessions.close_now(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.closed", updated)
 
     @session.command(name="import", description="Import a schedule file: preview, then confirm")
@@ -223,12 +230,12 @@ class SessionCog(commands.Cog):
             raise InvalidInput("errors.import_too_large", size=file.size, max=MAX_IMPORT_BYTES)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
-        plan = await self.bot.services.imports.preview(
+        plan = await self._imports.preview(
             interaction.guild_id, interaction.user.id, file.filename, data
         )
-        locale = str(interaction.locale)
-        embed = self.bot.services.session_renderer.import_preview(plan, locale)
-        view = import_buttons(
-            self.bot, plan.import_id, locale, can_apply=not plan.preview.has_errors
+        locale = locale_of(interaction)
+        embed = self._render.import_preview(plan, locale)
+        view = self._import_button.preview_buttons(
+            plan.import_id, locale, can_apply=not plan.preview.has_errors
         )
         await interaction.followup.send(embed=embed, view=view, ephemeral=True)

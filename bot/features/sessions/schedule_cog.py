@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import io
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.ui import locale_of
 from bot.features.sessions.calendar import schedule_ics
 from bot.features.sessions.transformers import DayOption
-from bot.features.sessions.views import SHOW, programme_message
+from bot.features.sessions.views import SHOW, ProgrammePages
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
+    from bot.domain.clock import Clock
+    from bot.features.sessions.service import SessionService
+    from bot.i18n import Catalog
 
 
 class ScheduleCog(commands.Cog):
@@ -24,8 +29,22 @@ class ScheduleCog(commands.Cog):
         name="schedule", description="What is on now and next", guild_only=True
     )
 
-    def __init__(self, bot: WorkshopBot) -> None:
-        self.bot = bot
+    def __init__(
+        self,
+        sessions: SessionService,
+        pages: ProgrammePages,
+        *,
+        catalog: Catalog,
+        clock: Clock,
+        zone: ZoneInfo,
+        title: str | None,
+    ) -> None:
+        self._sessions = sessions
+        self._pages = pages
+        self._catalog = catalog
+        self._clock = clock
+        self._zone = zone
+        self._title = title  # the calendar's name (else the guild's)
 
     @schedule.command(name="show", description="Running and upcoming sessions")
     @app_commands.describe(day="Only this day")
@@ -33,8 +52,8 @@ class ScheduleCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], day: DayOption | None = None
     ) -> None:
         assert interaction.guild_id is not None
-        embed, view = await programme_message(
-            self.bot, interaction.guild_id, SHOW, day, 0, str(interaction.locale)
+        embed, view = await self._pages.message(
+            interaction.guild_id, SHOW, day, 0, locale_of(interaction)
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
@@ -42,9 +61,8 @@ class ScheduleCog(commands.Cog):
     async def export(self, interaction: discord.Interaction[WorkshopBot]) -> None:
         guild = interaction.guild
         assert guild is not None
-        services = self.bot.services
-        sessions = await services.sessions.programme(guild.id)
-        channels, _ = await services.sessions.places.discord_ids(guild.id)
+        sessions = await self._sessions.programme(guild.id)
+        channels, _ = await self._sessions.places.discord_ids(guild.id)
 
         def channel_url(session_id: int) -> str | None:
             channel = channels.get(session_id)
@@ -53,14 +71,12 @@ class ScheduleCog(commands.Cog):
         data = schedule_ics(
             sessions,
             guild_id=guild.id,
-            calendar_name=self.bot.settings.title or guild.name,
+            calendar_name=self._title or guild.name,
             channel_url=lambda session: channel_url(session.id),
-            now=self.bot.clock.now(),
-            zone=self.bot.settings.zone,
+            now=self._clock.now(),
+            zone=self._zone,
         )
-        text = self.bot.catalog.t(
-            "sessions.export_ready", str(interaction.locale), count=len(sessions)
-        )
+        text = self._catalog.t("sessions.export_ready", locale_of(interaction), count=len(sessions))
         await interaction.response.send_message(
             text, file=discord.File(io.BytesIO(data), filename="programme.ics"), ephemeral=True
         )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.core.ui import locale_of
 from bot.domain.errors import InvalidInput
 from bot.domain.text_safety import plain_line
 from bot.features.sessions.domain.layout import DayInfo, day_name
@@ -87,7 +88,7 @@ class DayTransformer(app_commands.Transformer):
         bot = _bot(interaction)
         if interaction.guild_id is None:
             return []
-        locale = pick_locale(str(interaction.locale), bot.settings.locale)
+        locale = pick_locale(locale_of(interaction), bot.settings.locale)
         days = await bot.services.sessions.days(interaction.guild_id)
         choices = []
         for number, day in enumerate(days, start=1):

@@ -4,7 +4,7 @@ Scheduled Event converged from the database, and the timers that remind, open an
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
@@ -21,9 +21,12 @@ from bot.features.sessions.schedule_cog import ScheduleCog
 from bot.features.sessions.service import SessionService
 from bot.features.sessions.texts import SessionTexts
 from bot.features.sessions.timers import SessionsConfig
-from bot.features.sessions.views import ImportButton, ProgrammePageButton
+from bot.features.sessions.views import ImportButton, ProgrammePages
 from bot.services.untrusted import UntrustedRunner
 from bot.store.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.core.bot import WorkshopBot
 
 
 def wire(core: Core) -> Feature:
@@ -84,10 +87,36 @@ def wire(core: Core) -> Feature:
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
         await sessions.converge(guild_id)
 
+    render = SessionRenderer(core.catalog)
+    pages = ProgrammePages(sessions, render, core.catalog, core.clock)
+    import_button = ImportButton.bound(imports, render, core.catalog)
+
+    def session_cog(bot: WorkshopBot) -> SessionCog:
+        return SessionCog(
+            sessions,
+            imports,
+            render,
+            pages,
+            import_button=import_button,
+            catalog=core.catalog,
+            clock=core.clock,
+            zone=settings.zone,
+        )
+
+    def schedule_cog(bot: WorkshopBot) -> ScheduleCog:
+        return ScheduleCog(
+            sessions,
+            pages,
+            catalog=core.catalog,
+            clock=core.clock,
+            zone=settings.zone,
+            title=settings.title,
+        )
+
     return Feature(
         name="sessions",
-        cogs=(SessionCog, ScheduleCog),
-        dynamic_items=(ProgrammePageButton, ImportButton),
+        cogs=(session_cog, schedule_cog),
+        dynamic_items=(pages.button, import_button),
         jobs=session_jobs.jobs(),
         converge=(Converge(sessions.converge),),  # records its own problems
         repairs=(Repair(repair, keys.PREFIXES),),
@@ -95,6 +124,5 @@ def wire(core: Core) -> Feature:
             "sessions": sessions,
             "texts": texts,
             "imports": imports,
-            "session_renderer": SessionRenderer(core.catalog),
         },
     )
