@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.features.sessions.domain.model import SessionStatus
 from bot.services.attendance import NOTICE_MARKER
 from tests.e2e.conftest import World, eventually
-from tests.e2e.test_import import buttons, upload
+from tests.fakes.sessions import buttons, upload
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "schedule.example.yaml"
 RUNNING = 2

@@ -20,7 +20,7 @@ from bot.core.permissions import INVITE_PERMISSIONS
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
 from tests.e2e.conftest import World, eventually
-from tests.e2e.test_import import buttons, upload
+from tests.fakes.sessions import buttons, upload
 
 CREATE_CHANNEL = "POST /guilds/{guild_id}/channels"
 EXAMPLE_CSV = "title,start,duration,kind,track,id\n" + "".join(

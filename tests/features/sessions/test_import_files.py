@@ -13,8 +13,9 @@ from bot.features.sessions.imports import WORKER_MODULES
 from bot.sandbox.interactions import InteractionResult
 from bot.services.untrusted import Budget, MiB, UntrustedRunner
 from tests.e2e.conftest import World, eventually
-from tests.e2e.held_worker import held
-from tests.e2e.test_import import CSV_V1, buttons, session_channels, upload
+from tests.fakes.sessions import buttons, session_channels, upload
+from tests.features.sessions.held_worker import held
+from tests.features.sessions.test_import import CSV_V1
 from tests.unit.domain.test_schedule_hostile import BILLION_LAUGHS
 
 T = TypeVar("T")

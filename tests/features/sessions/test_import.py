@@ -7,11 +7,11 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.sandbox.sandbox import Sandbox
 from tests.e2e.conftest import World
+from tests.fakes.sessions import buttons, confirm, session_channels, upload
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "frab-schedule-anyconf.json"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "frab-schedule-anyconf.json"
 
 CSV_V1 = """title,start,duration,kind,track,id
 Opening keynote,2026-07-02 09:30,60,keynote,,k1
@@ -25,41 +25,6 @@ Vision transformers (updated),2026-07-02 11:00,45,talk,Vision,t1
 Tokenizers deep dive,2026-07-02 11:00,45,talk,NLP,t2
 Evening social,2026-07-02 18:00,90,social,,s1
 """
-
-
-def session_channels(sb: Sandbox, guild_id: int) -> set[str]:
-    return {c["name"] for c in sb.channels(guild_id) if c["type"] in (2, 13)}
-
-
-async def upload(world: World, filename: str, data: bytes, user: int | None = None):  # type: ignore[no-untyped-def]
-    result = await world.sb.invoke(
-        world.guild_id,
-        user or world.organizer_id,
-        "session import",
-        options={"file": (filename, data)},
-        locale="en-US",
-    )
-    if result.response_type == 5:
-        await result.wait_followups(1)
-    return result
-
-
-def buttons(message: dict) -> dict[str, dict]:  # type: ignore[type-arg]
-    return {c["label"]: c for row in message["components"] for c in row["components"]}
-
-
-async def confirm(world: World, preview_message: dict) -> dict:  # type: ignore[type-arg]
-    button = buttons(preview_message)["Confirm"]
-    assert not button.get("disabled")
-    clicked = await world.sb.click(
-        world.guild_id,
-        world.organizer_id,
-        int(preview_message["id"]),
-        button["custom_id"],
-        locale="en-US",
-    )
-    await world.settle(0.3)
-    return clicked
 
 
 async def test_csv_import_previews_then_applies_and_reimport_updates(world: World) -> None:

@@ -5,8 +5,8 @@ the preview says how many boards and warns about a poster session without a coun
 from __future__ import annotations
 
 from tests.e2e.conftest import World, eventually
-from tests.e2e.test_import import buttons, upload
 from tests.e2e.test_posters import claim
+from tests.fakes.sessions import buttons, upload
 
 CSV = """title,start,duration,kind,boards,id
 Poster session,2026-07-02 14:00,90,poster,{boards},p1
