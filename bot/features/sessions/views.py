@@ -9,8 +9,9 @@ import service and texts.
 from __future__ import annotations
 
 import re
+import types
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import discord
 
@@ -32,6 +33,17 @@ PAGE_TEMPLATE = (
     r"prog:(?P<scope>list|show):(?P<day>\d{4}-\d{2}-\d{2}|all):(?P<page>-?\d+):(?P<dir>[pn])"
 )
 IMPORT_TEMPLATE = r"imp:(?P<action>ok|no):(?P<id>\d+)"
+
+
+B = TypeVar("B", bound=WorkshopButton)
+
+
+def _bound(cls: type[B], template: str, **parts: object) -> type[B]:
+    """A subclass of `cls` (same custom_id template) whose class attributes are `parts`."""
+    attributes = {"__module__": cls.__module__, **parts}
+    return types.new_class(
+        cls.__name__, (cls,), {"template": template}, lambda namespace: namespace.update(attributes)
+    )
 
 
 class ProgrammePages:
@@ -81,12 +93,7 @@ class ProgrammePageButton(PageButton, template=PAGE_TEMPLATE):
     @classmethod
     def bound(cls, pages: ProgrammePages) -> type[ProgrammePageButton]:
         """The page button class of one bot, knowing its programme."""
-
-        class Bound(cls, template=PAGE_TEMPLATE):  # type: ignore[valid-type,misc,call-arg]
-            pass
-
-        Bound.pages = pages
-        return Bound
+        return _bound(cls, PAGE_TEMPLATE, pages=pages)
 
     def __init__(self, scope: str, day: str, page: int, direction: str, *, disabled: bool = False):
         super().__init__(
@@ -118,12 +125,7 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
         cls, imports: ImportService, render: SessionRenderer, catalog: Catalog
     ) -> type[ImportButton]:
         """The Confirm / Discard class of one bot, knowing its import service and texts."""
-
-        class Bound(cls, template=IMPORT_TEMPLATE):  # type: ignore[valid-type,misc,call-arg]
-            pass
-
-        Bound.imports, Bound.render, Bound.catalog = imports, render, catalog
-        return Bound
+        return _bound(cls, IMPORT_TEMPLATE, imports=imports, render=render, catalog=catalog)
 
     def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
         super().__init__(
