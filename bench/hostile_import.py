@@ -41,7 +41,7 @@ from bot.core.untrusted import UntrustedRunner  # noqa: E402
 from bot.domain.clock import FakeClock  # noqa: E402
 from bot.domain.errors import DomainError  # noqa: E402
 from bot.domain.schedule_import import PlannedImport, plan_import  # noqa: E402
-from bot.services.imports import WORKER_MODULES  # noqa: E402
+from bot.features.sessions.imports import WORKER_MODULES  # noqa: E402
 
 MB = 1024 * 1024
 ZONE = ZoneInfo("Asia/Tokyo")

@@ -312,7 +312,7 @@ def _check(settings: Settings, path: Path) -> int:
 
     from bot.core.untrusted import UntrustedRunner
     from bot.domain.schedule_import import ImportResult
-    from bot.services.imports import WORKER_MODULES
+    from bot.features.sessions.imports import WORKER_MODULES
     from bot.services.schedule_check import check_schedule, parse_here
     from bot.services.schedule_report import render_report
 

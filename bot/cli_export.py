@@ -22,7 +22,7 @@ from bot.cli_exit import EXIT_OK, fail
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.domain.sessions.model import Session
+    from bot.features.sessions.domain.model import Session
     from bot.store.db import Database
 
 BOM = "\ufeff"
@@ -91,7 +91,8 @@ async def _load_programme(
     settings: Settings, text: _Text, guild: int | None
 ) -> tuple[int, list[Session], dict[int, int]]:
     """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
-    from bot.store.session_repo import SessionRepository
+    from bot.features.sessions import keys
+    from bot.features.sessions.repo import SessionRepository
     from bot.store.structure_repo import StructureRepository
 
     db = await _open_current(settings, text)
@@ -100,10 +101,10 @@ async def _load_programme(
         guild_id = _export_guild(settings, text, guild, await repo.all_guilds(), "sessions")
         sessions = await repo.in_guild(guild_id, include_cancelled=True)
         channels: dict[int, int] = {}
-        for item in await StructureRepository(db).with_prefix(guild_id, "session:"):
-            parts = item.purpose.split(":")  # session:<id>:channel (see 0002_sessions.sql)
-            if len(parts) == 3 and parts[2] == "channel" and item.discord_id is not None:
-                channels[int(parts[1])] = item.discord_id
+        for item in await StructureRepository(db).with_prefix(guild_id, keys.SESSION_PREFIX):
+            session_id = keys.channel_session(item.purpose)
+            if session_id is not None and item.discord_id is not None:
+                channels[session_id] = item.discord_id
     finally:
         await db.close()
     return guild_id, sessions, channels
@@ -112,7 +113,7 @@ async def _load_programme(
 def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
     from datetime import UTC, datetime
 
-    from bot.services.calendar import schedule_csv, schedule_ics
+    from bot.features.sessions.calendar import schedule_csv, schedule_ics
 
     text = _Text(settings)
     if not settings.database.is_file():
@@ -195,7 +196,7 @@ async def _write_attendance(
     from bot.features.attendance.export import write_export
     from bot.features.attendance.people import people_totals, write_people_summary
     from bot.features.attendance.repo import AttendanceRepository
-    from bot.store.session_repo import SessionRepository
+    from bot.features.sessions.repo import SessionRepository
 
     db = await _open_current(settings, text)
     try:

@@ -13,8 +13,8 @@ from bot.core.checks import member_is_organizer
 from bot.core.ui import PageButton, locale_of, page_buttons
 from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges
-from bot.domain.sessions.model import Session
 from bot.domain.text_safety import one_line, shown_params
+from bot.features.sessions.domain.model import Session
 from bot.services.posters import BoardView
 
 if TYPE_CHECKING:

@@ -10,12 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.cogs.poster_views import claim_and_reply, poster_list_message
-from bot.cogs.transformers import session_label
 from bot.core.checks import member_is_organizer, organizer_only
 from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
-from bot.domain.sessions.model import Session
-from bot.domain.sessions.timeparse import parse_time
 from bot.domain.text_safety import one_line
+from bot.features.sessions.domain.model import Session
+from bot.features.sessions.domain.timeparse import parse_time
+from bot.features.sessions.transformers import session_label
 from bot.services.posters import PosterService
 
 if TYPE_CHECKING:

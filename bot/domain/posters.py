@@ -14,8 +14,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import Conflict, DomainError, InvalidInput, LimitReached, NotFound
-from bot.domain.sessions.layout import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
 from bot.domain.text_safety import plain_line
+from bot.features.sessions.domain.layout import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
 
 BOARDS_MIN = 1
 BOARDS_MAX = 200

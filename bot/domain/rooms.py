@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain import ratelimit as rate
 from bot.domain.errors import DomainError, InvalidInput, LimitReached, RenameLimited
-from bot.domain.sessions.layout import CHANNELS_PER_GUILD, ChannelKind, channel_name
+from bot.features.sessions.domain.layout import CHANNELS_PER_GUILD, ChannelKind, channel_name
 
 TOPIC_MAX = 100
 USER_LIMIT_MIN = 2

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.domain.sessions.model import Session, SessionKind
+from bot.features.sessions.domain.model import Session, SessionKind
 
 ROOM_TOPICS = (
     "LLM評価の雑談",

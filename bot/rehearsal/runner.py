@@ -24,8 +24,8 @@ from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.domain.schedule_import import ImportResult
-from bot.domain.sessions.model import Session, SessionKind
 from bot.features.attendance.service import AttendanceService
+from bot.features.sessions.domain.model import Session, SessionKind
 from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.sessions.model import SessionStatus
 from bot.domain.structure import Purpose
 from bot.features.attendance.service import NOTICE_MARKER
+from bot.features.sessions.domain.model import SessionStatus
 from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, pad
 from bot.rehearsal.text import Text

@@ -18,10 +18,10 @@ from bot.core.problems import Problems
 from bot.domain.board import BoardRoom, RoomBoard
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import BoardPort
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.structure import ChannelKind, Purpose
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.service import SessionService
 from bot.services.rooms import RoomService
-from bot.services.sessions import SessionService
 from bot.store.board_repo import BoardRepository
 from bot.store.structure_repo import StructureRepository
 

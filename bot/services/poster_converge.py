@@ -22,9 +22,9 @@ from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import PosterPort
-from bot.domain.sessions.model import Session, SessionKind
+from bot.features.sessions.domain.model import Session, SessionKind
+from bot.features.sessions.service import SessionService
 from bot.services.poster_places import PosterPlaces
-from bot.services.sessions import SessionService
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
 from bot.store.poster_repo import PosterRepository

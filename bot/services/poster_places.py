@@ -22,12 +22,12 @@ from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
 from bot.domain.posters import PosterBoard, voice_name
-from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY, category_with_space
-from bot.domain.sessions.layout import ChannelKind as LayoutKind
-from bot.domain.sessions.model import Session, SessionStatus
-from bot.domain.sessions.places import phase_of, place_overwrites
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
-from bot.services.session_places import channel_purpose
+from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_with_space
+from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
+from bot.features.sessions.domain.model import Session, SessionStatus
+from bot.features.sessions.domain.places import phase_of, place_overwrites
+from bot.features.sessions.keys import channel_purpose
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.ports import PosterPort
 from bot.domain.poster_files import check_poster_file, verify_poster_file
 from bot.domain.posters import PosterBoard, check_board_exists, clean_abstract
-from bot.domain.sessions.model import Session
+from bot.features.sessions.domain.model import Session
 from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces, parse_purpose
 from bot.store.audit_repo import AuditRepository

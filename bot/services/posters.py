@@ -36,17 +36,17 @@ from bot.domain.posters import (
     next_free,
     plan_resize,
 )
-from bot.domain.sessions.model import (
+from bot.features.sessions.domain.model import (
     Session,
     SessionDraft,
     SessionKind,
     SessionStatus,
     make_draft,
 )
+from bot.features.sessions.service import SessionService
 from bot.services.poster_converge import PosterConvergence
 from bot.services.poster_places import PosterPlaces
 from bot.services.poster_posts import PosterPosts
-from bot.services.sessions import SessionService
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository

@@ -10,8 +10,8 @@ from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
 from bot.domain.rooms import Room, room_channel_name
-from bot.domain.sessions.layout import category_with_space
 from bot.domain.structure import ChannelKind
+from bot.features.sessions.domain.layout import category_with_space
 from bot.store.structure_repo import StructureRepository
 
 if TYPE_CHECKING:

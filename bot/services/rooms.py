@@ -34,7 +34,7 @@ from bot.domain.rooms import (
     clean_topic,
     room_channel_name,
 )
-from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY
+from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY
 from bot.services.room_places import (
     CATEGORY_PREFIX,
     RoomPlaces,

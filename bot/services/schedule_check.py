@@ -36,17 +36,17 @@ from bot.domain.schedule_import import (
     parse_schedule,
     preview_import,
 )
-from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
-from bot.domain.sessions.layout import (
+from bot.domain.structure import BASE_CHANNELS
+from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
+from bot.features.sessions.domain.layout import (
     CHANNELS_PER_CATEGORY,
     CHANNELS_PER_GUILD,
     ChannelKind,
     LayoutPlan,
     plan,
 )
-from bot.domain.sessions.model import SessionDraft
-from bot.domain.sessions.timeparse import local_date
-from bot.domain.structure import BASE_CHANNELS
+from bot.features.sessions.domain.model import SessionDraft
+from bot.features.sessions.domain.timeparse import local_date
 from bot.i18n import Catalog
 
 CONFLICT_KEY = "errors.session_conflict"

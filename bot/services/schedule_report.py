@@ -8,10 +8,14 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedule_import import FileInfo
-from bot.domain.sessions.events_window import DISCORD_EVENT_LIMIT
-from bot.domain.sessions.layout import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD, ChannelKind
-from bot.domain.sessions.model import SessionDraft
-from bot.domain.sessions.timeparse import local_date
+from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
+from bot.features.sessions.domain.layout import (
+    CHANNELS_PER_CATEGORY,
+    CHANNELS_PER_GUILD,
+    ChannelKind,
+)
+from bot.features.sessions.domain.model import SessionDraft
+from bot.features.sessions.domain.timeparse import local_date
 from bot.i18n import Catalog
 from bot.services.schedule_check import (
     CONFLICT_KEY,

@@ -9,6 +9,11 @@ import aiosqlite
 
 from bot.domain.clock import from_epoch, to_epoch
 from bot.store.db import Database
+from bot.store.uow import Transaction
+
+# The caller's open transaction: the unit of work's Transaction, or the connection itself where
+# a caller still opens `Database.transaction()`.
+Writer = Transaction | aiosqlite.Connection
 
 _COLUMNS = "id, guild_id, kind, subject_id, due_at, state, attempts"
 
@@ -47,7 +52,7 @@ class JobRepository:
 
     async def schedule(
         self,
-        conn: aiosqlite.Connection,
+        conn: Writer,
         guild_id: int,
         kind: str,
         subject_id: int,
@@ -67,7 +72,7 @@ class JobRepository:
 
     async def schedule_earliest(
         self,
-        conn: aiosqlite.Connection,
+        conn: Writer,
         guild_id: int,
         kind: str,
         subject_id: int,
@@ -84,9 +89,7 @@ class JobRepository:
             return
         await self.schedule(conn, guild_id, kind, subject_id, due, now)
 
-    async def cancel(
-        self, conn: aiosqlite.Connection, subject_id: int, kinds: tuple[str, ...]
-    ) -> None:
+    async def cancel(self, conn: Writer, subject_id: int, kinds: tuple[str, ...]) -> None:
         marks = ",".join("?" * len(kinds))
         await conn.execute(
             f"DELETE FROM jobs WHERE subject_id = ? AND kind IN ({marks}) AND state = 'pending'",
@@ -153,7 +156,7 @@ class JobRepository:
 
     async def restore_pending(
         self,
-        conn: aiosqlite.Connection,
+        conn: Writer,
         guild_id: int,
         kinds: tuple[str, ...],
         jobs: list[Job],

@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.domain.sessions.model import SessionStatus
 from bot.features.attendance.service import NOTICE_MARKER
-from tests.e2e.test_import import buttons, upload
+from bot.features.sessions.domain.model import SessionStatus
+from tests.fakes.sessions import buttons, upload
 from tests.world import World, eventually
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config" / "schedule.example.yaml"

@@ -19,7 +19,7 @@ import pytest
 from bot.core.permissions import INVITE_PERMISSIONS
 from bot.domain.permissions import Perm
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.test_import import buttons, upload
+from tests.fakes.sessions import buttons, upload
 from tests.world import World, eventually
 
 CREATE_CHANNEL = "POST /guilds/{guild_id}/channels"

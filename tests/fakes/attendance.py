@@ -11,7 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import FakeClock, to_epoch
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.structure import ItemKind, Purpose
 from bot.features.attendance.domain.observations import Connected, GuildSeen, Moved, Presence, Ready
 from bot.features.attendance.domain.stays import OTHER, Place
@@ -19,6 +18,7 @@ from bot.features.attendance.domain.tracker import Row
 from bot.features.attendance.recorder import AttendanceRecorder
 from bot.features.attendance.repo import AttendanceRepository
 from bot.features.attendance.service import AttendanceConfig, AttendanceService
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository

@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from bot.core.csv_out import CsvOut
 from bot.domain.csv_safe import FORMULA_START, escape_cell, is_plain_number, unescape_cell
 from bot.domain.schedule_import import parse_schedule
-from bot.domain.sessions.model import Session
 from bot.features.attendance.domain.stays import PersonSummary
 from bot.features.attendance.export import write_export, write_people
 from bot.features.attendance.repo import AttendanceRepository, ExportRow
-from bot.services.calendar import schedule_csv
+from bot.features.sessions.calendar import schedule_csv
+from bot.features.sessions.domain.model import Session
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BOT = Path(__file__).resolve().parents[2] / "bot"

@@ -24,9 +24,9 @@ from bot.core.permissions import (
     uncovered,
 )
 from bot.domain.permissions import Perm
-from bot.domain.sessions.layout import ChannelKind as LayoutKind
-from bot.domain.sessions.places import Phase, place_overwrites
 from bot.domain.structure import BASE_CHANNELS, OverwriteSpec
+from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
+from bot.features.sessions.domain.places import Phase, place_overwrites
 from bot.i18n import Catalog
 from bot.services import poster_places
 
@@ -52,8 +52,8 @@ def test_every_overwrite_stays_inside_the_catalogue(where: str, allow: int, deny
 
 def test_overwrite_specs_are_all_enumerated() -> None:
     """A new OverwriteSpec constant in the domain must be reachable from every_overwrite()."""
-    import bot.domain.sessions.places as places
     import bot.domain.structure as structure
+    import bot.features.sessions.domain.places as places
 
     seen = {(int(ow.allow), int(ow.deny)) for spec in BASE_CHANNELS for ow in spec.overwrites} | {
         (int(ow.allow), int(ow.deny))

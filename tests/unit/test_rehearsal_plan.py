@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.rehearsal.options import RehearsalError, loopback, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Step, plan_rehearsal
 from bot.rehearsal.truth import Truth

@@ -24,15 +24,15 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError
 from bot.domain.schedule_import.rows import ImportProblem, ImportResult, ImportRow
-from bot.domain.sessions.model import DRAFT_FIELDS, Session, SessionDraft, SessionStatus
-from bot.domain.sessions.rules import (
+from bot.features.sessions.domain.model import DRAFT_FIELDS, Session, SessionDraft, SessionStatus
+from bot.features.sessions.domain.rules import (
     check_not_in_past,
     clashes,
     conflict_error,
     find_conflicts,
     place_key,
 )
-from bot.domain.sessions.timeparse import DEFAULT_ZONE, local_date
+from bot.features.sessions.domain.timeparse import DEFAULT_ZONE, local_date
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from bot.domain.schedule_import.rows import (
     RowBuilder,
     truncate,
 )
-from bot.domain.sessions.model import (
+from bot.features.sessions.domain.model import (
     DESCRIPTION_MAX,
     DURATION_MAX,
     DURATION_MIN,
@@ -48,7 +48,7 @@ from bot.domain.sessions.model import (
     SessionKind,
     kind_from_text,
 )
-from bot.domain.sessions.timeparse import parse_duration, parse_time
+from bot.features.sessions.domain.timeparse import parse_duration, parse_time
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<\s*(br|/p|/li|/h\d)\s*/?>", re.IGNORECASE)

@@ -19,8 +19,8 @@ from bot.domain.clock import to_epoch
 from bot.domain.schedule_import.diff import ImportPreview, preview_import
 from bot.domain.schedule_import.reader import parse_schedule
 from bot.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
-from bot.domain.sessions.rules import find_conflicts
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain.rules import find_conflicts
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from bot.domain.schedule_import.rows import (
     ImportResult,
 )
 from bot.domain.schedule_import.yaml_format import load_yaml, looks_like_schedule, parse_yaml
-from bot.domain.sessions.timeparse import DEFAULT_ZONE
+from bot.features.sessions.domain.timeparse import DEFAULT_ZONE
 
 _BY_SUFFIX = {
     ".csv": ImportFormat.CSV,

@@ -27,7 +27,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.posters import BOARDS_MAX, BOARDS_MIN
 from bot.domain.schedule_import.columns import FIELDS, Column
 from bot.domain.schedule_import.encoding import Encoding
-from bot.domain.sessions.model import (
+from bot.features.sessions.domain.model import (
     DESCRIPTION_MAX,
     DURATION_MAX,
     DURATION_MIN,
@@ -35,7 +35,7 @@ from bot.domain.sessions.model import (
     SessionKind,
     draft_problems,
 )
-from bot.domain.sessions.timeparse import (
+from bot.features.sessions.domain.timeparse import (
     TEXT_MAX,
     is_time_only,
     local_date,

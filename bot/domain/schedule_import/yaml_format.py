@@ -53,7 +53,7 @@ from bot.domain.schedule_import.rows import (
     clean_value,
     type_name,
 )
-from bot.domain.sessions.timeparse import parse_date
+from bot.features.sessions.domain.timeparse import parse_date
 
 _TOP_KEYS = {"timezone", "sessions", "days", "title", "workshop", "name"}
 MAX_DEPTH = 16

@@ -14,13 +14,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.transformers import SessionOption
 from bot.core.checks import organizer_only
 from bot.core.ui import locale_of
-from bot.domain.sessions.model import Session
 from bot.features.attendance.render import AttendanceRender
 from bot.features.attendance.service import AttendanceService
 from bot.features.attendance.views import ForgetButton
+from bot.features.sessions.domain.model import Session
+from bot.features.sessions.transformers import SessionOption
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -17,9 +17,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.core.csv_out import CsvOut
-from bot.domain.sessions.model import Session
 from bot.features.attendance.domain.people import PeopleTotals, PersonTotals, whole_minutes
 from bot.features.attendance.repo import AttendanceRepository
+from bot.features.sessions.domain.model import Session
 
 
 async def people_totals(

@@ -23,7 +23,6 @@ from bot.core.scheduler import Handler, Outcome
 from bot.domain.clock import Clock, from_epoch, to_epoch
 from bot.domain.errors import DomainError
 from bot.domain.ports import SessionPort
-from bot.domain.sessions.model import Session
 from bot.domain.structure import ItemKind, Purpose
 from bot.features.attendance.chart import render_chart
 from bot.features.attendance.domain.observations import Observation
@@ -42,6 +41,7 @@ from bot.features.attendance.keys import NOTICE_PREFIX, notice_channel, notice_k
 from bot.features.attendance.people import people_totals, write_people_summary
 from bot.features.attendance.recorder import AttendanceRecorder
 from bot.features.attendance.repo import AttendanceRepository, PlaceTotal
+from bot.features.sessions.domain.model import Session
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
 from bot.store.structure_repo import StructureRepository

@@ -15,7 +15,7 @@ from bot.features.attendance.repo import AttendanceRepository
 from bot.features.attendance.service import AttendanceConfig, AttendanceService
 from bot.features.attendance.tap import VoiceTap
 from bot.features.attendance.views import ForgetButton
-from bot.services.sessions import SessionService
+from bot.features.sessions.service import SessionService
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -13,12 +13,12 @@ from bot.core.feature import Core, Feature
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.core.reconcile import Converge, Repair
 from bot.domain.ratelimit import Rule
-from bot.domain.sessions.model import Session
 from bot.domain.text_safety import plain_line
-from bot.features.sessions.wire import PREFIXES as SESSION_PREFIXES
+from bot.features.sessions.domain.model import Session
+from bot.features.sessions.keys import PREFIXES as SESSION_PREFIXES
+from bot.features.sessions.service import SessionService
 from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
 from bot.services.posters import PosterService
-from bot.services.sessions import SessionService
 from bot.store.member_action_repo import MemberActionRepository
 from bot.store.poster_repo import PosterRepository
 

@@ -11,11 +11,11 @@ from bot.core.bus import BoardPosted, BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
 from bot.domain.rooms import RoomLimits
+from bot.features.sessions.service import SessionService
 from bot.services.board import BoardService
 from bot.services.posters import PosterService
 from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
 from bot.services.rooms import RoomsConfig, RoomService
-from bot.services.sessions import SessionService
 from bot.store.board_repo import BoardRepository
 from bot.store.room_repo import RoomRepository
 

@@ -4,27 +4,29 @@ Scheduled Event converged from the database, and the timers that remind, open an
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from bot.cogs.programme_views import ImportButton, ProgrammePageButton
-from bot.cogs.schedule import ScheduleCog
-from bot.cogs.session_embeds import SessionRenderer
-from bot.cogs.sessions import SessionCog
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
 from bot.core.untrusted import UntrustedRunner
-from bot.services.announcer import Announcer
-from bot.services.imports import WORKER_MODULES, ImportService, PosterBoards
-from bot.services.session_jobs import SessionJobs
-from bot.services.session_places import PlacesConfig, SessionPlaces
-from bot.services.session_timers import SessionsConfig
-from bot.services.sessions import SessionService
-from bot.services.texts import SessionTexts
-from bot.store.import_repo import ImportRepository
-from bot.store.session_repo import SessionRepository
+from bot.features.sessions import keys
+from bot.features.sessions.announcer import Announcer
+from bot.features.sessions.cog import SessionCog
+from bot.features.sessions.import_repo import ImportRepository
+from bot.features.sessions.imports import WORKER_MODULES, ImportService, PosterBoards
+from bot.features.sessions.jobs import SessionJobs
+from bot.features.sessions.places import PlacesConfig, SessionPlaces
+from bot.features.sessions.render import SessionRenderer
+from bot.features.sessions.repo import SessionRepository
+from bot.features.sessions.schedule_cog import ScheduleCog
+from bot.features.sessions.service import SessionService
+from bot.features.sessions.texts import SessionTexts
+from bot.features.sessions.timers import SessionsConfig
+from bot.features.sessions.views import ImportButton, ProgrammePages
+from bot.store.uow import UnitOfWork
 
-#: The purposes of what a session owns: its place, its day's category, its event.
-PREFIXES = ("session:", "day:")
+if TYPE_CHECKING:
+    from bot.core.bot import WorkshopBot
 
 
 def wire(core: Core) -> Feature:
@@ -47,7 +49,7 @@ def wire(core: Core) -> Feature:
         event_text=texts.event_description,
     )
     sessions = SessionService(
-        core.db,
+        UnitOfWork(core.db),
         repo,
         core.jobs,
         places,
@@ -85,17 +87,42 @@ def wire(core: Core) -> Feature:
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
         await sessions.converge(guild_id)
 
+    render = SessionRenderer(core.catalog)
+    pages = ProgrammePages(sessions, render, core.catalog, core.clock)
+    import_button = ImportButton.bound(imports, render, core.catalog)
+
+    def session_cog(bot: WorkshopBot) -> SessionCog:
+        return SessionCog(
+            sessions,
+            imports,
+            render,
+            pages,
+            import_button=import_button,
+            catalog=core.catalog,
+            clock=core.clock,
+            zone=settings.zone,
+        )
+
+    def schedule_cog(bot: WorkshopBot) -> ScheduleCog:
+        return ScheduleCog(
+            sessions,
+            pages,
+            catalog=core.catalog,
+            clock=core.clock,
+            zone=settings.zone,
+            title=settings.title,
+        )
+
     return Feature(
         name="sessions",
-        cogs=(SessionCog, ScheduleCog),
-        dynamic_items=(ProgrammePageButton, ImportButton),
+        cogs=(session_cog, schedule_cog),
+        dynamic_items=(pages.button, import_button),
         jobs=session_jobs.jobs(),
         converge=(Converge(sessions.converge),),  # records its own problems
-        repairs=(Repair(repair, PREFIXES),),
+        repairs=(Repair(repair, keys.PREFIXES),),
         exposes={
             "sessions": sessions,
             "texts": texts,
             "imports": imports,
-            "session_renderer": SessionRenderer(core.catalog),
         },
     )

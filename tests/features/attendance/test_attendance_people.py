@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain.clock import to_epoch
-from bot.domain.sessions.model import Session, SessionKind, SessionStatus
 from bot.domain.sheet_time import sheet_time
 from bot.features.attendance.domain.people import PeopleTotals, whole_minutes
 from bot.features.attendance.domain.stays import length
 from bot.features.attendance.people import session_headers, write_people_summary
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 T0 = to_epoch(datetime(2027, 7, 1, 1, 0, tzinfo=UTC))  # 10:00 in Tokyo

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.sessions import Session, SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain import Session, SessionDraft, SessionKind, SessionStatus
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 T0 = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo, a Wednesday

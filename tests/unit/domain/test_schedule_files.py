@@ -24,7 +24,7 @@ from bot.domain.schedule_import import (
     preview_import,
 )
 from bot.domain.schedule_import.columns import accepted_names
-from bot.domain.sessions import SessionKind
+from bot.features.sessions.domain import SessionKind
 from tests.unit.domain.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.schedule_import import ImportRow, diff_import, parse_schedule, preview_import
-from bot.domain.sessions import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain import Session, SessionKind, SessionStatus
 from tests.unit.domain.factories import TOKYO, at, draft, session
 
 FIRST = """title,start,duration,kind,track,id
@@ -156,7 +156,7 @@ def test_an_exported_session_without_external_id_matches_itself_by_session_ref()
     and a changed title is an update of that session, not a new one."""
     from datetime import UTC, datetime
 
-    from bot.domain.sessions.model import Session, SessionDraft
+    from bot.features.sessions.domain.model import Session, SessionDraft
 
     start = datetime(2026, 7, 1, 1, 0, tzinfo=UTC)
     stored = Session(

@@ -16,7 +16,7 @@ from bot.domain.schedule_import import (
     parse_schedule,
 )
 from bot.domain.schedule_import.columns import accepted_names
-from bot.domain.sessions import SessionKind
+from bot.features.sessions.domain import SessionKind
 from tests.unit.domain.factories import TOKYO, at
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).

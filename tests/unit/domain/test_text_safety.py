@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from bot.domain.board import BoardRoom, BoardTexts, RoomBoard, board_description, names_line
 from bot.domain.posters import PosterBoard, post_title, voice_name
-from bot.domain.sessions.layout import ChannelKind, channel_name
 from bot.domain.text_safety import (
     BIDI_CONTROLS,
     body,
@@ -20,6 +19,7 @@ from bot.domain.text_safety import (
     shown_params,
     strip_controls,
 )
+from bot.features.sessions.domain.layout import ChannelKind, channel_name
 from tests.markdown_view import bidi_is_contained, headings, masked_links, styled
 
 TEXTS = BoardTexts(

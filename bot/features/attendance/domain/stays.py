@@ -17,6 +17,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import from_epoch, to_epoch
+from bot.features.sessions import keys as session_keys
 
 
 class PlaceKind(StrEnum):
@@ -40,12 +41,11 @@ def place_of_purpose(purpose: str | None) -> Place:
     `session:<id>:channel`, `room:<id>:channel`, `poster:<session>:<board>:voice`."""
     if purpose is None:
         return OTHER
+    if (session_id := session_keys.channel_session(purpose)) is not None:
+        return Place(PlaceKind.SESSION, session_id)
     parts = purpose.split(":")
-    if len(parts) == 3 and parts[2] == "channel" and parts[1].isdigit():
-        if parts[0] == "session":
-            return Place(PlaceKind.SESSION, int(parts[1]))
-        if parts[0] == "room":
-            return Place(PlaceKind.ROOM, int(parts[1]))
+    if len(parts) == 3 and parts[2] == "channel" and parts[1].isdigit() and parts[0] == "room":
+        return Place(PlaceKind.ROOM, int(parts[1]))
     if len(parts) == 4 and parts[0] == "poster" and parts[3] == "voice" and parts[1].isdigit():
         return Place(PlaceKind.POSTER, int(parts[1]))
     return OTHER
