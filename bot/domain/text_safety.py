@@ -139,7 +139,9 @@ def one_line(text: str, limit: int | None = None) -> str:
     most `limit` characters."""
     flat = plain_line(text)
     if is_rtl(flat):
-        inner = None if limit is None else max(limit - 2, 1)
+        if limit is not None and limit < 3:
+            return "…"[:limit]  # no room for the isolates around even one character
+        inner = None if limit is None else limit - 2
         return _FIRST_STRONG_ISOLATE + _fit(_escaped_units(flat), inner) + _POP_ISOLATE
     return _fit(_escaped_units(flat), limit)
 
