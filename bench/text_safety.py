@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.core.csv_out import CsvOut  # noqa: E402
-from bot.domain.board import BoardRoom, BoardTexts, RoomBoard, board_description  # noqa: E402
 from bot.domain.text_safety import body, one_line  # noqa: E402
+from bot.features.rooms.domain.board import BoardRoom, BoardTexts, RoomBoard, board_description  # noqa: E402
 
 TEXTS = BoardTexts(
     sessions_heading="Running now",
@@ -69,7 +69,7 @@ def crowded_board() -> RoomBoard:
 
 def old_board(board: RoomBoard) -> str:
     """The board as it was rendered before (escape(shorten(...)) only), for comparison."""
-    import bot.domain.board as module
+    import bot.features.rooms.domain.board as module
 
     saved = module.as_typed
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.cogs.poster_abstract import AbstractButton, abstract_label
-from bot.cogs.room_views import OpenRoomButton
-from bot.domain.board import BoardTexts, RoomBoard, board_description
 from bot.domain.posters import PosterBoard
 from bot.domain.text_safety import body, one_line
+from bot.features.rooms.domain.board import BoardTexts, RoomBoard, board_description
+from bot.features.rooms.views import OpenRoomButton
 from bot.i18n import Catalog
 
 FIELD_MAX = 1024

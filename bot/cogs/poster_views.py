@@ -11,9 +11,9 @@ import discord
 from bot.cogs.embeds import abstract_view
 from bot.core.checks import member_is_organizer
 from bot.core.ui import PageButton, locale_of, page_buttons
-from bot.domain.board import as_typed
 from bot.domain.posters import compact_ranges
 from bot.domain.text_safety import one_line, shown_params
+from bot.features.rooms.domain.board import as_typed
 from bot.features.sessions.domain.model import Session
 from bot.services.posters import BoardView
 

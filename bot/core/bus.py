@@ -42,7 +42,7 @@ class BoardPosted(Event):
     """The board message was (re)posted empty in the lobby; `board` is what it shows."""
 
     message_id: int
-    board: Any  # bot.domain.board.RoomBoard (kept loose: the bus knows no feature types)
+    board: Any  # the rooms feature's RoomBoard (kept loose: the bus knows no feature types)
 
 
 E = TypeVar("E", bound=Event)

@@ -10,9 +10,9 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.board import RoomBoard
 from bot.domain.posters import PosterBoard
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
+from bot.features.rooms.domain.board import RoomBoard
 
 
 class ChannelRef(BaseModel):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.board import RoomBoard
 from bot.domain.permissions import Perm
+from bot.features.rooms.domain.board import RoomBoard
 from bot.gateway.base import GatewayBase, translate_errors
 
 

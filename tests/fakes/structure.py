@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.domain.board import RoomBoard
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
+from bot.features.rooms.domain.board import RoomBoard
 
 GUILD = 1000
 BOT = 42

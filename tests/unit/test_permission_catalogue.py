@@ -73,7 +73,7 @@ def test_overwrite_specs_are_all_enumerated() -> None:
 def test_topic_rooms_inherit_and_write_no_overwrite() -> None:
     import inspect
 
-    from bot.services import room_places
+    from bot.features.rooms import places as room_places
 
     assert "overwrites" not in inspect.getsource(room_places.RoomPlaces.ensure_channel)
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.cogs.room_views import OpenRoomButton
-from bot.cogs.rooms import RoomCog, VoiceEvents
 from bot.core.bus import BoardPosted, BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
-from bot.domain.rooms import RoomLimits
+from bot.features.rooms.board import BoardService
+from bot.features.rooms.board_repo import BoardRepository
+from bot.features.rooms.cog import RoomCog, VoiceEvents
+from bot.features.rooms.domain.rooms import RoomLimits
+from bot.features.rooms.places import CATEGORY_PREFIX, ROOM_PREFIX
+from bot.features.rooms.repo import RoomRepository
+from bot.features.rooms.service import RoomsConfig, RoomService
+from bot.features.rooms.views import OpenRoomButton
 from bot.features.sessions.service import SessionService
-from bot.services.board import BoardService
 from bot.services.posters import PosterService
-from bot.services.room_places import CATEGORY_PREFIX, ROOM_PREFIX
-from bot.services.rooms import RoomsConfig, RoomService
-from bot.store.board_repo import BoardRepository
-from bot.store.room_repo import RoomRepository
 
 PREFIXES = (ROOM_PREFIX, CATEGORY_PREFIX)
 PROBLEM = "rooms"

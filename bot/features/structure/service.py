@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from bot.core.bus import BoardPosted, Bus
 from bot.core.owned import ChannelWish, Outcome, OwnedChannels, SetupReport
-from bot.domain.board import RoomBoard
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused
 from bot.domain.organizers import configured_role_ids
@@ -29,6 +28,7 @@ from bot.domain.structure import (
     StructureItem,
     resolve_overwrites,
 )
+from bot.features.rooms.domain.board import RoomBoard
 from bot.store.audit_repo import AuditRepository
 from bot.store.structure_repo import StructureRepository
 

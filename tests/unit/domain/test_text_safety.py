@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.board import BoardRoom, BoardTexts, RoomBoard, board_description, names_line
 from bot.domain.posters import PosterBoard, post_title, voice_name
 from bot.domain.text_safety import (
     BIDI_CONTROLS,
@@ -18,6 +17,13 @@ from bot.domain.text_safety import (
     plain_line,
     shown_params,
     strip_controls,
+)
+from bot.features.rooms.domain.board import (
+    BoardRoom,
+    BoardTexts,
+    RoomBoard,
+    board_description,
+    names_line,
 )
 from bot.features.sessions.domain.layout import ChannelKind, channel_name
 from tests.markdown_view import bidi_is_contained, headings, masked_links, styled

@@ -9,7 +9,12 @@ import discord
 
 from bot.core.tree import ShuttingDown, answer_error
 from bot.domain.errors import InvalidInput
-from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, check_user_limit
+from bot.features.rooms.domain.rooms import (
+    TOPIC_MAX,
+    USER_LIMIT_MAX,
+    USER_LIMIT_MIN,
+    check_user_limit,
+)
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+from bot.features.rooms.service import JOB_ROOM_IDLE
 from bot.sandbox.sandbox import Sandbox
-from bot.services.rooms import JOB_ROOM_IDLE
 from tests.world import World
 
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"

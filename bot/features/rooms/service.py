@@ -21,7 +21,7 @@ from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound
 from bot.domain.ports import RoomPort
-from bot.domain.rooms import (
+from bot.features.rooms.domain.rooms import (
     RENAME_WINDOW,
     CloseReason,
     OpenContext,
@@ -34,17 +34,17 @@ from bot.domain.rooms import (
     clean_topic,
     room_channel_name,
 )
-from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY
-from bot.services.room_places import (
+from bot.features.rooms.places import (
     CATEGORY_PREFIX,
     RoomPlaces,
     room_id_of,
     room_purpose,
 )
+from bot.features.rooms.repo import RoomRepository
+from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
-from bot.store.room_repo import RoomRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

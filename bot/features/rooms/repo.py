@@ -7,7 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.clock import from_epoch, to_epoch
-from bot.domain.rooms import CloseReason, Room, RoomState
+from bot.features.rooms.domain.rooms import CloseReason, Room, RoomState
 from bot.store.db import Database
 
 _COLUMNS = "id, guild_id, owner_id, topic, user_limit, state, empty_since, opened_at"

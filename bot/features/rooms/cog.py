@@ -9,13 +9,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.room_views import open_room_and_reply
 from bot.core.checks import member_is_organizer
-from bot.domain.board import NAMES_SHOWN, BoardRoom, BoardTexts, names_line, room_line
 from bot.domain.errors import NotFound
-from bot.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
 from bot.domain.text_safety import one_line, plain_line
-from bot.services.rooms import RoomService, RoomView
+from bot.features.rooms.domain.board import (
+    NAMES_SHOWN,
+    BoardRoom,
+    BoardTexts,
+    names_line,
+    room_line,
+)
+from bot.features.rooms.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
+from bot.features.rooms.service import RoomService, RoomView
+from bot.features.rooms.views import open_room_and_reply
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

@@ -15,14 +15,14 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.core.problems import Problems
-from bot.domain.board import BoardRoom, RoomBoard
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import BoardPort
 from bot.domain.structure import ChannelKind, Purpose
+from bot.features.rooms.board_repo import BoardRepository
+from bot.features.rooms.domain.board import BoardRoom, RoomBoard
+from bot.features.rooms.service import RoomService
 from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.features.sessions.service import SessionService
-from bot.services.rooms import RoomService
-from bot.store.board_repo import BoardRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.board import (
+from bot.features.rooms.domain.board import (
     DESCRIPTION_MAX,
     BoardRoom,
     BoardTexts,

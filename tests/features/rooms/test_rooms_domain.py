@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import InvalidInput, LimitReached, RenameLimited
-from bot.domain.rooms import (
+from bot.features.rooms.domain.rooms import (
     CloseReason,
     NotRoomOwner,
     OpenContext,

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
-from bot.domain.rooms import Room, room_channel_name
 from bot.domain.structure import ChannelKind
+from bot.features.rooms.domain.rooms import Room, room_channel_name
 from bot.features.sessions.domain.layout import category_with_space
 from bot.store.structure_repo import StructureRepository
 
 if TYPE_CHECKING:
-    from bot.services.rooms import RoomsConfig
+    from bot.features.rooms.service import RoomsConfig
 
 ROOM_PREFIX = "room:"
 CATEGORY_PREFIX = "rooms:"
