@@ -7,8 +7,6 @@ import discord
 from bot.cogs.poster_abstract import AbstractButton, abstract_label
 from bot.domain.posters import PosterBoard
 from bot.domain.text_safety import body, one_line
-from bot.features.rooms.domain.board import BoardTexts, RoomBoard, board_description
-from bot.features.rooms.views import OpenRoomButton
 from bot.i18n import Catalog
 
 FIELD_MAX = 1024
@@ -37,19 +35,6 @@ class Renderer:
     def t(self, key: str, locale: str | None = None, /, **params: object) -> str:
         return self.catalog.t(key, locale, **params)
 
-    def board_texts(self, locale: str | None = None) -> BoardTexts:
-        return BoardTexts(
-            **{name: self.t(f"board.{name}", locale) for name in BoardTexts.__dataclass_fields__}
-        )
-
-    def board(self, board: RoomBoard, locale: str | None = None) -> discord.Embed:
-        embed = discord.Embed(title=self.t("board.title", locale), colour=COLOR)
-        embed.description = board_description(
-            board, self.board_texts(locale), self.t("board.empty", locale)
-        )
-        embed.set_footer(text=self.t("board.footer", locale))
-        return embed
-
     def poster_post(self, board: PosterBoard, locale: str | None = None) -> discord.Embed:
         """The first message of a board's forum post: title, presenter, abstract. The title is
         shown on one line as typed; the abstract keeps its lines and emphasis, but no heading or
@@ -73,11 +58,3 @@ class Renderer:
     ) -> tuple[discord.Embed, discord.ui.View]:
         """A post's first message, with the button that adds or edits the abstract."""
         return self.poster_post(board, locale), abstract_view(self.catalog, board, locale)
-
-    def board_message(
-        self, board: RoomBoard, locale: str | None = None
-    ) -> tuple[discord.Embed, discord.ui.View]:
-        """The live room board with its "Open a room" button (which survives restarts)."""
-        view = discord.ui.View(timeout=None)
-        view.add_item(OpenRoomButton(label=self.t("board.open_room", locale)))
-        return self.board(board, locale), view

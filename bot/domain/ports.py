@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.posters import PosterBoard
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
-from bot.features.rooms.domain.board import RoomBoard
 
 
 class ChannelRef(BaseModel):
@@ -97,8 +96,9 @@ class ChannelPort(GuildView, Protocol):
 
 
 class StructurePort(ChannelPort, Protocol):
-    async def post_board(self, channel_id: int, board: RoomBoard) -> int:
-        """Post the live room board message; returns the message id."""
+    async def post_board(self, channel_id: int, embed: Any, view: Any) -> int:
+        """Post the live room board message (its embed and view as the rooms feature rendered
+        them); returns the message id."""
         ...
 
     async def message_exists(self, channel_id: int, message_id: int) -> bool: ...
@@ -217,8 +217,8 @@ class BoardPort(GuildView, Protocol):
 
     def occupants(self, guild_id: int, channel_id: int) -> tuple[str, ...]: ...
 
-    async def edit_board(self, channel_id: int, message_id: int, board: RoomBoard) -> bool:
-        """Show `board` in the message; False when the message is gone."""
+    async def edit_board(self, channel_id: int, message_id: int, embed: Any, view: Any) -> bool:
+        """Show the rendered board (embed and view) in the message; False when it is gone."""
         ...
 
 

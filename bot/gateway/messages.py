@@ -6,7 +6,6 @@ from __future__ import annotations
 import discord
 
 from bot.domain.permissions import Perm
-from bot.features.rooms.domain.board import RoomBoard
 from bot.gateway.base import GatewayBase, translate_errors
 
 POSTING = Perm.VIEW_CHANNEL | Perm.SEND_MESSAGES | Perm.EMBED_LINKS
@@ -27,8 +26,7 @@ def _guide(title: str, text: str, marker: str) -> discord.Embed:
 
 class MessagesMixin(GatewayBase):
     @translate_errors
-    async def post_board(self, channel_id: int, board: RoomBoard) -> int:
-        embed, view = self._renderer.board_message(board)
+    async def post_board(self, channel_id: int, embed: discord.Embed, view: discord.ui.View) -> int:
         with self._needs(None, POSTING, channel_id):
             message = await self._messageable(channel_id).send(embed=embed, view=view)
         return message.id

@@ -5,7 +5,6 @@ from __future__ import annotations
 import discord
 
 from bot.domain.permissions import Perm
-from bot.features.rooms.domain.board import RoomBoard
 from bot.gateway.base import GatewayBase, translate_errors
 
 
@@ -37,12 +36,13 @@ class VoiceMixin(GatewayBase):
         return member.voice.channel.id
 
     @translate_errors
-    async def edit_board(self, channel_id: int, message_id: int, board: RoomBoard) -> bool:
-        """Show `board` in the board message; False when the message (or channel) is gone."""
+    async def edit_board(
+        self, channel_id: int, message_id: int, embed: discord.Embed, view: discord.ui.View
+    ) -> bool:
+        """Show the rendered board in its message; False when the message (or channel) is gone."""
         channel = self._client.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             return False
-        embed, view = self._renderer.board_message(board)
         try:
             with self._needs(None, Perm.VIEW_CHANNEL | Perm.EMBED_LINKS, channel_id):
                 await channel.get_partial_message(message_id).edit(embed=embed, view=view)

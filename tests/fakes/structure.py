@@ -4,14 +4,21 @@ Discord for and answers like Discord would, with ids that grow."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from bot.domain.ports import ChannelRef, ChannelState, GuildStats
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
+from bot.features.rooms.board import BoardPost
 from bot.features.rooms.domain.board import RoomBoard
 
 GUILD = 1000
 BOT = 42
 ORGANIZER_ROLE = 77
+
+
+def board_post() -> BoardPost:
+    """The lobby's board message as the rooms feature renders it (the fake port posts anything)."""
+    return BoardPost(RoomBoard(), embed=None, view=None)
 
 
 class FakePort:
@@ -90,7 +97,7 @@ class FakePort:
         self.calls.append(f"delete {channel_id}")
         self.channels.pop(channel_id, None)
 
-    async def post_board(self, channel_id: int, board: RoomBoard) -> int:
+    async def post_board(self, channel_id: int, embed: Any, view: Any) -> int:
         self.calls.append("post board")
         message_id = self._id()
         self.messages.setdefault(channel_id, set()).add(message_id)

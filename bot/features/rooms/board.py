@@ -13,6 +13,8 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from bot.core.problems import Problems
 from bot.domain.errors import DiscordUnavailable
@@ -36,6 +38,18 @@ def digest(board: RoomBoard, locale: str) -> str:
 
 
 PosterSummary = Callable[[int, Session], Awaitable[tuple[int, int, int]]]
+# A board -> its message as the gateway posts it (embed, view), in the workshop's locale.
+BoardRender = Callable[[RoomBoard], tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class BoardPost:
+    """The board message as it is first posted (nothing on it yet), rendered: the structure
+    feature posts `embed` and `view`, then announces `board` (BoardPosted)."""
+
+    board: RoomBoard
+    embed: Any
+    view: Any
 
 
 class BoardService:
@@ -48,6 +62,7 @@ class BoardService:
         port: BoardPort,
         problems: Problems,
         *,
+        render: BoardRender,
         interval: float,
         locale: str,
         recreate: Callable[[int, int], Awaitable[object]],
@@ -60,6 +75,7 @@ class BoardService:
         self._rooms = rooms
         self._sessions = sessions
         self._port = port
+        self._render = render
         self.interval = interval
         # The board message is gone -> post it again (guild id, message id).
         self._recreate = recreate
@@ -73,6 +89,12 @@ class BoardService:
         self._stopped = False
         self.edits = 0  # board edits sent (benchmarks read these)
         self.skipped = 0  # rebuilds that changed nothing visible
+
+    def first_post(self) -> BoardPost:
+        """The board message to post in a new (or emptied) lobby."""
+        board = RoomBoard()
+        embed, view = self._render(board)
+        return BoardPost(board, embed, view)
 
     async def posted(self, guild_id: int, message_id: int, board: RoomBoard) -> None:
         """The structure service (re)posted the board message showing `board`: fill it in."""
@@ -181,7 +203,8 @@ class BoardService:
             return
         self._last_edit[guild_id] = asyncio.get_running_loop().time()
         self.edits += 1
-        if await self._port.edit_board(lobby.discord_id, message.discord_id, board):
+        embed, view = self._render(board)
+        if await self._port.edit_board(lobby.discord_id, message.discord_id, embed, view):
             await self._remember(guild_id, message.discord_id, wanted)
         else:
             log.warning("the room board message of guild %s is gone: posting it again", guild_id)

@@ -1,5 +1,5 @@
 """`/room ...`: topic rooms, and the voice events that keep rooms and the live board current.
-Thin: options in, RoomService / BoardService out."""
+Thin: options in, RoomService / BoardService out, embeds from render.py."""
 
 from __future__ import annotations
 
@@ -10,71 +10,45 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import member_is_organizer
+from bot.core.ui import locale_of
 from bot.domain.errors import NotFound
 from bot.domain.text_safety import one_line, plain_line
-from bot.features.rooms.domain.board import (
-    NAMES_SHOWN,
-    BoardRoom,
-    BoardTexts,
-    names_line,
-    room_line,
-)
+from bot.features.rooms.board import BoardService
 from bot.features.rooms.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
-from bot.features.rooms.service import RoomService, RoomView
-from bot.features.rooms.views import open_room_and_reply
+from bot.features.rooms.render import RoomsRender
+from bot.features.rooms.service import RoomService
+from bot.features.rooms.views import RoomOpener
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
 
 Topic = app_commands.Range[str, 1, TOPIC_MAX]
 Limit = app_commands.Range[int, USER_LIMIT_MIN, USER_LIMIT_MAX]
-LIST_MAX = 4000
 
 
-def _bot(interaction: discord.Interaction[Any]) -> WorkshopBot:
-    client: WorkshopBot = interaction.client
-    return client
+def _rooms(interaction: discord.Interaction[Any]) -> RoomService:
+    """The rooms of the cog whose command this is (a transformer has no constructor of ours)."""
+    cog = getattr(interaction.command, "binding", None)
+    if not isinstance(cog, RoomCog):
+        raise TypeError(f"a room option outside the room commands: {interaction.command!r}")
+    return cog.rooms
 
 
 class RoomTransformer(app_commands.Transformer):
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> Room:
         assert interaction.guild_id is not None
-        rooms = _bot(interaction).services.get("rooms", RoomService)
-        return await rooms.resolve(interaction.guild_id, str(value))
+        return await _rooms(interaction).resolve(interaction.guild_id, str(value))
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        rooms = await _bot(interaction).services.rooms.search(interaction.guild_id, value, 25)
+        rooms = await _rooms(interaction).search(interaction.guild_id, value, 25)
         return [app_commands.Choice(name=plain_line(r.topic, 100), value=str(r.id)) for r in rooms]
 
 
 RoomOption = app_commands.Transform[Room, RoomTransformer]
-
-
-def list_lines(views: list[RoomView], texts: BoardTexts, owner_label: str) -> list[str]:
-    lines = []
-    for view in views:
-        if view.channel_id is None:
-            continue
-        line = room_line(
-            BoardRoom(
-                channel_id=view.channel_id,
-                title=view.room.topic,
-                occupants=view.occupants,
-                user_limit=view.room.user_limit,
-            ),
-            texts,
-            "🔊" if view.occupants else "🔈",
-            names=False,
-        )
-        line += f" · {owner_label} <@{view.room.owner_id}>"
-        if view.occupants:
-            line += f"\n   {names_line(view.occupants, texts, NAMES_SHOWN * 2)}"
-        lines.append(line)
-    return lines
 
 
 class RoomCog(commands.Cog):
@@ -82,8 +56,10 @@ class RoomCog(commands.Cog):
         name="room", description="Topic rooms: open one, find one, join one", guild_only=True
     )
 
-    def __init__(self, bot: WorkshopBot) -> None:
-        self.bot = bot
+    def __init__(self, rooms: RoomService, render: RoomsRender, opener: RoomOpener) -> None:
+        self.rooms = rooms
+        self.render = render
+        self.opener = opener
 
     async def _target(
         self, interaction: discord.Interaction[WorkshopBot], room: Room | None
@@ -93,13 +69,12 @@ class RoomCog(commands.Cog):
         if room is not None:
             return room
         assert interaction.guild_id is not None
-        rooms = self.bot.services.get("rooms", RoomService)
         voice = interaction.user.voice if isinstance(interaction.user, discord.Member) else None
         if voice is not None and voice.channel is not None:
-            room_id = rooms.room_of_channel(voice.channel.id)
+            room_id = self.rooms.room_of_channel(voice.channel.id)
             if room_id is not None:
-                return await rooms.get(interaction.guild_id, room_id)
-        owned = await rooms.owned_by(interaction.guild_id, interaction.user.id)
+                return await self.rooms.get(interaction.guild_id, room_id)
+        owned = await self.rooms.owned_by(interaction.guild_id, interaction.user.id)
         if len(owned) == 1:
             return owned[0]
         raise NotFound("errors.room_pick_one" if owned else "errors.room_none_owned")
@@ -115,28 +90,13 @@ class RoomCog(commands.Cog):
         topic: Topic,
         limit: Limit | None = None,
     ) -> None:
-        await open_room_and_reply(interaction, topic, limit)
+        await self.opener.open_and_reply(interaction, topic, limit)
 
     @room.command(name="list", description="Open topic rooms: topic, owner, who is inside")
     async def list(self, interaction: discord.Interaction[WorkshopBot]) -> None:
         assert interaction.guild_id is not None
-        locale = str(interaction.locale)
-        t = self.bot.catalog.t
-        views = await self.bot.services.rooms.open_rooms(interaction.guild_id)
-        views.sort(key=lambda v: (-len(v.occupants), v.room.id))
-        lines = list_lines(views, self.bot.renderer.board_texts(locale), t("rooms.owner", locale))
-        text = ""
-        for index, line in enumerate(lines):
-            more = t("rooms.list_more", locale, count=len(lines) - index)
-            if len(text) + len(line) + len(more) + 2 > LIST_MAX:
-                text += more
-                break
-            text += line + "\n"
-        embed = discord.Embed(
-            title=t("rooms.list_title", locale, count=len(views)),
-            description=text.strip() or t("rooms.list_empty", locale),
-            colour=discord.Colour(0x10B981),
-        )
+        views = await self.rooms.open_rooms(interaction.guild_id)
+        embed = self.render.room_list(views, locale_of(interaction))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @room.command(name="rename", description="Change your room's topic (and channel name)")
@@ -153,17 +113,15 @@ class RoomCog(commands.Cog):
         assert interaction.guild_id is not None
         target = await self._target(interaction, room)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        renamed = await self.bot.services.rooms.rename(
+        renamed = await self.rooms.rename(
             interaction.guild_id,
             interaction.user.id,
             target,
             topic,
             organizer=member_is_organizer(interaction),
         )
-        channel_id = await self.bot.services.rooms.channel_id(interaction.guild_id, renamed.id)
-        text = self.bot.catalog.t(
-            "rooms.renamed", str(interaction.locale), channel=f"<#{channel_id}>"
-        )
+        channel_id = await self.rooms.channel_id(interaction.guild_id, renamed.id)
+        text = self.render.t("rooms.renamed", locale_of(interaction), channel=f"<#{channel_id}>")
         await interaction.followup.send(text, ephemeral=True)
 
     @room.command(name="close", description="Close a topic room (its owner or an organizer)")
@@ -174,23 +132,23 @@ class RoomCog(commands.Cog):
         assert interaction.guild_id is not None
         target = await self._target(interaction, room)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.services.rooms.close(
+        await self.rooms.close(
             interaction.guild_id,
             interaction.user.id,
             target,
             organizer=member_is_organizer(interaction),
         )
-        text = self.bot.catalog.t(
-            "rooms.closed", str(interaction.locale), topic=one_line(target.topic)
-        )
+        text = self.render.t("rooms.closed", locale_of(interaction), topic=one_line(target.topic))
         await interaction.followup.send(text, ephemeral=True)
 
 
 class VoiceEvents(commands.Cog):
     """Voice joins, leaves and moves: idle countdowns and the live board."""
 
-    def __init__(self, bot: WorkshopBot) -> None:
-        self.bot = bot
+    def __init__(self, bot: WorkshopBot, rooms: RoomService, board: BoardService) -> None:
+        self.bot = bot  # whether it serves the guild, whether it is shutting down
+        self.rooms = rooms
+        self.board = board
 
     @commands.Cog.listener()
     async def on_voice_state_update(
@@ -202,5 +160,5 @@ class VoiceEvents(commands.Cog):
         if before.channel == after.channel:
             return  # mute, deafen, video...: nothing the rooms or the board show
         channels = {c.id for c in (before.channel, after.channel) if c is not None}
-        await self.bot.services.rooms.voice_changed(guild_id, channels)
-        self.bot.services.board.touch(guild_id)
+        await self.rooms.voice_changed(guild_id, channels)
+        self.board.touch(guild_id)

@@ -11,28 +11,17 @@ from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
 from bot.domain.structure import ChannelKind
 from bot.features.rooms.domain.rooms import Room, room_channel_name
+from bot.features.rooms.keys import (
+    CATEGORY_PREFIX,
+    category_part_of,
+    category_purpose,
+    room_purpose,
+)
 from bot.features.sessions.domain.layout import category_with_space
 from bot.store.structure_repo import StructureRepository
 
 if TYPE_CHECKING:
     from bot.features.rooms.service import RoomsConfig
-
-ROOM_PREFIX = "room:"
-CATEGORY_PREFIX = "rooms:"
-
-
-def room_purpose(room_id: int) -> str:
-    return f"{ROOM_PREFIX}{room_id}:channel"
-
-
-def category_purpose(part: int) -> str:
-    return f"{CATEGORY_PREFIX}{part}"
-
-
-def room_id_of(purpose: str) -> int | None:
-    if not purpose.startswith(ROOM_PREFIX):
-        return None
-    return int(purpose.split(":")[1])
 
 
 class RoomPlaces:
@@ -51,7 +40,9 @@ class RoomPlaces:
         """part -> live category id (None when recorded but missing) of the rooms categories."""
         found: dict[int, int | None] = {}
         for item in await self._objects.with_prefix(guild_id, CATEGORY_PREFIX):
-            part = int(item.purpose.removeprefix(CATEGORY_PREFIX))
+            part = category_part_of(item.purpose)
+            if part is None:
+                continue
             alive = item.discord_id is not None and self._port.channel(guild_id, item.discord_id)
             found[part] = item.discord_id if alive else None
         return found

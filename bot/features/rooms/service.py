@@ -34,12 +34,8 @@ from bot.features.rooms.domain.rooms import (
     clean_topic,
     room_channel_name,
 )
-from bot.features.rooms.places import (
-    CATEGORY_PREFIX,
-    RoomPlaces,
-    room_id_of,
-    room_purpose,
-)
+from bot.features.rooms.keys import category_part_of, room_id_of, room_purpose
+from bot.features.rooms.places import RoomPlaces
 from bot.features.rooms.repo import RoomRepository
 from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY
 from bot.store.audit_repo import AuditRepository
@@ -249,7 +245,7 @@ class RoomService:
         """A room's channel was deleted by hand: the room is forgotten (never recreated)."""
         room_id = room_id_of(purpose)
         if room_id is None:
-            if purpose.startswith(CATEGORY_PREFIX):
+            if category_part_of(purpose) is not None:
                 await self.reconcile(guild_id)  # its rooms go back into a rooms category
             return
         async with self._locks[guild_id]:

@@ -1,13 +1,20 @@
-"""The live room board's "Open a room" button (it survives restarts) and the modal it opens."""
+"""The live room board's "Open a room" button (it survives restarts) and the modal it opens.
+
+discord.py builds a persistent button from its custom_id alone, so what it needs is bound to the
+class wire.py registers: `OpenRoomButton.bound(opener)`. The board's message is rendered with
+the plain class (only the custom_id and the label travel to Discord).
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
 from bot.core.tree import ShuttingDown, answer_error
+from bot.core.ui import WorkshopButton, locale_of
 from bot.domain.errors import InvalidInput
 from bot.features.rooms.domain.rooms import (
     TOPIC_MAX,
@@ -15,11 +22,13 @@ from bot.features.rooms.domain.rooms import (
     USER_LIMIT_MIN,
     check_user_limit,
 )
+from bot.features.rooms.service import RoomService
+from bot.i18n import Catalog
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
 
-OPEN_ROOM_ID = "board:open-room"
+OPEN_ROOM_ID = "board:open-room"  # released: never change (posted boards hold it)
 
 
 def parse_limit(text: str | None) -> int | None:
@@ -34,29 +43,37 @@ def parse_limit(text: str | None) -> int | None:
     return check_user_limit(int(value))
 
 
-async def open_room_and_reply(
-    interaction: discord.Interaction[WorkshopBot], topic: str, limit: int | None
-) -> None:
-    """Shared by `/room open` and the modal: defer, open, answer with the room's link."""
-    bot = interaction.client
-    assert interaction.guild_id is not None
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    _, channel_id = await bot.services.rooms.open(
-        interaction.guild_id, interaction.user.id, topic, limit
-    )
-    text = bot.catalog.t(
-        "rooms.opened",
-        str(interaction.locale),
-        channel=f"<#{channel_id}>",
-        minutes=max(1, round(bot.settings.rooms.idle_close_seconds / 60)),
-    )
-    await interaction.followup.send(text, ephemeral=True)
+@dataclass(frozen=True)
+class RoomOpener:
+    """Opening a room for the person who asked, shared by `/room open` and the board's modal."""
+
+    rooms: RoomService
+    catalog: Catalog
+    idle_seconds: int
+
+    async def open_and_reply(
+        self, interaction: discord.Interaction[WorkshopBot], topic: str, limit: int | None
+    ) -> None:
+        """Defer, open, answer with the room's link."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        _, channel_id = await self.rooms.open(
+            interaction.guild_id, interaction.user.id, topic, limit
+        )
+        text = self.catalog.t(
+            "rooms.opened",
+            locale_of(interaction),
+            channel=f"<#{channel_id}>",
+            minutes=max(1, round(self.idle_seconds / 60)),
+        )
+        await interaction.followup.send(text, ephemeral=True)
 
 
 class OpenRoomModal(discord.ui.Modal):
-    def __init__(self, bot: WorkshopBot, locale: str) -> None:
-        t = bot.catalog.t
+    def __init__(self, opener: RoomOpener, locale: str) -> None:
+        t = opener.catalog.t
         super().__init__(title=t("rooms.modal_title", locale), custom_id="board:open-room-modal")
+        self.opener = opener
         self.topic: discord.ui.TextInput[OpenRoomModal] = discord.ui.TextInput(
             custom_id="topic",
             label=t("rooms.modal_topic", locale),
@@ -75,7 +92,9 @@ class OpenRoomModal(discord.ui.Modal):
         self.add_item(self.limit)
 
     async def on_submit(self, interaction: discord.Interaction[WorkshopBot]) -> None:  # type: ignore[override]
-        await open_room_and_reply(interaction, self.topic.value, parse_limit(self.limit.value))
+        await self.opener.open_and_reply(
+            interaction, self.topic.value, parse_limit(self.limit.value)
+        )
 
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction[WorkshopBot], error: Exception
@@ -83,9 +102,19 @@ class OpenRoomModal(discord.ui.Modal):
         await answer_error(interaction, error)
 
 
-class OpenRoomButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=re.escape(OPEN_ROOM_ID)
-):
+class OpenRoomButton(WorkshopButton, template=re.escape(OPEN_ROOM_ID)):
+    opener: ClassVar[RoomOpener]
+
+    @classmethod
+    def bound(cls, opener: RoomOpener) -> type[OpenRoomButton]:
+        """The button class of one bot, knowing how to open its rooms."""
+
+        class Bound(cls, template=re.escape(OPEN_ROOM_ID)):  # type: ignore[valid-type,misc,call-arg]
+            pass
+
+        Bound.opener = opener
+        return Bound
+
     def __init__(self, *, label: str = "Open a room") -> None:
         super().__init__(
             discord.ui.Button(
@@ -94,20 +123,10 @@ class OpenRoomButton(
         )
 
     @classmethod
-    async def from_custom_id(  # type: ignore[override]
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> OpenRoomButton:
+    def decode(cls, match: re.Match[str]) -> OpenRoomButton:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction[WorkshopBot]) -> None:  # type: ignore[override]
-        try:
-            if interaction.client.closing:
-                raise ShuttingDown()
-            await interaction.response.send_modal(
-                OpenRoomModal(interaction.client, str(interaction.locale))
-            )
-        except Exception as exc:
-            await answer_error(interaction, exc)
+    async def run(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        if interaction.client.closing:
+            raise ShuttingDown()
+        await interaction.response.send_modal(OpenRoomModal(self.opener, locale_of(interaction)))

@@ -12,14 +12,14 @@ from bot.features.rooms.board import BoardService
 from bot.features.rooms.board_repo import BoardRepository
 from bot.features.rooms.cog import RoomCog, VoiceEvents
 from bot.features.rooms.domain.rooms import RoomLimits
-from bot.features.rooms.places import CATEGORY_PREFIX, ROOM_PREFIX
+from bot.features.rooms.keys import PREFIXES
+from bot.features.rooms.render import RoomsRender
 from bot.features.rooms.repo import RoomRepository
 from bot.features.rooms.service import RoomsConfig, RoomService
-from bot.features.rooms.views import OpenRoomButton
+from bot.features.rooms.views import OpenRoomButton, RoomOpener
 from bot.features.sessions.service import SessionService
 from bot.services.posters import PosterService
 
-PREFIXES = (ROOM_PREFIX, CATEGORY_PREFIX)
 PROBLEM = "rooms"
 WHAT = "problems.what.rooms"
 
@@ -55,6 +55,7 @@ def wire(core: Core) -> Feature:
         on_change=lambda guild_id: board.touch(guild_id),  # the board should look again
     )
     posters = core.services.find("posters", PosterService)
+    render = RoomsRender(core.catalog)
     board = BoardService(
         BoardRepository(core.db),
         core.objects,
@@ -62,6 +63,7 @@ def wire(core: Core) -> Feature:
         core.services.get("sessions", SessionService),
         core.gateway,
         core.problems,
+        render=render.board_message,
         interval=config.board_edit_seconds,
         locale=core.settings.locale,
         recreate=core.reconciler.object_deleted,
@@ -77,10 +79,14 @@ def wire(core: Core) -> Feature:
     async def channel_gone(guild_id: int, purpose: str, discord_id: int) -> None:
         await rooms.channel_gone(guild_id, purpose)
 
+    opener = RoomOpener(rooms, core.catalog, config.idle_close_seconds)
     return Feature(
         name="rooms",
-        cogs=(RoomCog, VoiceEvents),
-        dynamic_items=(OpenRoomButton,),
+        cogs=(
+            lambda bot: RoomCog(rooms, render, opener),
+            lambda bot: VoiceEvents(bot, rooms, board),
+        ),
+        dynamic_items=(OpenRoomButton.bound(opener),),
         jobs=rooms.jobs(),
         converge=(Converge(rooms.reconcile, PROBLEM, WHAT),),
         repairs=(Repair(channel_gone, PREFIXES, PROBLEM, WHAT),),

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core.bus import BoardPosted, Bus
 from bot.core.owned import ChannelWish, Outcome, OwnedChannels, SetupReport
@@ -28,9 +29,11 @@ from bot.domain.structure import (
     StructureItem,
     resolve_overwrites,
 )
-from bot.features.rooms.domain.board import RoomBoard
 from bot.store.audit_repo import AuditRepository
 from bot.store.structure_repo import StructureRepository
+
+if TYPE_CHECKING:
+    from bot.features.rooms.board import BoardPost
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,10 @@ class StructureService:
         names: Callable[[str], str],
         organizer_roles: tuple[str, ...],
         bus: Bus,
+        board_post: Callable[[], BoardPost],
     ) -> None:
         self._bus = bus
+        self._board_post = board_post  # the lobby's board message, as first posted
         self._port = port
         self._repo = repo
         self._audit = audit
@@ -175,8 +180,8 @@ class StructureService:
         await self._repo.intend(
             guild_id, Purpose.LOBBY_BOARD, ItemKind.MESSAGE, Purpose.LOBBY, self._clock.now()
         )
-        board = RoomBoard()
-        message_id = await self._port.post_board(lobby_id, board)
+        post = self._board_post()  # rendered by the rooms feature
+        message_id = await self._port.post_board(lobby_id, post.embed, post.view)
         await self._repo.record(guild_id, Purpose.LOBBY_BOARD, message_id, self._clock.now())
-        await self._bus.publish(BoardPosted(guild_id, message_id, board))  # the board fills it in
+        await self._bus.publish(BoardPosted(guild_id, message_id, post.board))  # it fills it in
         return outcome, message_id

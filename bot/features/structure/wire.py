@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
+from bot.features.rooms.board import BoardPost, BoardService
 from bot.features.structure.cog import WorkshopCog
 from bot.features.structure.render import StructureRenderer
 from bot.features.structure.service import StructureService
@@ -18,6 +19,10 @@ WHAT = "problems.what.structure"
 def wire(core: Core) -> Feature:
     settings = core.settings
 
+    def board_post() -> BoardPost:
+        # The lobby's board is the rooms feature's (wired after this one): it renders it.
+        return core.services.get("board", BoardService).first_post()
+
     structure = StructureService(
         core.gateway,
         core.objects,
@@ -26,6 +31,7 @@ def wire(core: Core) -> Feature:
         names=lambda key: core.text(key),
         organizer_roles=settings.organizer_roles,
         bus=core.bus,
+        board_post=board_post,
     )
 
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:

@@ -17,7 +17,7 @@ from bot.i18n import Catalog
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
-from tests.fakes.structure import BOT, GUILD, ORGANIZER_ROLE, FakePort
+from tests.fakes.structure import BOT, GUILD, ORGANIZER_ROLE, FakePort, board_post
 
 
 @pytest.fixture
@@ -41,6 +41,7 @@ def make_service(
         names=lambda key: catalog.t(key, "en"),
         organizer_roles=roles,
         bus=Bus(),
+        board_post=board_post,
     )
 
 
