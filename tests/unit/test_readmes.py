@@ -232,3 +232,18 @@ def test_no_readme_points_outside_the_repository(name: str) -> None:
 def test_the_japanese_readme_punctuation_is_full_width() -> None:
     bad = [line for line in prose(READMES["README.ja.md"]).splitlines() if mixed_punctuation(line)]
     assert not bad
+
+
+@pytest.mark.parametrize("name", READMES)
+def test_every_file_named_exists(name: str) -> None:
+    """A path the README names in its text (`bench/voice_burst.py`) is in the repository; only
+    the organizer's own settings file is theirs to make. (The architecture block is a sketch.)"""
+    named = {
+        word
+        for span in re.findall(r"`([^`]+)`", prose(READMES[name]))
+        for word in span.split()
+        if re.fullmatch(r"(bot|tests|bench|config)/[\w./-]+\.\w+", word)
+    }
+    assert len(named) > 5
+    missing = {p for p in named if not (ROOT / p).exists()} - {"config/workshop.toml"}
+    assert not missing, f"{name} names files that do not exist: {missing}"
