@@ -9,7 +9,8 @@ carry, so a template, once released, is never changed (posted messages still hol
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+import types
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import discord
 
@@ -31,6 +32,19 @@ def locale_of(interaction: discord.Interaction[Any]) -> str:
 def reply_text(interaction: discord.Interaction[WorkshopBot], key: str, **params: Any) -> str:
     """A catalog text in the language of the person who interacted."""
     return interaction.client.catalog.t(key, locale_of(interaction), **params)
+
+
+B = TypeVar("B", bound="WorkshopButton")
+
+
+def bind(cls: type[B], template: str, **parts: object) -> type[B]:
+    """A subclass of the button `cls` (same custom id template) whose class attributes are
+    `parts`: a dynamic button is rebuilt from its custom id alone, so what it needs of one bot
+    (its services, its texts) is bound to the class that bot registers."""
+    attributes = {"__module__": cls.__module__, **parts}
+    return types.new_class(
+        cls.__name__, (cls,), {"template": template}, lambda namespace: namespace.update(attributes)
+    )
 
 
 class WorkshopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NEVER):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import discord
 
 from bot.core.tree import answer_error
-from bot.core.ui import WorkshopButton, locale_of
+from bot.core.ui import WorkshopButton, bind, locale_of
 from bot.domain.errors import DomainError
 from bot.features.attendance.render import AttendanceRender
 from bot.features.attendance.service import AttendanceService
@@ -36,11 +36,7 @@ class ForgetButton(WorkshopButton, template=TEMPLATE):
     def bound(cls, attendance: AttendanceService, render: AttendanceRender) -> type[ForgetButton]:
         """The button class of one bot, knowing its attendance service and texts."""
 
-        class Bound(cls, template=TEMPLATE):  # type: ignore[valid-type,misc,call-arg]
-            pass
-
-        Bound.attendance, Bound.render = attendance, render
-        return Bound
+        return bind(cls, TEMPLATE, attendance=attendance, render=render)
 
     def __init__(self, action: str, user_id: int, *, label: str = "") -> None:
         super().__init__(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ClassVar
 import discord
 
 from bot.core.tree import ShuttingDown, answer_error
-from bot.core.ui import WorkshopButton, locale_of
+from bot.core.ui import WorkshopButton, bind, locale_of
 from bot.domain.errors import InvalidInput
 from bot.features.rooms.domain.rooms import (
     TOPIC_MAX,
@@ -109,11 +109,7 @@ class OpenRoomButton(WorkshopButton, template=re.escape(OPEN_ROOM_ID)):
     def bound(cls, opener: RoomOpener) -> type[OpenRoomButton]:
         """The button class of one bot, knowing how to open its rooms."""
 
-        class Bound(cls, template=re.escape(OPEN_ROOM_ID)):  # type: ignore[valid-type,misc,call-arg]
-            pass
-
-        Bound.opener = opener
-        return Bound
+        return bind(cls, re.escape(OPEN_ROOM_ID), opener=opener)
 
     def __init__(self, *, label: str = "Open a room") -> None:
         super().__init__(

@@ -9,7 +9,6 @@ import service and texts.
 from __future__ import annotations
 
 import re
-import types
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -17,7 +16,7 @@ import discord
 
 from bot.core.checks import member_is_organizer
 from bot.core.tree import NotOrganizerCheck, answer_error
-from bot.core.ui import PageButton, WorkshopButton, locale_of, page_buttons
+from bot.core.ui import PageButton, WorkshopButton, bind, locale_of, page_buttons
 from bot.features.sessions.render import Places, SessionRenderer
 
 if TYPE_CHECKING:
@@ -36,14 +35,6 @@ IMPORT_TEMPLATE = r"imp:(?P<action>ok|no):(?P<id>\d+)"
 
 
 B = TypeVar("B", bound=WorkshopButton)
-
-
-def _bound(cls: type[B], template: str, **parts: object) -> type[B]:
-    """A subclass of `cls` (same custom_id template) whose class attributes are `parts`."""
-    attributes = {"__module__": cls.__module__, **parts}
-    return types.new_class(
-        cls.__name__, (cls,), {"template": template}, lambda namespace: namespace.update(attributes)
-    )
 
 
 class ProgrammePages:
@@ -93,7 +84,7 @@ class ProgrammePageButton(PageButton, template=PAGE_TEMPLATE):
     @classmethod
     def bound(cls, pages: ProgrammePages) -> type[ProgrammePageButton]:
         """The page button class of one bot, knowing its programme."""
-        return _bound(cls, PAGE_TEMPLATE, pages=pages)
+        return bind(cls, PAGE_TEMPLATE, pages=pages)
 
     def __init__(self, scope: str, day: str, page: int, direction: str, *, disabled: bool = False):
         super().__init__(
@@ -125,7 +116,7 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
         cls, imports: ImportService, render: SessionRenderer, catalog: Catalog
     ) -> type[ImportButton]:
         """The Confirm / Discard class of one bot, knowing its import service and texts."""
-        return _bound(cls, IMPORT_TEMPLATE, imports=imports, render=render, catalog=catalog)
+        return bind(cls, IMPORT_TEMPLATE, imports=imports, render=render, catalog=catalog)
 
     def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
         super().__init__(
