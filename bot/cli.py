@@ -313,13 +313,19 @@ def _check(settings: Settings, path: Path) -> int:
     from bot.core.untrusted import UntrustedRunner
     from bot.domain.schedule_import import ImportResult
     from bot.features.sessions.imports import WORKER_MODULES
+    from bot.i18n import Catalog
     from bot.services.schedule_check import check_schedule, parse_here
     from bot.services.schedule_report import render_report
+
+    catalog = Catalog.load(default_locale=settings.locale)
+
+    def t(key: str, **params: object) -> str:
+        return catalog.t(f"cli.check.{key}", settings.locale, file=path, **params)
 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return fail(f"cannot read {path}: {exc.strerror or exc}")
+        return fail(t("cannot_read", reason=exc.strerror or exc))
     # The file is read by a budgeted worker, as the bot reads uploads: a hostile file gets a
     # refusal in the report, never a traceback or a machine out of memory.
     runner = UntrustedRunner(preload=WORKER_MODULES, log_tracebacks=False)
@@ -336,13 +342,10 @@ def _check(settings: Settings, path: Path) -> int:
             window_hours=settings.sessions.events_window_hours,
             cap=settings.sessions.events_cap,
             now=datetime.now(UTC),
+            catalog=catalog,
             parse=parse,
         )
     except Exception as exc:  # a bug of ours, not the file's: one line, no traceback
-        return fail(
-            f"checking {path} failed inside workshop-bot ({type(exc).__name__}: {exc}); "
-            "please report it",
-            EXIT_FAILED,
-        )
-    sys.stdout.write(render_report(report))
+        return fail(t("crashed", error=f"{type(exc).__name__}: {exc}"), EXIT_FAILED)
+    sys.stdout.write(render_report(report, catalog))
     return EXIT_OK if report.ok else EXIT_FAILED

@@ -10,7 +10,10 @@ programme), then the layout plan and the scheduled-event window are computed:
   configured cap and Discord's 100;
 - conflicts, and every Discord limit the programme would break (500 channels per guild, counting
   the categories and the base structure of `/workshop setup`);
-- every problem with its row or slot and the English message; warnings apart from errors.
+- every problem with its row or slot and its message; warnings apart from errors.
+
+Every text is in the workshop's `locale` (keys `cli.check.*`, and the import's own messages), times
+in the workshop zone.
 
 Errors (problems of severity `error` and broken limits) make the report fail (exit 1); the
 sections count them the way the closing line adds them up (conflicts + Discord limits + other
@@ -37,6 +40,7 @@ from bot.domain.schedule_import import (
     preview_import,
 )
 from bot.domain.structure import BASE_CHANNELS
+from bot.domain.text_safety import PARAM_MAX, USER_TEXT_PARAMS, plain_line
 from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
 from bot.features.sessions.domain.layout import (
     CHANNELS_PER_CATEGORY,
@@ -50,7 +54,6 @@ from bot.features.sessions.domain.timeparse import local_date
 from bot.i18n import Catalog
 
 CONFLICT_KEY = "errors.session_conflict"
-MESSAGE_LOCALE = "en"
 
 Level = Literal["error", "warning", "note"]
 #: (filename, data, workshop zone, now) -> the parsed file; raises InvalidInput when unreadable.
@@ -66,7 +69,7 @@ def parse_here(filename: str, data: bytes, zone: ZoneInfo, now: datetime) -> Imp
 class CheckProblem:
     """A problem of the file, located (`row 7`, `day 2 / session 3`, `file`) and rendered."""
 
-    where: str
+    where: str  # as the parser wrote it (`row 7`): see `where_text` for the reader's language
     key: str
     message: str
     severity: Literal["error", "warning"]
@@ -162,11 +165,47 @@ def plain_timestamps(text: str, zone: ZoneInfo) -> str:
     return _TIMESTAMP.sub(replace, text)
 
 
-def render_message(catalog: Catalog, key: str, params: dict[str, Any], zone: ZoneInfo) -> str:
-    text = plain_timestamps(catalog.t(key, MESSAGE_LOCALE, **params), zone)
-    other = params.get("other_where")
+_WHERE = re.compile(r"(?P<kind>row|session|day|room|slot|file)(?: (?P<value>.+))?")
+
+
+def where_text(
+    where: str, catalog: Catalog, locale: str, clean: Callable[[str], str] = plain_line
+) -> str:
+    """A problem's location (`day 2 / session 3`, as the parsers write it) in the reader's
+    language (`2日目 / 3番目のセッション`); `clean` shows the file's own words (a room's name)."""
+    parts = []
+    for part in where.split(" / "):
+        match = _WHERE.fullmatch(part)
+        if match is None:
+            parts.append(clean(part))
+            continue
+        value = clean(match["value"] or "")
+        parts.append(catalog.t(f"import.where.{match['kind']}", locale, value=value))
+    return " / ".join(parts)
+
+
+def terminal_params(params: dict[str, Any]) -> dict[str, Any]:
+    """`params` for a message printed on a terminal: what a file says on one line, without
+    control characters (an escape sequence in a title must not drive the operator's terminal)."""
+    return {
+        key: plain_line(value, PARAM_MAX)
+        if key in USER_TEXT_PARAMS and isinstance(value, str)
+        else value
+        for key, value in params.items()
+    }
+
+
+def render_message(
+    catalog: Catalog, key: str, params: dict[str, Any], zone: ZoneInfo, locale: str
+) -> str:
+    shown = terminal_params(params)
+    for name in ("first", "other_where"):  # other rows, named in the reader's language
+        if isinstance(params.get(name), str):
+            shown[name] = where_text(params[name], catalog, locale)
+    text = plain_timestamps(catalog.t(key, locale, **shown), zone)
+    other = shown.get("other_where")
     if other:
-        text += f" (clashes with {other})"
+        text += catalog.t("cli.check.clashes_with", locale, where=other)
     return text
 
 
@@ -182,57 +221,71 @@ def where_order(where: str) -> tuple[int, list[str | int]]:
     return (0 if where == "file" else 1, parts)
 
 
-def _limits(report: CheckReport) -> list[LimitFinding]:
+def _limits(report: CheckReport, catalog: Catalog) -> list[LimitFinding]:
     found: list[LimitFinding] = []
     layout = report.layout
     if layout is None:
         return found
+
+    def t(key: str, **params: Any) -> str:
+        return catalog.t(f"cli.check.{key}", report.locale, **params)
+
     total = report.guild_channels
     if total > CHANNELS_PER_GUILD:
         found.append(
             LimitFinding(
                 "error",
-                f"{total} channels (the base structure's {report.base_channels}, "
-                f"{layout.category_count} categories and {layout.channel_count} session "
-                f"channels) exceed Discord's {CHANNELS_PER_GUILD} channels per server",
+                t(
+                    "limit_guild_channels",
+                    total=total,
+                    base=report.base_channels,
+                    categories=layout.category_count,
+                    channels=layout.channel_count,
+                    limit=CHANNELS_PER_GUILD,
+                ),
             )
         )
     for day in layout.days:
         if len(day.categories) > 1:
+            extra = len(day.categories) - 1
             found.append(
                 LimitFinding(
                     "note",
-                    f"{day.categories[0].name} has {day.session_count} channels, more than "
-                    f"Discord's {CHANNELS_PER_CATEGORY} per category: they spill into "
-                    f"{len(day.categories) - 1} continuation "
-                    f"categor{'y' if len(day.categories) == 2 else 'ies'}",
+                    t(
+                        "limit_spill." + plural_form(extra, report.locale),
+                        name=day.categories[0].name,
+                        count=day.session_count,
+                        limit=CHANNELS_PER_CATEGORY,
+                        extra=extra,
+                    ),
                 )
             )
     peak, window, cap = report.events_peak, report.window_hours, report.cap
     if peak > cap:
-        beyond = (
-            f" and Discord's limit of {DISCORD_EVENT_LIMIT}" if peak > DISCORD_EVENT_LIMIT else ""
-        )
+        within = t("limit_events_within", hours=window) if window else ""
+        beyond = t("limit_events_beyond", limit=DISCORD_EVENT_LIMIT)
         found.append(
             LimitFinding(
                 "warning",
-                f"up to {peak} sessions want a Scheduled Event at once"
-                f"{f' within the {window} h horizon' if window else ''}, more than the "
-                f"cap of {cap}{beyond}: the latest of them get their Scheduled Event only when "
-                "earlier ones end",
+                t(
+                    "limit_events",
+                    peak=peak,
+                    within=within,
+                    cap=cap,
+                    beyond=beyond if peak > DISCORD_EVENT_LIMIT else "",
+                ),
             )
         )
     counts = layout.count_by_kind()
     if counts[ChannelKind.STAGE] or counts[ChannelKind.FORUM]:
-        found.append(
-            LimitFinding(
-                "note",
-                "keynotes get Stage channels and poster sessions Forum channels: Discord offers "
-                "those only in Community servers (elsewhere the bot uses a voice channel and a "
-                "text channel with a thread per board instead)",
-            )
-        )
+        found.append(LimitFinding("note", t("limit_community")))
     return found
+
+
+def plural_form(count: int, locale: str) -> str:
+    """The plural category of `count` for the `.one` / `.other` keys of a catalog: English says
+    "1 session", "2 sessions"; Japanese has one form (`.other`)."""
+    return "one" if count == 1 and locale == "en" else "other"
 
 
 def check_schedule(
@@ -248,7 +301,8 @@ def check_schedule(
     parse: Parse = parse_here,
 ) -> CheckReport:
     """Parse, preview (against an empty programme) and plan a schedule file. Never raises for a
-    bad file: an unreadable one becomes a `file` error in the report."""
+    bad file: an unreadable one becomes a `file` error in the report. `locale` names the
+    channels and categories and words every message."""
     catalog = catalog or Catalog.load()
     report = CheckReport(
         filename=filename, zone=zone, locale=locale, window_hours=window_hours, cap=cap
@@ -256,7 +310,7 @@ def check_schedule(
 
     def add(where: str, key: str, params: dict[str, Any], severity: str) -> None:
         level: Literal["error", "warning"] = "warning" if severity == "warning" else "error"
-        message = render_message(catalog, key, params, zone)
+        message = render_message(catalog, key, params, zone, locale)
         report.problems.append(CheckProblem(where, key, message, level, dict(params)))
 
     try:
@@ -281,6 +335,6 @@ def check_schedule(
     report.events_peak, report.events_peak_at = peak_events_in_flight(
         report.sessions, timedelta(hours=window_hours)
     )
-    report.limits = _limits(report)
+    report.limits = _limits(report, catalog)
     report.problems.sort(key=lambda p: where_order(p.where))
     return report

@@ -84,10 +84,14 @@ def test_check_names_categories_in_the_workshop_locale(tmp_path: Path) -> None:
     env = {"WORKSHOP_LOCALE": "ja", "WORKSHOP_SESSIONS__EVENTS_CAP": "20"}
     result = run_cli("check", str(EXAMPLE), cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout
-    assert "  1日目 · 7/1 (木)  [15/50: 1 stage, 13 voice, 1 forum]" in result.stdout
-    assert "cap 20" in result.stdout and "OVER THE CAP" in result.stdout
-    assert "warning: up to 40 sessions want a Scheduled Event at once, more than" in result.stdout
-    assert "(0 errors, 1 warning)" in result.stdout
+    assert "  1日目 · 7/1 (木)  [15/50：ステージ 1、ボイス 13、フォーラム 1]" in result.stdout
+    assert "設定の上限 20" in result.stdout
+    assert "  最大で同時に 40 件（2027-07-01 09:30 JST から）：上限を超えます" in result.stdout
+    assert (
+        "  警告：最大 40 件のセッションが同時にスケジュールイベントを必要とし、設定の上限 20 を"
+        "超えます。" in result.stdout
+    )
+    assert "（エラー 0 件、警告 1 件）" in result.stdout
 
 
 BAD_CSV = """title,start,end,kind,track,notes

@@ -7,7 +7,6 @@ as typed: a title on one line, a description without headings or masked links
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +20,7 @@ from bot.domain.text_safety import body, one_line, shown_params
 from bot.features.sessions.domain.model import Session, SessionDraft
 from bot.features.sessions.imports import ImportPlan
 from bot.i18n import Catalog
+from bot.services.schedule_check import where_text
 
 PER_PAGE = 8
 DESCRIPTION_MAX = 4096
@@ -48,7 +48,6 @@ def _with_speakers(draft: SessionDraft) -> str:
 
 
 _DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
-_WHERE = re.compile(r"(?P<kind>row|session|day|room|slot|file)(?: (?P<value>.+))?")
 
 
 class SessionRenderer:
@@ -87,15 +86,7 @@ class SessionRenderer:
 
     def problem_where(self, where: str, locale: str) -> str:
         """`day 2 / session 3` in the reader's language (`2日目 / 3番目のセッション`)."""
-        parts = []
-        for part in where.split(" / "):
-            match = _WHERE.fullmatch(part)
-            if match is None:
-                parts.append(one_line(part, 100))
-                continue
-            kind, value = match["kind"], match["value"]
-            parts.append(self.t(f"import.where.{kind}", locale, value=one_line(value or "", 100)))
-        return " / ".join(parts)
+        return where_text(where, self.catalog, locale, lambda value: one_line(value, 100))
 
     def where(self, session: Session, places: Places, locale: str) -> str:
         if session.location:
