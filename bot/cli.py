@@ -184,9 +184,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+    except SettingsError as exc:
+        return fail(str(exc))  # no locale to speak in before the settings are read
+    try:
         token = settings.token() if args.command in ("run", "sync") else None
     except SettingsError as exc:
-        return fail(str(exc))
+        return fail(_localized(settings, exc))
     if args.command == "permissions":
         return _permissions(settings, args.client_id, args.markdown)
 
@@ -283,25 +286,51 @@ def _rehearse(settings: Settings, args: argparse.Namespace) -> int:
         return fail(exc.render(text))
 
 
+def _localized(settings: Settings, exc: SettingsError) -> str:
+    """A settings error in the workshop's locale, when the catalogs name it."""
+    if exc.key is None:
+        return str(exc)
+    from bot.i18n import Catalog
+
+    return Catalog.load(default_locale=settings.locale).t(exc.key, settings.locale, **exc.params)
+
+
 async def _migrate(settings: Settings) -> int:
+    import sqlite3
+
+    from bot.i18n import Catalog
     from bot.store.db import Database
     from bot.store.migrate import MigrationError
+
+    catalog, locale = Catalog.load(default_locale=settings.locale), settings.locale
+
+    def t(key: str, **params: object) -> str:
+        return catalog.t(f"cli.migrate.{key}", locale, database=settings.database, **params)
 
     db = Database(settings.database)
     try:
         await db.open()
         result = await db.migrate()
     except MigrationError as exc:
-        return fail(str(exc), EXIT_FAILED)
+        return fail(t(exc.key, **exc.params), EXIT_FAILED)
+    except (OSError, sqlite3.DatabaseError) as exc:  # a folder it cannot create, not a database
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        return fail(t("cannot_open", reason=reason))
     finally:
         await db.close()
     if not result.applied:
-        print(f"{settings.database}: already at schema version {result.to_version}")
+        print(t("already", version=result.to_version))
     else:
-        backup = f" (backup: {result.backup})" if result.backup else ""
+        backup = t("backup", backup=result.backup) if result.backup else ""
+        applied = t("list_sep").join(result.applied)
         print(
-            f"{settings.database}: migrated from version {result.from_version} to "
-            f"{result.to_version}: {', '.join(result.applied)}{backup}"
+            t(
+                "migrated",
+                from_version=result.from_version,
+                to_version=result.to_version,
+                applied=applied,
+            )
+            + backup
         )
     return EXIT_OK
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import io
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,10 +75,13 @@ async def _open_current(settings: Settings, text: _Text) -> Database:
     from bot.store.migrate import current_version, discover
 
     db = Database(settings.database)
-    await db.open()
     try:
+        await db.open()
         version = await current_version(db.conn)
         latest = len(discover(db.migrations_dir))
+    except sqlite3.DatabaseError as exc:  # a file that is not a database
+        await db.close()
+        raise _ExportError(text("cannot_open", reason=exc)) from None
     except BaseException:
         await db.close()
         raise

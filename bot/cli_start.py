@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import ssl
 from collections.abc import Awaitable
 from typing import TypeVar
@@ -27,6 +28,7 @@ from discord.http import INTERNAL_API_VERSION
 from bot.cli_exit import EXIT_FAILED, EXIT_OK, fail
 from bot.i18n import Catalog
 from bot.settings import Settings
+from bot.store.migrate import MigrationError
 
 log = logging.getLogger("bot.cli")
 
@@ -134,10 +136,21 @@ async def probe_gateway(client: discord.Client, catalog: Catalog, locale: str) -
     await socket.close()
 
 
+def database_failed(exc: BaseException, settings: Settings, catalog: Catalog) -> int:
+    """The one line (exit 1 for a schema that cannot be migrated, 2 for a database that cannot
+    be opened) when the database stops the bot at log-in (`setup_hook` opens and migrates it).
+    Network failures never get here: `guarded` turned them into `Unreachable`."""
+    locale = settings.locale
+    if isinstance(exc, MigrationError):
+        return fail(catalog.t(f"cli.migrate.{exc.key}", locale, **exc.params), EXIT_FAILED)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    line = catalog.t("cli.migrate.cannot_open", locale, database=settings.database, reason=reason)
+    return fail(line)
+
+
 async def run(settings: Settings, token: str) -> int:
     """`workshop-bot run`: log in, make sure the gateway answers, then serve until SIGTERM."""
     from bot.app import build_bot
-    from bot.store.migrate import MigrationError
 
     quiet_voice_warnings()
     bot = build_bot(settings)
@@ -154,9 +167,9 @@ async def run(settings: Settings, token: str) -> int:
         except Unreachable as exc:
             return fail(str(exc))
         except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
-        except MigrationError as exc:
-            return fail(str(exc), EXIT_FAILED)
+            return fail(catalog.t("cli.start.token_refused", locale))
+        except (MigrationError, OSError, sqlite3.DatabaseError) as exc:
+            return database_failed(exc, settings, catalog)
         runner = asyncio.create_task(bot.connect(reconnect=True))
         stopper = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -167,9 +180,9 @@ async def run(settings: Settings, token: str) -> int:
         try:
             await runner
         except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
+            return fail(catalog.t("cli.start.token_refused", locale))
         except discord.PrivilegedIntentsRequired:
-            return fail("Discord refused the gateway intents", EXIT_FAILED)
+            return fail(catalog.t("cli.start.intents_refused", locale), EXIT_FAILED)
     return EXIT_OK
 
 
@@ -190,8 +203,10 @@ async def sync(settings: Settings, token: str, guild_id: int | None) -> int:
         except Unreachable as exc:
             return fail(str(exc))
         except discord.LoginFailure:
-            return fail("DISCORD_TOKEN was refused by Discord: check the bot token")
-    where = f"guild {guild_id}" if guild_id else "globally"
-    names = ", ".join(sorted(f"/{c.name}" for c in commands))
-    print(f"registered {len(commands)} commands {where}: {names}")
+            return fail(catalog.t("cli.start.token_refused", locale))
+        except (MigrationError, OSError, sqlite3.DatabaseError) as exc:
+            return database_failed(exc, settings, catalog)
+    names = catalog.t("cli.migrate.list_sep", locale).join(sorted(f"/{c.name}" for c in commands))
+    key = "cli.start.synced_guild" if guild_id else "cli.start.synced_global"
+    print(catalog.t(key, locale, count=len(commands), guild=guild_id, names=names))
     return EXIT_OK

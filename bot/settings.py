@@ -46,7 +46,14 @@ ENV_NAMES = {
 
 
 class SettingsError(Exception):
-    """A setting is missing or invalid. `str()` is one line an operator can act on."""
+    """A setting is missing or invalid. `str()` is one line an operator can act on; `key` (and
+    `params`), when set, name the same line in the catalogs (the settings were read by then, so
+    it can be shown in the workshop's locale)."""
+
+    def __init__(self, message: str, key: str | None = None, /, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class Section(BaseModel):
@@ -255,14 +262,22 @@ class Settings(BaseSettings):
                 text = self.discord_token_file.read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise SettingsError(
-                    f"DISCORD_TOKEN_FILE: cannot read {self.discord_token_file} ({exc.strerror})"
+                    f"DISCORD_TOKEN_FILE: cannot read {self.discord_token_file} ({exc.strerror})",
+                    "cli.start.token_file_unreadable",
+                    file=self.discord_token_file,
+                    reason=exc.strerror,
                 ) from None
             if text:
                 return text
-            raise SettingsError(f"DISCORD_TOKEN_FILE: {self.discord_token_file} is empty")
+            raise SettingsError(
+                f"DISCORD_TOKEN_FILE: {self.discord_token_file} is empty",
+                "cli.start.token_file_empty",
+                file=self.discord_token_file,
+            )
         raise SettingsError(
             "DISCORD_TOKEN is not set: put the bot token in the environment or in .env "
-            "(DISCORD_TOKEN=...), or point DISCORD_TOKEN_FILE at a file that holds it"
+            "(DISCORD_TOKEN=...), or point DISCORD_TOKEN_FILE at a file that holds it",
+            "cli.start.token_missing",
         )
 
     @classmethod

@@ -20,7 +20,13 @@ _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 class MigrationError(Exception):
-    pass
+    """The schema cannot be brought up to date. `str()` is the English line (logs); `key` and
+    `params` name the message of `cli.migrate` for the operator, in the workshop's locale."""
+
+    def __init__(self, message: str, key: str, /, **params: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -50,11 +56,17 @@ def discover(migrations_dir: Path) -> list[Migration]:
     for path in sorted(migrations_dir.glob("*.sql")):
         match = _NAME.match(path.name)
         if not match:
-            raise MigrationError(f"migration file {path.name} is not named NNNN_name.sql")
+            raise MigrationError(
+                f"migration file {path.name} is not named NNNN_name.sql", "bad_name", name=path.name
+            )
         found.append(Migration(int(match.group(1)), path))
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise MigrationError(f"migrations must be numbered 0001.. without gaps, got {versions}")
+        raise MigrationError(
+            f"migrations must be numbered 0001.. without gaps, got {versions}",
+            "gaps",
+            versions=", ".join(str(v) for v in versions),
+        )
     return found
 
 
@@ -91,7 +103,10 @@ async def apply_migrations(
     if start > latest:
         raise MigrationError(
             f"the database is at schema version {start} but this bot knows only {latest}: "
-            "it was written by a newer workshop-bot; upgrade the bot instead"
+            "it was written by a newer workshop-bot; upgrade the bot instead",
+            "newer",
+            version=start,
+            latest=latest,
         )
     pending = [m for m in migrations if m.version > start]
     if not pending:
@@ -112,7 +127,12 @@ async def apply_migrations(
         except Exception as exc:
             if conn.in_transaction:
                 await conn.execute("ROLLBACK")
-            raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
+            raise MigrationError(
+                f"migration {migration.name} failed: {exc}",
+                "failed",
+                name=migration.name,
+                error=str(exc),
+            ) from exc
         applied.append(migration.name)
         log.info("applied migration %s", migration.name)
     return MigrationResult(start, latest, tuple(applied), copy)

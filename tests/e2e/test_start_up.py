@@ -178,3 +178,38 @@ def test_the_causes_map_to_their_lines() -> None:
     # Not the network: a file the database could not write, a bug.
     assert line(PermissionError(13, "Permission denied")) is None
     assert line(ValueError("x")) is None
+
+
+async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None:
+    """`sync` reports in Japanese; a token Discord refuses and a database that is no database
+    are one line each, in Japanese, with no traceback."""
+    env = {**bot_env(world), "WORKSHOP_LOCALE": "ja", "PYTHONIOENCODING": "utf-8"}
+    code, stdout, stderr = await cli(world.tmp, "sync", "--guild", str(world.guild_id), env=env)
+    assert code == 0, stdout + stderr
+    names = "、".join(
+        ["/attendance", "/help", "/poster", "/room", "/schedule", "/session", "/workshop"]
+    )
+    assert stdout.strip().splitlines()[-1] == (
+        f"サーバー {world.guild_id} にコマンドを 7 個登録しました：{names}"
+    )
+
+    wrong = {**env, "DISCORD_TOKEN": "not-the-sandbox-token"}
+    logins = world.sb.count("GET /users/@me")
+    for command in ("run", "sync"):
+        line = the_one_line(*await cli(world.tmp, command, env=wrong))
+        assert line == (
+            "workshop-bot: error: Discord が DISCORD_TOKEN を受け付けませんでした。"
+            "ボットのトークンを確認してください。"
+        )
+    assert world.sb.count("GET /users/@me") == logins + 2
+
+    notes = world.tmp / "notes.db"
+    notes.write_text("not a database\n", encoding="utf-8")
+    for command in ("run", "sync"):
+        line = the_one_line(
+            *await cli(world.tmp, command, env={**env, "WORKSHOP_DATABASE": str(notes)})
+        )
+        assert (
+            line
+            == f"workshop-bot: error: データベース {notes} を開けません：file is not a database"
+        )
