@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -37,6 +38,7 @@ from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
 from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
+from bot.store.migrate import MigrationError
 
 CHANNEL_MENTION = re.compile(r"<#(\d+)>")
 
@@ -118,7 +120,11 @@ class Rehearsal(Crowd):
         )
         bot = build_bot(settings, clock=self.clock, guild_ready_timeout=0.1)
         self.bot = bot
-        await bot.login(sb.token)
+        try:
+            await bot.login(sb.token)  # opens and migrates the database
+        except (MigrationError, OSError, sqlite3.DatabaseError) as exc:
+            await bot.close()
+            raise RehearsalError("database", file=database, reason=self._why(exc)) from None
         await sync_commands(bot, guild.id)
         task = asyncio.create_task(bot.connect(reconnect=True))
         try:
@@ -128,6 +134,12 @@ class Rehearsal(Crowd):
         finally:
             await bot.close()
             await task
+
+    def _why(self, exc: BaseException) -> str:
+        """Why the rehearsal's database cannot be used, in the workshop's locale."""
+        if isinstance(exc, MigrationError):
+            return self.text.catalog.t(f"cli.migrate.{exc.key}", self.text.locale, **exc.params)
+        return str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
 
     def read_schedule(self) -> bytes:
         """Read and parse the schedule, and check --until against its days (no Discord, no

@@ -144,3 +144,19 @@ def test_refuses_to_talk_to_anything_but_the_local_sandbox(tmp_path: Path) -> No
         assert bad.returncode == 2, bad.stdout + bad.stderr
         assert bad.stdout == "", "checked before anything runs"
         assert bad.stderr.strip() == f"workshop-bot: error: {expected}"
+
+
+def test_a_database_that_cannot_be_used_is_one_line_in_the_workshop_locale(
+    tmp_path: Path,
+) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n", encoding="utf-8")
+    for locale, expected in (
+        ("en", f"{notes} cannot be the rehearsal's database: file is not a database"),
+        ("ja", f"{notes} はリハーサルのデータベースとして使えません：file is not a database"),
+    ):
+        result = rehearse(tmp_path, "--database", str(notes), env={"WORKSHOP_LOCALE": locale})
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        assert result.stderr.strip() == f"workshop-bot: error: {expected}"
+    assert notes.read_text(encoding="utf-8") == "not a database\n"
