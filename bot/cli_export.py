@@ -93,10 +93,12 @@ async def _open_current(settings: Settings, text: _Text) -> Database:
 
 async def _load_programme(
     settings: Settings, text: _Text, guild: int | None
-) -> tuple[int, list[Session], dict[int, int]]:
-    """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id)."""
+) -> tuple[int, list[Session], dict[int, int], str | None]:
+    """(guild id, its sessions incl. cancelled ones, session id -> Discord channel id, the
+    workshop's title its last import named)."""
     from bot.features.sessions import keys
     from bot.features.sessions.repo import SessionRepository
+    from bot.features.sessions.workshop_repo import WorkshopRepository
     from bot.store.structure_repo import StructureRepository
 
     db = await _open_current(settings, text)
@@ -109,21 +111,22 @@ async def _load_programme(
             session_id = keys.channel_session(item.purpose)
             if session_id is not None and item.discord_id is not None:
                 channels[session_id] = item.discord_id
+        title = await WorkshopRepository(db).title(guild_id)
     finally:
         await db.close()
-    return guild_id, sessions, channels
+    return guild_id, sessions, channels, title
 
 
 def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int | None) -> int:
     from datetime import UTC, datetime
 
-    from bot.features.sessions.calendar import schedule_csv, schedule_ics
+    from bot.features.sessions.calendar import calendar_title, schedule_csv, schedule_ics
 
     text = _Text(settings)
     if not settings.database.is_file():
         return fail(text("no_database"))
     try:
-        guild_id, sessions, channels = asyncio.run(_load_programme(settings, text, guild))
+        guild_id, sessions, channels, title = asyncio.run(_load_programme(settings, text, guild))
     except _ExportError as exc:
         return fail(str(exc))
 
@@ -135,7 +138,9 @@ def export_schedule(settings: Settings, fmt: str, out: Path | None, guild: int |
         data = schedule_ics(
             sessions,
             guild_id=guild_id,
-            calendar_name=settings.title or text("calendar_name"),
+            # The title setting, else the one the schedule file named, else a plain name (an
+            # export has no Discord to ask the server's name).
+            calendar_name=calendar_title(settings.title, title, text("calendar_name")),
             channel_url=channel_url,
             now=datetime.now(UTC),
             zone=settings.zone,

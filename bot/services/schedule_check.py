@@ -93,6 +93,7 @@ class CheckReport:
     format: ImportFormat | None = None  # None when the file could not be read at all
     file_zone: ZoneInfo | None = None  # the zone the file's local times were read in
     info: FileInfo | None = None  # the encoding, separator and columns recognised
+    title: str | None = None  # the workshop's title the file names (YAML `title:`)
     sessions: list[SessionDraft] = field(default_factory=list)
     per_day: dict[date, int] = field(default_factory=dict)
     layout: LayoutPlan | None = None
@@ -321,6 +322,7 @@ def check_schedule(
     report.format = result.format
     report.file_zone = result.zone
     report.info = result.info
+    report.title = result.title
     preview = preview_import(result, [], zone, now=now)
     for problem in preview.problems:
         add(problem.where, problem.key, problem.params, problem.severity)

@@ -203,6 +203,8 @@ def render_report(report: CheckReport, catalog: Catalog | None = None) -> str:
                 zone=zone.key,
             )
         )
+        if report.title is not None:
+            lines.append("  " + w("title", title=plain_line(report.title, 200)))
         if report.info is not None:
             lines += _file_lines(report.info, w)
 

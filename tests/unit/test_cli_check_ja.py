@@ -67,7 +67,11 @@ def test_check_of_the_example_in_japanese(tmp_path: Path) -> None:
         "camp.yaml：YAML、セッション 40 件（時刻は Asia/Tokyo として読み、ワークショップの"
         "タイムゾーン Asia/Tokyo で表示します）"
     )
-    assert lines[1] == "  読み込み：UTF-8"
+    assert lines[1] == (
+        "  ワークショップ名：MLエンジニアリング研究会 サマーキャンプ 2027（設定の `title` が"
+        "なければ、.ics のカレンダー名になります）"
+    )
+    assert lines[2] == "  読み込み：UTF-8"
     for line in (
         "日ごとのセッション（Asia/Tokyo）",
         "  1日目  2027-07-01（木）  セッション 15 件  09:30–21:00",

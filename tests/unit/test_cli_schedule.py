@@ -62,6 +62,8 @@ def test_check_accepts_the_example(tmp_path: Path) -> None:
     assert result.stderr == ""
     assert "YAML, 40 sessions" in out
     for line in (
+        "  title: MLエンジニアリング研究会 サマーキャンプ 2027 (the name of .ics calendars when "
+        "the `title` setting is unset)",
         "  Day 1  2027-07-01 Thu   15 sessions  09:30–21:00",
         "  Day 2  2027-07-02 Fri   15 sessions  09:30–21:00",
         "  Day 3  2027-07-03 Sat   10 sessions  09:30–18:30",
@@ -485,3 +487,37 @@ def test_export_needs_a_format(tmp_path: Path) -> None:
     result = run_cli("export", "schedule", cwd=tmp_path, env={})
     assert result.returncode == 2
     assert "--format" in result.stderr
+
+
+def test_export_ics_is_named_after_the_imported_title(
+    tmp_path: Path, database: tuple[Path, dict[str, int]]
+) -> None:
+    """The title setting, else the title the last import named, else a plain name."""
+    from bot.features.sessions.workshop_repo import WorkshopRepository
+    from bot.store.uow import UnitOfWork
+
+    path, _ = database
+
+    async def keep(title: str) -> None:
+        db = Database(path)
+        await db.open()
+        try:
+            async with UnitOfWork(db).transaction() as tx:
+                await WorkshopRepository(db).set_title(tx, GUILD, title, CREATED)
+        finally:
+            await db.close()
+
+    def name(env: dict[str, str]) -> str:
+        result = run_cli(
+            "export", "schedule", "--format", "ics", "--database", str(path), cwd=tmp_path, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        calendar = Calendar.from_ical(result.stdout)
+        assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"])
+        return str(calendar["X-WR-CALNAME"])
+
+    assert name({}) == "Workshop programme"
+    assert name({"WORKSHOP_LOCALE": "ja"}) == "ワークショップのプログラム"
+    asyncio.run(keep("MLエンジニアリング研究会 サマーキャンプ 2027\u202e"))
+    assert name({}) == "MLエンジニアリング研究会 サマーキャンプ 2027", "one plain line"
+    assert name({"WORKSHOP_TITLE": "運営の決めた名前"}) == "運営の決めた名前"

@@ -28,6 +28,7 @@ class PlannedImport:
     format: ImportFormat
     info: FileInfo | None
     preview: ImportPreview
+    title: str | None = None  # the workshop's title the file names
 
 
 def plan_import(
@@ -46,7 +47,7 @@ def plan_import(
     preview.removed = [s for s in preview.removed if s.id in imported_ids]
     _check_against_kept(preview, kept)
     _warn_boardless_posters(preview)
-    return PlannedImport(result.format, result.info, preview)
+    return PlannedImport(result.format, result.info, preview, result.title)
 
 
 def _warn_boardless_posters(preview: ImportPreview) -> None:

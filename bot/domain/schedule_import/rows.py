@@ -93,6 +93,7 @@ class ImportResult:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     info: FileInfo | None = None
+    title: str | None = None  # the workshop's title, when the file names one (YAML `title:`)
 
     @property
     def drafts(self) -> list[SessionDraft]:

@@ -1,6 +1,7 @@
 """YAML schedules.
 
 ```yaml
+title: Summer camp 2026       # optional: the workshop's title (the calendar's name in .ics files)
 timezone: Asia/Tokyo          # optional: the zone of the local times below (default: workshop's)
 sessions:                     # sessions with full dates (optional)
   - title: Opening keynote
@@ -53,6 +54,7 @@ from bot.domain.schedule_import.rows import (
     clean_value,
     type_name,
 )
+from bot.domain.schedule_import.title import workshop_title
 from bot.features.sessions.domain.timeparse import parse_date
 
 _TOP_KEYS = {"timezone", "sessions", "days", "title", "workshop", "name"}
@@ -237,6 +239,7 @@ def parse_yaml(text: str, zone: ZoneInfo, *, now: datetime | None = None) -> Imp
     for key in document:
         if key not in _TOP_KEYS:
             builder.problem("file", "import.key_ignored", "warning", name=str(key)[:60])
+    result.title = workshop_title(document.get("title"), result.problems)
 
     def add(where: str, entry: Any, day: date | None) -> None:
         if not isinstance(entry, dict):

@@ -32,9 +32,11 @@ from icalendar import Calendar, Event
 from bot import __version__
 from bot.core.csv_out import CsvOut, TextSink
 from bot.domain.sheet_time import sheet_time
+from bot.domain.text_safety import plain_line
 from bot.features.sessions.domain.model import Session, SessionStatus
 
 PRODID = f"-//workshop-bot//workshop-bot {__version__}//EN"
+CALENDAR_NAME_MAX = 200  # as the `title` setting
 UID_DOMAIN = "workshop-bot"
 
 #: The CSV columns, in order. All but `status` are read by the schedule importer.
@@ -96,6 +98,16 @@ def _event(session: Session, guild_id: int, channel: str | None, now: datetime) 
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     return event
+
+
+def calendar_title(*candidates: str | None) -> str:
+    """The calendar's name: the first of `candidates` with text in it (the `title` setting, the
+    title the imported schedule named, a last resort), as one plain line."""
+    for candidate in candidates:
+        shown = plain_line(candidate or "", CALENDAR_NAME_MAX)
+        if shown:
+            return shown
+    raise ValueError("no calendar name: the last candidate must have text")
 
 
 def schedule_ics(

@@ -26,6 +26,7 @@ from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.import_repo import ImportRepository, PendingImport
 from bot.features.sessions.repo import SessionRepository
 from bot.features.sessions.service import SessionService
+from bot.features.sessions.workshop_repo import WorkshopRepository
 from bot.store.uow import Transaction
 
 #: Imported by the worker processes' fork server once, not by every worker.
@@ -39,6 +40,7 @@ class ImportPlan:
     format: str
     preview: ImportPreview
     info: FileInfo | None = None
+    title: str | None = None  # the workshop's title the file names (kept on Confirm)
 
 
 class PosterBoards(Protocol):
@@ -60,8 +62,10 @@ class ImportService:
         clock: Clock,
         runner: UntrustedRunner,
         boards: Callable[[], PosterBoards | None],
+        workshops: WorkshopRepository,
     ) -> None:
         self._boards = boards
+        self._workshops = workshops
         self._imports = imports
         self._sessions = sessions
         self._repo = session_repo
@@ -71,7 +75,13 @@ class ImportService:
     async def preview(self, guild_id: int, actor_id: int, filename: str, data: bytes) -> ImportPlan:
         planned = await self._plan(guild_id, filename, data)
         import_id = await self._imports.add(guild_id, actor_id, filename, data, self._clock.now())
-        return ImportPlan(import_id, filename, planned.format.value, planned.preview, planned.info)
+        return ImportPlan(
+            import_id, filename, planned.format.value, planned.preview, planned.info, planned.title
+        )
+
+    async def workshop_title(self, guild_id: int) -> str | None:
+        """The workshop's title from the last confirmed import that named one."""
+        return await self._workshops.title(guild_id)
 
     async def _plan(self, guild_id: int, filename: str, data: bytes) -> PlannedImport:
         existing = await self._repo.in_guild(guild_id)
@@ -119,6 +129,8 @@ class ImportService:
 
         async def applied(tx: Transaction) -> None:
             await self._imports.set_state(tx, import_id, "applied", self._clock.now())
+            if planned.title is not None:  # a file that names no title keeps the one there is
+                await self._workshops.set_title(tx, guild_id, planned.title, self._clock.now())
 
         boards = self._boards()  # None: no posters feature, a file's boards are not kept
         posters = [row for row in preview.rows if row.boards] if boards is not None else []
@@ -149,7 +161,9 @@ class ImportService:
             raise
         if boards is not None:
             await self._give_boards(boards, guild_id, actor_id, posters, preview)
-        return ImportPlan(import_id, pending.filename, planned.format.value, preview, planned.info)
+        return ImportPlan(
+            import_id, pending.filename, planned.format.value, preview, planned.info, planned.title
+        )
 
     async def _give_boards(
         self,

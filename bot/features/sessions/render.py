@@ -205,6 +205,12 @@ class SessionRenderer:
                 value=_clip(self.file_info(plan.info, locale), FIELD_MAX),
                 inline=False,
             )
+        if plan.title:
+            embed.add_field(
+                name=self.t("import.title_field", locale),
+                value=one_line(plan.title, FIELD_MAX),
+                inline=False,
+            )
         if preview.per_day:
             days = "\n".join(
                 self.t("import.day_line", locale, day=day.isoformat(), count=count)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.ui import locale_of
-from bot.features.sessions.calendar import schedule_ics
+from bot.features.sessions.calendar import calendar_title, schedule_ics
 from bot.features.sessions.transformers import DayOption
 from bot.features.sessions.views import SHOW, ProgrammePages
 
@@ -38,13 +39,15 @@ class ScheduleCog(commands.Cog):
         clock: Clock,
         zone: ZoneInfo,
         title: str | None,
+        workshop_title: Callable[[int], Awaitable[str | None]],
     ) -> None:
         self._sessions = sessions
         self._pages = pages
         self._catalog = catalog
         self._clock = clock
         self._zone = zone
-        self._title = title  # the calendar's name (else the guild's)
+        self._title = title  # the calendar's name (the setting)
+        self._workshop_title = workshop_title  # else the one a schedule file named (a guild's)
 
     @schedule.command(name="show", description="Running and upcoming sessions")
     @app_commands.describe(day="Only this day")
@@ -71,7 +74,9 @@ class ScheduleCog(commands.Cog):
         data = schedule_ics(
             sessions,
             guild_id=guild.id,
-            calendar_name=self._title or guild.name,
+            calendar_name=calendar_title(
+                self._title, await self._workshop_title(guild.id), guild.name
+            ),
             channel_url=lambda session: channel_url(session.id),
             now=self._clock.now(),
             zone=self._zone,

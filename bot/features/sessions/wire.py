@@ -23,6 +23,7 @@ from bot.features.sessions.service import SessionService
 from bot.features.sessions.texts import SessionTexts
 from bot.features.sessions.timers import SessionsConfig
 from bot.features.sessions.views import ImportButton, ProgrammePages
+from bot.features.sessions.workshop_repo import WorkshopRepository
 from bot.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def wire(core: Core) -> Feature:
         core.clock,
         UntrustedRunner(preload=WORKER_MODULES),
         boards,
+        WorkshopRepository(core.db),
     )
 
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
@@ -111,6 +113,7 @@ def wire(core: Core) -> Feature:
             clock=core.clock,
             zone=settings.zone,
             title=settings.title,
+            workshop_title=imports.workshop_title,
         )
 
     return Feature(

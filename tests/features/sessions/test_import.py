@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.fakes.sessions import buttons, confirm, session_channels, upload
-from tests.world import World
+from tests.world import World, eventually
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "frab-schedule-anyconf.json"
@@ -138,3 +138,71 @@ async def test_confirm_survives_a_restart_and_a_double_click_applies_once(world:
     assert len(sb.scheduled_events(world.guild_id)) == 4
     texts = [m.get("content") or "" for click in clicks for m in click.messages]
     assert any("being applied" in t or "already imported" in t for t in texts), texts
+
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "config" / "schedule.example.yaml"
+CAMP = "MLエンジニアリング研究会 サマーキャンプ 2027"
+
+
+async def calendar_name(world: World) -> str:
+    import icalendar
+
+    result = await world.sb.invoke(world.guild_id, world.attendee_id, "schedule export")
+    ((filename, data),) = result.files
+    assert filename == "programme.ics"
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"])
+    return str(calendar["X-WR-CALNAME"])
+
+
+def title_field(preview: dict) -> str | None:  # type: ignore[type-arg]
+    fields = preview["embeds"][0].get("fields", [])
+    found = [f["value"] for f in fields if f["name"] == "Workshop title (the calendar's name)"]
+    return found[0] if found else None
+
+
+async def test_the_yaml_title_names_the_calendar(world: World) -> None:
+    """The example camp's `title:` is shown in the preview, kept on Confirm and names the .ics
+    calendar; a file without a title keeps it, a new title replaces it (shown as typed, on one
+    line), one too long changes nothing, and the `title` setting comes first."""
+    world.clock.set(datetime(2027, 6, 1, tzinfo=UTC))
+    bot = await world.start_bot()
+    guild_name = world.sb.state.guild(world.guild_id).data["name"]
+    assert await calendar_name(world) == guild_name, "nothing imported: the server's name"
+
+    result = await upload(world, "schedule.example.yaml", EXAMPLE.read_bytes())
+    preview = result.followups[0]
+    assert title_field(preview) == CAMP
+    assert await calendar_name(world) == guild_name, "nothing is kept before Confirm"
+    await confirm(world, preview)
+    await eventually(lambda: len(session_channels(world.sb, world.guild_id)) >= 30, 30)
+    assert await calendar_name(world) == CAMP
+
+    untitled = (
+        "days:\n  - date: 2027-07-04\n    sessions:\n"
+        "      - {title: Extra, start: '10:00', duration: 30}\n"
+    )
+    result = await upload(world, "extra.yaml", untitled.encode())
+    assert title_field(result.followups[0]) is None
+    await confirm(world, result.followups[0])
+    assert await calendar_name(world) == CAMP, "a file without a title keeps the one there is"
+
+    renamed = 'title: "Camp\\n**2027**\\t\\u202eedoc <@123>"\n' + untitled.replace("Extra", "Other")
+    result = await upload(world, "renamed.yaml", renamed.encode())
+    assert title_field(result.followups[0]) == "Camp \\*\\*2027\\*\\* edoc \\<\\@123\\>"
+    await confirm(world, result.followups[0])
+    assert await calendar_name(world) == "Camp **2027** edoc <@123>", "one plain line"
+
+    too_long = f"title: {'長' * 201}\n" + untitled
+    result = await upload(world, "long.yaml", too_long.encode())
+    preview = result.followups[0]
+    problems = next(f for f in preview["embeds"][0]["fields"] if f["name"].startswith("Problems"))
+    assert (
+        "❌ file: The title is 201 characters long; at most 200 are allowed." in problems["value"]
+    )
+    assert buttons(preview)["Confirm"].get("disabled")
+    assert await calendar_name(world) == "Camp **2027** edoc <@123>"
+
+    await world.stop_bot(bot)
+    await world.start_bot(sync=False, title="運営の決めた名前")
+    assert await calendar_name(world) == "運営の決めた名前", "the title setting comes first"
