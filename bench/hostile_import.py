@@ -40,7 +40,7 @@ from bench.harness import stage  # noqa: E402
 from bot.core.untrusted import UntrustedRunner  # noqa: E402
 from bot.domain.clock import FakeClock  # noqa: E402
 from bot.domain.errors import DomainError  # noqa: E402
-from bot.domain.schedule_import import PlannedImport, plan_import  # noqa: E402
+from bot.features.sessions.domain.schedule_import import PlannedImport, plan_import  # noqa: E402
 from bot.features.sessions.imports import WORKER_MODULES  # noqa: E402
 
 MB = 1024 * 1024

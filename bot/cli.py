@@ -341,11 +341,11 @@ def _check(settings: Settings, path: Path) -> int:
     from zoneinfo import ZoneInfo
 
     from bot.core.untrusted import UntrustedRunner
-    from bot.domain.schedule_import import ImportResult
+    from bot.features.sessions.check import check_schedule, parse_here
+    from bot.features.sessions.check_report import render_report
+    from bot.features.sessions.domain.schedule_import import ImportResult
     from bot.features.sessions.imports import WORKER_MODULES
     from bot.i18n import Catalog
-    from bot.services.schedule_check import check_schedule, parse_here
-    from bot.services.schedule_report import render_report
 
     catalog = Catalog.load(default_locale=settings.locale)
 

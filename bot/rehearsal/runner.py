@@ -24,9 +24,9 @@ from bot.app import build_bot
 from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
-from bot.domain.schedule_import import ImportResult
 from bot.features.attendance.service import AttendanceService
 from bot.features.sessions.domain.model import Session, SessionKind
+from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
@@ -145,7 +145,7 @@ class Rehearsal(Crowd):
         """Read and parse the schedule, and check --until against its days (no Discord, no
         database yet). Raises RehearsalError."""
         from bot.domain.errors import DomainError
-        from bot.domain.schedule_import import parse_schedule
+        from bot.features.sessions.domain.schedule_import import parse_schedule
 
         path = self.options.schedule
         try:

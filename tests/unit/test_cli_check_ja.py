@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.services.schedule_check import check_schedule
-from bot.services.schedule_report import render_report
+from bot.features.sessions.check import check_schedule
+from bot.features.sessions.check_report import render_report
 from tests.unit.test_cli_schedule import BAD_CSV, EXAMPLE, one_error_line, run_cli
 
 JA = {"WORKSHOP_LOCALE": "ja"}

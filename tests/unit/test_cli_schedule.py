@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.domain.schedule_import import parse_schedule
 from bot.domain.structure import ItemKind
+from bot.features.sessions.check import check_schedule
+from bot.features.sessions.check_report import render_report
 from bot.features.sessions.domain.model import SessionDraft, SessionKind, SessionStatus
+from bot.features.sessions.domain.schedule_import import parse_schedule
 from bot.features.sessions.repo import SessionRepository
-from bot.services.schedule_check import check_schedule
-from bot.services.schedule_report import render_report
 from bot.store.db import Database
 from bot.store.structure_repo import StructureRepository
 

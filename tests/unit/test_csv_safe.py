@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 
 from bot.core.csv_out import CsvOut
 from bot.domain.csv_safe import FORMULA_START, escape_cell, is_plain_number, unescape_cell
-from bot.domain.schedule_import import parse_schedule
 from bot.features.attendance.domain.stays import PersonSummary
 from bot.features.attendance.export import write_export, write_people
 from bot.features.attendance.repo import AttendanceRepository, ExportRow
 from bot.features.sessions.calendar import schedule_csv
 from bot.features.sessions.domain.model import Session
+from bot.features.sessions.domain.schedule_import import parse_schedule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BOT = Path(__file__).resolve().parents[2] / "bot"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.schedule_import import ALIASES, parse_schedule
+from bot.features.sessions.domain.schedule_import import ALIASES, parse_schedule
 from tests.unit.domain.factories import TOKYO
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ import pytest
 
 from bot.core.untrusted import Budget, MiB, UntrustedRunner
 from bot.domain.errors import InvalidInput, NotFound
-from bot.domain.schedule_import import Encoding, PlannedImport, plan_import
+from bot.features.sessions.domain.schedule_import import Encoding, PlannedImport, plan_import
 from tests.unit.domain.factories import TOKYO
 
 FAST = Budget(seconds=30, memory_bytes=256 * MiB, workers=2)

@@ -14,9 +14,9 @@ from discord.ext import commands
 from bot.core.checks import organizer_only
 from bot.core.ui import locale_of
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.domain.text_safety import one_line
 from bot.features.sessions.domain.model import CREATE_KINDS, Session, make_draft
+from bot.features.sessions.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.features.sessions.domain.timeparse import local_date, parse_time
 from bot.features.sessions.render import SessionRenderer
 from bot.features.sessions.transformers import DayOption, SessionOption

@@ -7,7 +7,7 @@ changed in between, the organizer gets the problems instead of a surprise.
 The file is read in a budgeted worker process (`UntrustedRunner`), never on the event loop: the
 parse and the comparison with the programme (`plan_import`) run there, so a hostile or merely huge
 file cannot delay anyone else's command. What a re-import changes is described in
-`bot.domain.schedule_import.plan`.
+`bot.features.sessions.domain.schedule_import.plan`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,14 @@ from bot.core.untrusted import UntrustedRunner
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
 from bot.domain.posters import board_channels
-from bot.domain.schedule_import import FileInfo, ImportPreview, PlannedImport, plan_import
-from bot.domain.schedule_import.rows import ImportProblem, ImportRow
 from bot.features.sessions.domain.model import Session, SessionKind
+from bot.features.sessions.domain.schedule_import import (
+    FileInfo,
+    ImportPreview,
+    PlannedImport,
+    plan_import,
+)
+from bot.features.sessions.domain.schedule_import.rows import ImportProblem, ImportRow
 from bot.features.sessions.import_repo import ImportRepository, PendingImport
 from bot.features.sessions.repo import SessionRepository
 from bot.features.sessions.service import SessionService
@@ -30,7 +35,7 @@ from bot.features.sessions.workshop_repo import WorkshopRepository
 from bot.store.uow import Transaction
 
 #: Imported by the worker processes' fork server once, not by every worker.
-WORKER_MODULES = ("bot.domain.schedule_import",)
+WORKER_MODULES = ("bot.features.sessions.domain.schedule_import",)
 
 
 @dataclass(frozen=True)

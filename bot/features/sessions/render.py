@@ -14,13 +14,13 @@ import discord
 
 from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
-from bot.domain.schedule_import import FileInfo
-from bot.domain.schedule_import.rows import ImportRow
 from bot.domain.text_safety import body, one_line, shown_params
+from bot.features.sessions.check import where_text
 from bot.features.sessions.domain.model import Session, SessionDraft
+from bot.features.sessions.domain.schedule_import import FileInfo
+from bot.features.sessions.domain.schedule_import.rows import ImportRow
 from bot.features.sessions.imports import ImportPlan
 from bot.i18n import Catalog
-from bot.services.schedule_check import where_text
 
 PER_PAGE = 8
 DESCRIPTION_MAX = 4096

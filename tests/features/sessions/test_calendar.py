@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from bot.domain.schedule_import import parse_schedule, preview_import
 from bot.features.sessions.calendar import (
     CSV_COLUMNS,
     schedule_csv,
@@ -19,6 +18,7 @@ from bot.features.sessions.calendar import (
     session_uid,
 )
 from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain.schedule_import import parse_schedule, preview_import
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import (
+from bot.features.sessions.domain import SessionKind
+from bot.features.sessions.domain.schedule_import import (
     Encoding,
     ImportFormat,
     ImportResult,
     parse_schedule,
     preview_import,
 )
-from bot.domain.schedule_import.columns import accepted_names
-from bot.features.sessions.domain import SessionKind
+from bot.features.sessions.domain.schedule_import.columns import accepted_names
 from tests.unit.domain.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import (
+from bot.features.sessions.domain.schedule_import import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_SESSIONS,
     ImportResult,

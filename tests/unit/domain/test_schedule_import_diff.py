@@ -2,8 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.schedule_import import ImportRow, diff_import, parse_schedule, preview_import
 from bot.features.sessions.domain import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain.schedule_import import (
+    ImportRow,
+    diff_import,
+    parse_schedule,
+    preview_import,
+)
 from tests.unit.domain.factories import TOKYO, at, draft, session
 
 FIRST = """title,start,duration,kind,track,id

@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import (
+from bot.features.sessions.domain import SessionKind
+from bot.features.sessions.domain.schedule_import import (
     MAX_IMPORT_BYTES,
     ImportFormat,
     ImportResult,
     detect_format,
     parse_schedule,
 )
-from bot.domain.schedule_import.columns import accepted_names
-from bot.features.sessions.domain import SessionKind
+from bot.features.sessions.domain.schedule_import.columns import accepted_names
 from tests.unit.domain.factories import TOKYO, at
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
@@ -402,7 +402,7 @@ def test_a_poster_sessions_board_count_is_read_and_checked() -> None:
     # Only a new poster session without a count is warned about (the import's preview).
     from datetime import UTC, datetime
 
-    from bot.domain.schedule_import import plan_import
+    from bot.features.sessions.domain.schedule_import import plan_import
 
     planned = plan_import(
         "camp.csv", data, TOKYO, datetime(2027, 6, 1, tzinfo=UTC), [], frozenset()

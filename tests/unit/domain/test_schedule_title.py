@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain.schedule_import import ImportProblem, parse_schedule
-from bot.domain.schedule_import.plan import plan_import
-from bot.domain.schedule_import.title import WORKSHOP_TITLE_MAX
 from bot.features.sessions.calendar import calendar_title
+from bot.features.sessions.domain.schedule_import import ImportProblem, parse_schedule
+from bot.features.sessions.domain.schedule_import.plan import plan_import
+from bot.features.sessions.domain.schedule_import.title import WORKSHOP_TITLE_MAX
 from tests.unit.domain.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)

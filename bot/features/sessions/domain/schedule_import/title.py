@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from bot.domain.schedule_import.rows import ImportProblem, type_name
+from bot.features.sessions.domain.schedule_import.rows import ImportProblem, type_name
 
 #: As long as the `title` setting may be (bot/settings.py).
 WORKSHOP_TITLE_MAX = 200

@@ -16,11 +16,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import to_epoch
-from bot.domain.schedule_import.diff import ImportPreview, preview_import
-from bot.domain.schedule_import.reader import parse_schedule
-from bot.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
 from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.features.sessions.domain.rules import find_conflicts
+from bot.features.sessions.domain.schedule_import.diff import ImportPreview, preview_import
+from bot.features.sessions.domain.schedule_import.reader import parse_schedule
+from bot.features.sessions.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
 
 
 @dataclass(frozen=True)

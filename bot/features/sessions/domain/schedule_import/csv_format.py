@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.csv_safe import unescape_cell
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import.columns import (
+from bot.features.sessions.domain.schedule_import.columns import (
     EXPORT_ONLY,
     MAX_COLUMNS,
     Column,
@@ -32,8 +32,8 @@ from bot.domain.schedule_import.columns import (
     missing_fields,
     recognise,
 )
-from bot.domain.schedule_import.encoding import Encoding
-from bot.domain.schedule_import.rows import (
+from bot.features.sessions.domain.schedule_import.encoding import Encoding
+from bot.features.sessions.domain.schedule_import.rows import (
     MAX_IMPORT_SESSIONS,
     FileInfo,
     ImportFormat,

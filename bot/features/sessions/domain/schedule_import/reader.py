@@ -8,17 +8,21 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import.columns import field_of
-from bot.domain.schedule_import.csv_format import parse_csv, sniff
-from bot.domain.schedule_import.encoding import Decoded, decode
-from bot.domain.schedule_import.frab_format import parse_frab
-from bot.domain.schedule_import.rows import (
+from bot.features.sessions.domain.schedule_import.columns import field_of
+from bot.features.sessions.domain.schedule_import.csv_format import parse_csv, sniff
+from bot.features.sessions.domain.schedule_import.encoding import Decoded, decode
+from bot.features.sessions.domain.schedule_import.frab_format import parse_frab
+from bot.features.sessions.domain.schedule_import.rows import (
     MAX_IMPORT_BYTES,
     FileInfo,
     ImportFormat,
     ImportResult,
 )
-from bot.domain.schedule_import.yaml_format import load_yaml, looks_like_schedule, parse_yaml
+from bot.features.sessions.domain.schedule_import.yaml_format import (
+    load_yaml,
+    looks_like_schedule,
+    parse_yaml,
+)
 from bot.features.sessions.domain.timeparse import DEFAULT_ZONE
 
 _BY_SUFFIX = {

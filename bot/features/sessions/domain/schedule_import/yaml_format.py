@@ -45,8 +45,8 @@ from yaml.events import AliasEvent
 from yaml.resolver import Resolver
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import.columns import field_of
-from bot.domain.schedule_import.rows import (
+from bot.features.sessions.domain.schedule_import.columns import field_of
+from bot.features.sessions.domain.schedule_import.rows import (
     MAX_IMPORT_SESSIONS,
     ImportFormat,
     ImportResult,
@@ -54,7 +54,7 @@ from bot.domain.schedule_import.rows import (
     clean_value,
     type_name,
 )
-from bot.domain.schedule_import.title import workshop_title
+from bot.features.sessions.domain.schedule_import.title import workshop_title
 from bot.features.sessions.domain.timeparse import parse_date
 
 _TOP_KEYS = {"timezone", "sessions", "days", "title", "workshop", "name"}

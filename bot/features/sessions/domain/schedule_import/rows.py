@@ -25,8 +25,6 @@ from pydantic import ValidationError
 
 from bot.domain.errors import InvalidInput
 from bot.domain.posters import BOARDS_MAX, BOARDS_MIN
-from bot.domain.schedule_import.columns import FIELDS, Column
-from bot.domain.schedule_import.encoding import Encoding
 from bot.features.sessions.domain.model import (
     DESCRIPTION_MAX,
     DURATION_MAX,
@@ -35,6 +33,8 @@ from bot.features.sessions.domain.model import (
     SessionKind,
     draft_problems,
 )
+from bot.features.sessions.domain.schedule_import.columns import FIELDS, Column
+from bot.features.sessions.domain.schedule_import.encoding import Encoding
 from bot.features.sessions.domain.timeparse import (
     TEXT_MAX,
     is_time_only,

@@ -23,7 +23,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError
-from bot.domain.schedule_import.rows import ImportProblem, ImportResult, ImportRow
 from bot.features.sessions.domain.model import DRAFT_FIELDS, Session, SessionDraft, SessionStatus
 from bot.features.sessions.domain.rules import (
     check_not_in_past,
@@ -32,6 +31,7 @@ from bot.features.sessions.domain.rules import (
     find_conflicts,
     place_key,
 )
+from bot.features.sessions.domain.schedule_import.rows import ImportProblem, ImportResult, ImportRow
 from bot.features.sessions.domain.timeparse import DEFAULT_ZONE, local_date
 
 

@@ -32,13 +32,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import import (
-    FileInfo,
-    ImportFormat,
-    ImportResult,
-    parse_schedule,
-    preview_import,
-)
 from bot.domain.structure import BASE_CHANNELS
 from bot.domain.text_safety import PARAM_MAX, USER_TEXT_PARAMS, plain_line
 from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
@@ -50,6 +43,13 @@ from bot.features.sessions.domain.layout import (
     plan,
 )
 from bot.features.sessions.domain.model import SessionDraft
+from bot.features.sessions.domain.schedule_import import (
+    FileInfo,
+    ImportFormat,
+    ImportResult,
+    parse_schedule,
+    preview_import,
+)
 from bot.features.sessions.domain.timeparse import local_date
 from bot.i18n import Catalog
 

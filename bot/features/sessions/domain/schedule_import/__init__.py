@@ -1,18 +1,18 @@
 """Schedule files (CSV/TSV, YAML, Pretalx/frab schedule.json) -> session drafts + problems, and
 the preview of what importing them would change."""
 
-from bot.domain.schedule_import.columns import ALIASES, Column
-from bot.domain.schedule_import.diff import (
+from bot.features.sessions.domain.schedule_import.columns import ALIASES, Column
+from bot.features.sessions.domain.schedule_import.diff import (
     ImportChange,
     ImportMatch,
     ImportPreview,
     diff_import,
     preview_import,
 )
-from bot.domain.schedule_import.encoding import Encoding
-from bot.domain.schedule_import.plan import PlannedImport, plan_import
-from bot.domain.schedule_import.reader import detect_format, parse_schedule
-from bot.domain.schedule_import.rows import (
+from bot.features.sessions.domain.schedule_import.encoding import Encoding
+from bot.features.sessions.domain.schedule_import.plan import PlannedImport, plan_import
+from bot.features.sessions.domain.schedule_import.reader import detect_format, parse_schedule
+from bot.features.sessions.domain.schedule_import.rows import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_SESSIONS,
     FileInfo,

@@ -32,14 +32,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.errors import InvalidInput
-from bot.domain.schedule_import.rows import (
-    MAX_IMPORT_SESSIONS,
-    ImportFormat,
-    ImportResult,
-    ImportRow,
-    RowBuilder,
-    truncate,
-)
 from bot.features.sessions.domain.model import (
     DESCRIPTION_MAX,
     DURATION_MAX,
@@ -47,6 +39,14 @@ from bot.features.sessions.domain.model import (
     SPEAKERS_MAX,
     SessionKind,
     kind_from_text,
+)
+from bot.features.sessions.domain.schedule_import.rows import (
+    MAX_IMPORT_SESSIONS,
+    ImportFormat,
+    ImportResult,
+    ImportRow,
+    RowBuilder,
+    truncate,
 )
 from bot.features.sessions.domain.timeparse import parse_duration, parse_time
 

@@ -9,18 +9,8 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.schedule_import import FileInfo
 from bot.domain.text_safety import plain_line
-from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
-from bot.features.sessions.domain.layout import (
-    CHANNELS_PER_CATEGORY,
-    CHANNELS_PER_GUILD,
-    ChannelKind,
-)
-from bot.features.sessions.domain.model import SessionDraft
-from bot.features.sessions.domain.timeparse import local_date
-from bot.i18n import Catalog
-from bot.services.schedule_check import (
+from bot.features.sessions.check import (
     CONFLICT_KEY,
     CheckProblem,
     CheckReport,
@@ -28,6 +18,16 @@ from bot.services.schedule_check import (
     plural_form,
     where_text,
 )
+from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
+from bot.features.sessions.domain.layout import (
+    CHANNELS_PER_CATEGORY,
+    CHANNELS_PER_GUILD,
+    ChannelKind,
+)
+from bot.features.sessions.domain.model import SessionDraft
+from bot.features.sessions.domain.schedule_import import FileInfo
+from bot.features.sessions.domain.timeparse import local_date
+from bot.i18n import Catalog
 
 _KIND_ORDER = (ChannelKind.STAGE, ChannelKind.VOICE, ChannelKind.TEXT, ChannelKind.FORUM)
 _DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon"}
