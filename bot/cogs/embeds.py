@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.cogs.poster_abstract import AbstractButton, abstract_label
-from bot.domain.posters import PosterBoard
 from bot.domain.text_safety import body, one_line
+from bot.features.posters.abstract import AbstractButton, abstract_label
+from bot.features.posters.domain.boards import PosterBoard
 from bot.i18n import Catalog
 
 FIELD_MAX = 1024

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.posters import PosterBoard
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
+from bot.features.posters.domain.boards import PosterBoard
 
 
 class ChannelRef(BaseModel):

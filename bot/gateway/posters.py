@@ -14,7 +14,7 @@ from typing import Final, Literal
 
 import discord
 
-from bot.domain.posters import PosterBoard, post_title
+from bot.features.posters.domain.boards import PosterBoard, post_title
 from bot.gateway.base import GatewayBase, translate_errors
 
 ARCHIVE_MINUTES: Final[Literal[10080]] = 10080  # a week without replies, then Discord archives

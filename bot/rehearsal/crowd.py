@@ -9,13 +9,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.clock import FakeClock
+from bot.features.posters.service import PosterService
 from bot.features.rooms.service import RoomService
 from bot.features.sessions.domain.model import SessionStatus
 from bot.features.sessions.service import SessionService
 from bot.rehearsal.plan import Action, Plan, Step
 from bot.rehearsal.truth import Truth
 from bot.sandbox.sandbox import Sandbox
-from bot.services.posters import PosterService
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

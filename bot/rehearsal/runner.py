@@ -25,6 +25,7 @@ from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.features.attendance.service import AttendanceService
+from bot.features.posters.places import parse_purpose
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.crowd import Crowd
@@ -36,7 +37,6 @@ from bot.rehearsal.text import Text
 from bot.rehearsal.truth import Truth
 from bot.rehearsal.watch import Watcher
 from bot.sandbox.sandbox import Sandbox
-from bot.services.poster_places import parse_purpose
 from bot.settings import RoomsSettings, Settings
 from bot.store.migrate import MigrationError
 

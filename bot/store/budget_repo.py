@@ -3,7 +3,7 @@ channels (and their categories) appear only shortly before it starts."""
 
 from __future__ import annotations
 
-from bot.domain.posters import board_channels
+from bot.features.posters.domain.boards import board_channels
 from bot.store.db import Database
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.permissions import INVITE_PERMISSIONS
-from tests.e2e.test_posters import CREATE_POST, claim, posts, setup_posters, text_of
+from tests.fakes.posters import CREATE_POST, claim, posts, setup_posters, text_of
 from tests.world import World
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox.sandbox import Sandbox
-from tests.e2e.test_posters import first_message, posts, setup_posters
+from tests.fakes.posters import first_message, posts, setup_posters
 from tests.fakes.sessions import confirm, upload
 from tests.features.rooms.test_board import board_text, set_up, settled
 from tests.markdown_view import bidi_is_contained, headings, masked_links, styled

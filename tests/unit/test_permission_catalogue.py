@@ -25,10 +25,10 @@ from bot.core.permissions import (
 )
 from bot.domain.permissions import Perm
 from bot.domain.structure import BASE_CHANNELS, OverwriteSpec
+from bot.features.posters import places as poster_places
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.places import Phase, place_overwrites
 from bot.i18n import Catalog
-from bot.services import poster_places
 
 
 def every_overwrite() -> Iterator[tuple[str, int, int]]:

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.errors import Conflict, InvalidInput, LimitReached, NotFound
-from bot.domain.poster_files import check_poster_file
-from bot.domain.posters import (
+from bot.features.posters.domain.boards import (
     ClaimsClosed,
     PosterBoard,
     check_board_count,
@@ -24,6 +23,7 @@ from bot.domain.posters import (
     post_title,
     voice_name,
 )
+from bot.features.posters.domain.files import check_poster_file
 
 START = datetime(2026, 7, 1, 5, tzinfo=UTC)
 

@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.cogs.poster_abstract import AbstractButton
-from bot.cogs.poster_views import PosterPageButton
-from bot.cogs.posters import PosterCog
 from bot.core.bus import SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.core.reconcile import Converge, Repair
 from bot.domain.ratelimit import Rule
 from bot.domain.text_safety import plain_line
+from bot.features.posters.abstract import AbstractButton
+from bot.features.posters.cog import PosterCog
+from bot.features.posters.places import PosterPlaces, PosterPlacesConfig
+from bot.features.posters.repo import PosterRepository
+from bot.features.posters.service import PosterService
+from bot.features.posters.views import PosterPageButton
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.keys import PREFIXES as SESSION_PREFIXES
 from bot.features.sessions.service import SessionService
-from bot.services.poster_places import PosterPlaces, PosterPlacesConfig
-from bot.services.posters import PosterService
 from bot.store.member_action_repo import MemberActionRepository
-from bot.store.poster_repo import PosterRepository
 
 PREFIXES = ("poster:", "posters:")
 PROBLEM = "posters"

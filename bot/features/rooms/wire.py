@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.core.bus import BoardPosted, BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
+from bot.features.posters.service import PosterService
 from bot.features.rooms.board import BoardService
 from bot.features.rooms.board_repo import BoardRepository
 from bot.features.rooms.cog import RoomCog, VoiceEvents
@@ -18,7 +19,6 @@ from bot.features.rooms.repo import RoomRepository
 from bot.features.rooms.service import RoomsConfig, RoomService
 from bot.features.rooms.views import OpenRoomButton, RoomOpener
 from bot.features.sessions.service import SessionService
-from bot.services.posters import PosterService
 
 PROBLEM = "rooms"
 WHAT = "problems.what.rooms"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bot.core.bot import WorkshopBot
 from bot.domain.clock import FakeClock
-from tests.e2e.test_posters import board_channels, claim, members, setup_posters
 from tests.e2e.test_process import ready_count
+from tests.fakes.posters import board_channels, claim, members, setup_posters
 from tests.features.attendance.attendance_helpers import (
     JST_10,
     cli,

@@ -4,7 +4,7 @@ the preview says how many boards and warns about a poster session without a coun
 
 from __future__ import annotations
 
-from tests.e2e.test_posters import claim
+from tests.fakes.posters import claim
 from tests.fakes.sessions import buttons, upload
 from tests.world import World, eventually
 

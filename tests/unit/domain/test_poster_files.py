@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.poster_files import (
+from bot.features.posters.domain.files import (
     PosterFormat,
     check_poster_file,
     claimed_format,

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.posters import PosterBoard, post_title, voice_name
 from bot.domain.text_safety import (
     BIDI_CONTROLS,
     body,
@@ -18,6 +17,7 @@ from bot.domain.text_safety import (
     shown_params,
     strip_controls,
 )
+from bot.features.posters.domain.boards import PosterBoard, post_title, voice_name
 from bot.features.rooms.domain.board import (
     BoardRoom,
     BoardTexts,

@@ -12,7 +12,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.domain.clock import from_epoch, to_epoch
-from bot.domain.posters import PosterBoard
+from bot.features.posters.domain.boards import PosterBoard
 from bot.store.db import Database
 
 _COLUMNS = (

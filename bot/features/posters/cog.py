@@ -9,14 +9,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.poster_views import claim_and_reply, poster_list_message
 from bot.core.checks import member_is_organizer, organizer_only
-from bot.domain.posters import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
 from bot.domain.text_safety import one_line
+from bot.features.posters.domain.boards import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
+from bot.features.posters.service import PosterService
+from bot.features.posters.views import claim_and_reply, poster_list_message
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.domain.timeparse import parse_time
 from bot.features.sessions.transformers import session_label
-from bot.services.posters import PosterService
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

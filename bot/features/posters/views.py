@@ -1,5 +1,5 @@
 """Poster views: the paged board list (buttons survive restarts) and the claim's answer, with the
-button that adds or edits the abstract (bot/cogs/poster_abstract.py)."""
+button that adds or edits the abstract (abstract.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import discord
 from bot.cogs.embeds import abstract_view
 from bot.core.checks import member_is_organizer
 from bot.core.ui import PageButton, locale_of, page_buttons
-from bot.domain.posters import compact_ranges
 from bot.domain.text_safety import one_line, shown_params
+from bot.features.posters.domain.boards import compact_ranges
+from bot.features.posters.service import BoardView
 from bot.features.rooms.domain.board import as_typed
 from bot.features.sessions.domain.model import Session
-from bot.services.posters import BoardView
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot

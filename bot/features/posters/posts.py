@@ -14,13 +14,13 @@ from collections.abc import Awaitable, Callable
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.ports import PosterPort
-from bot.domain.poster_files import check_poster_file, verify_poster_file
-from bot.domain.posters import PosterBoard, check_board_exists, clean_abstract
+from bot.features.posters.converge import PosterConvergence
+from bot.features.posters.domain.boards import PosterBoard, check_board_exists, clean_abstract
+from bot.features.posters.domain.files import check_poster_file, verify_poster_file
+from bot.features.posters.places import PosterPlaces, parse_purpose
+from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import Session
-from bot.services.poster_converge import PosterConvergence
-from bot.services.poster_places import PosterPlaces, parse_purpose
 from bot.store.audit_repo import AuditRepository
-from bot.store.poster_repo import PosterRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import discord
 
 from bot.core.checks import member_is_organizer
 from bot.core.tree import answer_error
-from bot.domain.posters import ABSTRACT_MAX, PosterBoard
+from bot.features.posters.domain.boards import ABSTRACT_MAX, PosterBoard
 from bot.i18n import Catalog
 
 if TYPE_CHECKING:

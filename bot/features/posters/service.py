@@ -23,7 +23,8 @@ from bot.core.scheduler import Handler
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.ports import PosterPort
-from bot.domain.posters import (
+from bot.features.posters.converge import PosterConvergence
+from bot.features.posters.domain.boards import (
     BoardTaken,
     NoFreeBoard,
     PosterBoard,
@@ -36,6 +37,9 @@ from bot.domain.posters import (
     next_free,
     plan_resize,
 )
+from bot.features.posters.places import PosterPlaces
+from bot.features.posters.posts import PosterPosts
+from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import (
     Session,
     SessionDraft,
@@ -44,13 +48,9 @@ from bot.features.sessions.domain.model import (
     make_draft,
 )
 from bot.features.sessions.service import SessionService
-from bot.services.poster_converge import PosterConvergence
-from bot.services.poster_places import PosterPlaces
-from bot.services.poster_posts import PosterPosts
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
-from bot.store.poster_repo import PosterRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)

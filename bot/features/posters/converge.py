@@ -22,12 +22,12 @@ from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable
 from bot.domain.ports import PosterPort
+from bot.features.posters.places import PosterPlaces
+from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.service import SessionService
-from bot.services.poster_places import PosterPlaces
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
-from bot.store.poster_repo import PosterRepository
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
-from bot.domain.posters import PosterBoard, voice_name
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
+from bot.features.posters.domain.boards import PosterBoard, voice_name
 from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_with_space
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.model import Session, SessionStatus

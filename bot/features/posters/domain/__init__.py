@@ -1,0 +1,1 @@
+"""The posters feature's pure part: boards (claims, limits, names) and poster files."""
