@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.clock import FakeClock
+from bot.features.posters import keys as poster_keys
 from bot.features.posters.service import PosterService
 from bot.features.rooms.service import RoomService
 from bot.features.sessions.domain.model import SessionStatus
@@ -106,7 +107,7 @@ class Crowd:
             ids = await bot.services.get("posters", PosterService).places.ids(
                 self.guild_id, session.id
             )
-            channel = ids.get((number, "voice")) if number is not None else None
+            channel = ids.get((number, poster_keys.VOICE)) if number is not None else None
             if channel is not None:
                 self.truth.session_of_channel[channel] = session.id
             return channel

@@ -25,7 +25,7 @@ from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.features.attendance.service import AttendanceService
-from bot.features.posters.places import parse_purpose
+from bot.features.posters import keys as poster_keys
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.crowd import Crowd
@@ -334,9 +334,9 @@ class Rehearsal(Crowd):
         assert bot is not None
         posts = []
         for item in await bot.services.structure.items(self.guild_id):
-            parsed = parse_purpose(item.purpose)  # poster:<session>:<board>:post
-            if parsed is not None and parsed[2] == "post" and item.discord_id is not None:
-                posts.append((parsed[0], parsed[1], item.discord_id))
+            parsed = poster_keys.parse_board(item.purpose)
+            if parsed is not None and parsed.what == poster_keys.POST and item.discord_id:
+                posts.append((parsed.session_id, parsed.number, item.discord_id))
         for _, _, message_id in sorted(posts):
             found = self.plain().find(message_id)
             if found is not None:

@@ -3,6 +3,7 @@ channels (and their categories) appear only shortly before it starts."""
 
 from __future__ import annotations
 
+from bot.features.posters import keys as poster_keys
 from bot.features.posters.domain.boards import board_channels
 from bot.store.db import Database
 
@@ -23,7 +24,11 @@ class BudgetRepository:
             made = await self._db.fetch_value(
                 "SELECT count(*) FROM guild_structure WHERE guild_id = ? AND state = 'live' "
                 "AND (purpose LIKE ? OR purpose LIKE ?)",
-                (guild_id, f"poster:{session_id}:%:voice", f"posters:{session_id}:%"),
+                (
+                    guild_id,
+                    poster_keys.voice_pattern(session_id),
+                    poster_keys.category_pattern(session_id),
+                ),
             )
             promised += max(0, board_channels(int(boards)) - int(made or 0))
         return promised

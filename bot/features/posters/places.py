@@ -5,8 +5,8 @@ spill before 50 channels. Voice channels follow the session's phase like any ses
 (locked before the start, open while it runs, read-only after), and a board's presenter may
 always enter their own board. Released boards lose their post and channel.
 
-Owned through guild_structure: `poster:<session>:<board>:post`, `poster:<session>:<board>:voice`,
-`posters:<session>:<part>` (categories).
+Owned through guild_structure under the posters' purpose keys (keys.py): a board's post and
+voice channel, and the session's categories.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
+from bot.features.posters import keys
 from bot.features.posters.domain.boards import PosterBoard, voice_name
 from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_with_space
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
@@ -33,26 +34,6 @@ from bot.store.structure_repo import StructureRepository
 log = logging.getLogger(__name__)
 
 PRESENTER_ALLOW = Perm.VIEW_CHANNEL | Perm.CONNECT | Perm.SPEAK
-
-
-def post_purpose(session_id: int, number: int) -> str:
-    return f"poster:{session_id}:{number}:post"
-
-
-def voice_purpose(session_id: int, number: int) -> str:
-    return f"poster:{session_id}:{number}:voice"
-
-
-def category_purpose(session_id: int, part: int) -> str:
-    return f"posters:{session_id}:{part}"
-
-
-def parse_purpose(purpose: str) -> tuple[int, int, str] | None:
-    """`poster:<session>:<board>:<what>` -> (session, board, what)."""
-    parts = purpose.split(":")
-    if len(parts) != 4 or parts[0] != "poster":
-        return None
-    return int(parts[1]), int(parts[2]), parts[3]
 
 
 @dataclass(frozen=True)
@@ -92,10 +73,10 @@ class PosterPlaces:
     async def ids(self, guild_id: int, session_id: int) -> dict[tuple[int, str], int]:
         """(board, 'post' | 'voice') -> Discord id, for the session's live objects."""
         found: dict[tuple[int, str], int] = {}
-        for item in await self._objects.with_prefix(guild_id, f"poster:{session_id}:"):
-            parsed = parse_purpose(item.purpose)
+        for item in await self._objects.with_prefix(guild_id, keys.boards_of(session_id)):
+            parsed = keys.parse_board(item.purpose)
             if parsed is not None and item.discord_id is not None:
-                found[(parsed[1], parsed[2])] = item.discord_id
+                found[(parsed.number, parsed.what)] = item.discord_id
         return found
 
     # -- convergence ---------------------------------------------------------------------------
@@ -104,12 +85,12 @@ class PosterPlaces:
         self, guild_id: int, session: Session, boards: list[PosterBoard], forum_id: int | None
     ) -> None:
         claimed = {b.number: b for b in boards if b.claimed}
-        for item in await self._objects.with_prefix(guild_id, f"poster:{session.id}:"):
-            parsed = parse_purpose(item.purpose)
+        for item in await self._objects.with_prefix(guild_id, keys.boards_of(session.id)):
+            parsed = keys.parse_board(item.purpose)
             if parsed is None:
                 continue
             _, number, what = parsed
-            if number in claimed and not (what == "voice" and not self.prepared(session)):
+            if number in claimed and not (what == keys.VOICE and not self.prepared(session)):
                 continue
             await self._remove(guild_id, item.purpose, item.discord_id, what)
         for board in claimed.values():
@@ -120,7 +101,7 @@ class PosterPlaces:
         await self._drop_empty_categories(guild_id, session.id)
 
     async def ensure_post(self, guild_id: int, board: PosterBoard, place_id: int) -> int:
-        purpose = post_purpose(board.session_id, board.number)
+        purpose = keys.post_key(board.session_id, board.number)
         item = await self._objects.get(guild_id, purpose)
         if item is not None and item.discord_id is not None:
             return item.discord_id
@@ -136,7 +117,7 @@ class PosterPlaces:
             _, category_id = await self._channels.ensure(
                 guild_id,
                 ChannelWish(
-                    purpose=category_purpose(session.id, part),
+                    purpose=keys.category_key(session.id, part),
                     kind=ChannelKind.CATEGORY,
                     name=self.config.category_name(session, part),
                     parent_id=None,
@@ -147,11 +128,11 @@ class PosterPlaces:
         _, channel_id = await self._channels.ensure(
             guild_id,
             ChannelWish(
-                purpose=voice_purpose(session.id, board.number),
+                purpose=keys.voice_key(session.id, board.number),
                 kind=ChannelKind.VOICE,
                 name=voice_name(board),
                 parent_id=category_id,
-                parent_purpose=category_purpose(session.id, part),
+                parent_purpose=keys.category_key(session.id, part),
                 overwrites=tuple(self._overwrites(guild_id, session, board)),
                 enforce_overwrites=True,
             ),
@@ -161,8 +142,8 @@ class PosterPlaces:
 
     async def remove_board(self, guild_id: int, session_id: int, number: int) -> None:
         """A released board: its post and its voice channel go."""
-        for what in ("post", "voice"):
-            purpose = (post_purpose if what == "post" else voice_purpose)(session_id, number)
+        for what in (keys.POST, keys.VOICE):
+            purpose = keys.board_key(session_id, number, what)
             item = await self._objects.get(guild_id, purpose)
             if item is not None:
                 await self._remove(guild_id, purpose, item.discord_id, what)
@@ -171,13 +152,13 @@ class PosterPlaces:
     # -- internals -------------------------------------------------------------------------------
 
     async def _remove(self, guild_id: int, purpose: str, discord_id: int | None, what: str) -> None:
-        if what == "post":
+        if what == keys.POST:
             if discord_id is not None:
                 await self._port.delete_post(discord_id, "poster board released")
             await self._objects.forget(guild_id, purpose)
             # Forgotten first: deleting a text channel's post message is then no hand deletion.
-            parsed = parse_purpose(purpose)
-            place_id = await self.place_id(guild_id, parsed[0]) if parsed else None
+            parsed = keys.parse_board(purpose)
+            place_id = await self.place_id(guild_id, parsed.session_id) if parsed else None
             if discord_id is not None and place_id is not None:
                 await self._port.delete_post_starter(place_id, discord_id)
         else:
@@ -209,8 +190,11 @@ class PosterPlaces:
 
     async def _categories(self, guild_id: int, session_id: int) -> dict[int, int | None]:
         found: dict[int, int | None] = {}
-        for item in await self._objects.with_prefix(guild_id, f"posters:{session_id}:"):
-            part = int(item.purpose.rsplit(":", 1)[1])
+        for item in await self._objects.with_prefix(guild_id, keys.categories_of(session_id)):
+            parsed = keys.parse_category(item.purpose)
+            if parsed is None:
+                continue
+            part = parsed[1]
             alive = item.discord_id is not None and self._port.channel(guild_id, item.discord_id)
             found[part] = item.discord_id if alive else None
         return found
@@ -220,7 +204,7 @@ class PosterPlaces:
     ) -> tuple[int, int | None]:
         """The category for a board's channel: where it is, else the first with space."""
         categories = await self._categories(guild_id, session.id)
-        item = await self._objects.get(guild_id, voice_purpose(session.id, board.number))
+        item = await self._objects.get(guild_id, keys.voice_key(session.id, board.number))
         if item is not None and item.discord_id is not None:
             current = self._port.channel(guild_id, item.discord_id)
             for part, category_id in categories.items():
@@ -236,5 +220,5 @@ class PosterPlaces:
         for part, category_id in (await self._categories(guild_id, session_id)).items():
             if category_id is not None and not self._port.children(guild_id, category_id):
                 await self._channels.remove(
-                    guild_id, category_purpose(session_id, part), "no poster boards left"
+                    guild_id, keys.category_key(session_id, part), "no poster boards left"
                 )

@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.ports import PosterPort
+from bot.features.posters import keys
 from bot.features.posters.converge import PosterConvergence
 from bot.features.posters.domain.boards import PosterBoard, check_board_exists, clean_abstract
 from bot.features.posters.domain.files import check_poster_file, verify_poster_file
-from bot.features.posters.places import PosterPlaces, parse_purpose
+from bot.features.posters.places import PosterPlaces
 from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import Session
 from bot.store.audit_repo import AuditRepository
@@ -82,7 +83,7 @@ class PosterPosts:
                 raise InvalidInput("errors.poster_board_changed", board=number)
             updated = board.model_copy(update={"abstract": abstract})
             ids = await self._places.ids(guild_id, session.id)
-            post_id = ids.get((number, "post"))
+            post_id = ids.get((number, keys.POST))
             place_id = await self._places.place_id(guild_id, session.id)
             if post_id is not None and place_id is not None:
                 try:
@@ -128,7 +129,7 @@ class PosterPosts:
             raise NotFound("errors.poster_none_claimed", title=session.title)
         board = mine[0]
         ids = await self._places.ids(guild_id, session.id)
-        post_id = ids.get((board.number, "post"))
+        post_id = ids.get((board.number, keys.POST))
         if post_id is None:
             raise NotFound("errors.poster_post_missing", board=board.number)
         data = await read()
@@ -146,14 +147,14 @@ class PosterPosts:
         live on (only the first message was deleted): the post is kept, True. Otherwise the
         message a text-channel post was started from goes too, and the post is to be opened
         again (False)."""
-        parsed = parse_purpose(purpose)
-        if parsed is None or parsed[2] != "post":
+        parsed = keys.parse_board(purpose)
+        if parsed is None or parsed.what != keys.POST:
             return False
         if await self._port.post_exists(guild_id, discord_id):
             log.info("post %s lost its first message; its thread is kept", discord_id)
             await self._objects.record(guild_id, purpose, discord_id, self._clock.now())
             return True
-        place_id = await self._places.place_id(guild_id, parsed[0])
+        place_id = await self._places.place_id(guild_id, parsed.session_id)
         if place_id is not None:
             await self._port.delete_post_starter(place_id, discord_id)
         return False

@@ -23,6 +23,7 @@ from bot.core.scheduler import Handler
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
 from bot.domain.ports import PosterPort
+from bot.features.posters import keys
 from bot.features.posters.converge import PosterConvergence
 from bot.features.posters.domain.boards import (
     BoardTaken,
@@ -142,7 +143,7 @@ class PosterService:
         running = session.status is SessionStatus.OPEN
         views = []
         for board in await self._repo.boards(session.id):
-            voice_id = ids.get((board.number, "voice"))
+            voice_id = ids.get((board.number, keys.VOICE))
             here = (
                 running
                 and voice_id is not None
@@ -150,7 +151,8 @@ class PosterService:
                 and self._port.voice_channel_of(guild_id, board.presenter_id) == voice_id
             )
             people = len(self._port.occupants(guild_id, voice_id)) if voice_id else 0
-            views.append(BoardView(board, ids.get((board.number, "post")), voice_id, here, people))
+            post_id = ids.get((board.number, keys.POST))
+            views.append(BoardView(board, post_id, voice_id, here, people))
         return views
 
     async def summary(self, guild_id: int, session: Session) -> tuple[int, int, int]:

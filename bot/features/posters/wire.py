@@ -13,6 +13,7 @@ from bot.domain.ratelimit import Rule
 from bot.domain.text_safety import plain_line
 from bot.features.posters.abstract import AbstractButton
 from bot.features.posters.cog import PosterCog
+from bot.features.posters.keys import PREFIXES
 from bot.features.posters.places import PosterPlaces, PosterPlacesConfig
 from bot.features.posters.repo import PosterRepository
 from bot.features.posters.service import PosterService
@@ -22,7 +23,6 @@ from bot.features.sessions.keys import PREFIXES as SESSION_PREFIXES
 from bot.features.sessions.service import SessionService
 from bot.store.member_action_repo import MemberActionRepository
 
-PREFIXES = ("poster:", "posters:")
 PROBLEM = "posters"
 WHAT = "problems.what.posters"
 

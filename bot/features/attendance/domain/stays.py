@@ -17,6 +17,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import from_epoch, to_epoch
+from bot.features.posters import keys as poster_keys
 from bot.features.sessions import keys as session_keys
 
 
@@ -46,8 +47,9 @@ def place_of_purpose(purpose: str | None) -> Place:
     parts = purpose.split(":")
     if len(parts) == 3 and parts[2] == "channel" and parts[1].isdigit() and parts[0] == "room":
         return Place(PlaceKind.ROOM, int(parts[1]))
-    if len(parts) == 4 and parts[0] == "poster" and parts[3] == "voice" and parts[1].isdigit():
-        return Place(PlaceKind.POSTER, int(parts[1]))
+    board = poster_keys.parse_board(purpose)
+    if board is not None and board.what == poster_keys.VOICE:
+        return Place(PlaceKind.POSTER, board.session_id)
     return OTHER
 
 
