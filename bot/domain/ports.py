@@ -11,7 +11,15 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
-from bot.features.posters.domain.boards import PosterBoard
+
+
+class MessagePayload(BaseModel):
+    """A message as a feature's render.py built it (discord.py's embed and view, opaque here):
+    the gateway sends or edits it as it is."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    embed: Any
+    view: Any
 
 
 class ChannelRef(BaseModel):
@@ -231,12 +239,18 @@ class PosterPort(RoomPort, Protocol):
 
     def voice_channel_of(self, guild_id: int, user_id: int) -> int | None: ...
 
-    async def create_post(self, place_id: int, board: PosterBoard) -> int:
-        """Open the board's post in the place (forum or text channel); returns its id."""
+    async def create_post(
+        self, place_id: int, title: str, message: MessagePayload, reason: str
+    ) -> int:
+        """Open a post named `title` with `message` first in the place (forum or text channel);
+        returns its id."""
         ...
 
-    async def edit_post(self, place_id: int, post_id: int, board: PosterBoard) -> bool:
-        """Show `board` in the post's first message (one edit); False when the post is gone."""
+    async def edit_post(
+        self, place_id: int, post_id: int, message: MessagePayload, reason: str
+    ) -> bool:
+        """Show `message` in the post's first message (one edit; an archived post is unarchived
+        first, for `reason`); False when the post is gone."""
         ...
 
     async def post_exists(self, guild_id: int, post_id: int) -> bool:

@@ -14,7 +14,7 @@ from typing import Final, Literal
 
 import discord
 
-from bot.features.posters.domain.boards import PosterBoard, post_title
+from bot.domain.ports import MessagePayload
 from bot.gateway.base import GatewayBase, translate_errors
 
 ARCHIVE_MINUTES: Final[Literal[10080]] = 10080  # a week without replies, then Discord archives
@@ -27,14 +27,15 @@ class PostersMixin(GatewayBase):
         return guild.filesize_limit if guild is not None else 10 * 1024 * 1024
 
     @translate_errors
-    async def create_post(self, place_id: int, board: PosterBoard) -> int:
-        """Open the board's post in the place; returns the post's (thread's) id."""
+    async def create_post(
+        self, place_id: int, title: str, message: MessagePayload, reason: str
+    ) -> int:
+        """Open a post in the place; returns the post's (thread's) id."""
         place = self._client.get_channel(place_id)
-        embed, view = self._renderer.poster_post_message(board)
-        reason = f"poster board {board.number} claimed"
+        embed, view = message.embed, message.view
         if isinstance(place, discord.ForumChannel):
             created = await place.create_thread(
-                name=post_title(board),
+                name=title,
                 embed=embed,
                 view=view,
                 auto_archive_duration=ARCHIVE_MINUTES,
@@ -43,41 +44,41 @@ class PostersMixin(GatewayBase):
             )
             return created.thread.id
         if isinstance(place, discord.TextChannel):
-            message = await place.send(
+            first = await place.send(
                 embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none()
             )
             try:
-                thread = await message.create_thread(
-                    name=post_title(board), auto_archive_duration=ARCHIVE_MINUTES, reason=reason
+                thread = await first.create_thread(
+                    name=title, auto_archive_duration=ARCHIVE_MINUTES, reason=reason
                 )
             except BaseException:
                 # No half-made post: the message without its thread goes again.
                 with contextlib.suppress(discord.HTTPException):
-                    await message.delete()
+                    await first.delete()
                 raise
             return thread.id
         raise LookupError(f"channel {place_id} is neither a forum nor a text channel")
 
     @translate_errors
-    async def edit_post(self, place_id: int, post_id: int, board: PosterBoard) -> bool:
+    async def edit_post(
+        self, place_id: int, post_id: int, message: MessagePayload, reason: str
+    ) -> bool:
         """One edit of the post's first message (in a forum it lives in the post, in a text
         channel in the channel). An archived forum post is unarchived first."""
         in_text = isinstance(self._client.get_channel(place_id), discord.TextChannel)
         channel = discord.PartialMessageable(
             self._client._connection, place_id if in_text else post_id
         )
-        message = channel.get_partial_message(post_id)
-        embed, view = self._renderer.poster_post_message(board)
+        first = channel.get_partial_message(post_id)
+        embed, view = message.embed, message.view
         try:
             try:
-                await message.edit(embed=embed, view=view)
+                await first.edit(embed=embed, view=view)
             except discord.HTTPException as exc:
                 if exc.code != ARCHIVED_THREAD or in_text:
                     raise
-                await self._client.http.edit_channel(
-                    post_id, archived=False, reason=f"abstract of poster board {board.number}"
-                )
-                await message.edit(embed=embed, view=view)
+                await self._client.http.edit_channel(post_id, archived=False, reason=reason)
+                await first.edit(embed=embed, view=view)
         except discord.NotFound:
             return False
         return True

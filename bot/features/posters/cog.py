@@ -1,19 +1,25 @@
-"""`/poster ...`: poster sessions and their boards. Thin: options in, PosterService out."""
+"""`/poster ...`: poster sessions and their boards. Thin: options in, PosterService out, the
+answers from PosterRender."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import member_is_organizer, organizer_only
+from bot.core.ui import locale_of
+from bot.domain.clock import Clock
 from bot.domain.text_safety import one_line
+from bot.features.posters.abstract import AbstractButton
 from bot.features.posters.domain.boards import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
+from bot.features.posters.render import PosterRender
 from bot.features.posters.service import PosterService
-from bot.features.posters.views import claim_and_reply, poster_list_message
+from bot.features.posters.views import PosterPages
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.domain.timeparse import parse_time
 from bot.features.sessions.transformers import session_label
@@ -29,34 +35,31 @@ PosterTitle = app_commands.Range[str, 1, TITLE_MAX]
 Abstract = app_commands.Range[str, 1, ABSTRACT_MAX]
 
 
-def _bot(interaction: discord.Interaction[Any]) -> WorkshopBot:
-    client: WorkshopBot = interaction.client
-    return client
-
-
 class PosterSessionTransformer(app_commands.Transformer):
-    """A poster session: autocompleted among poster sessions; its number or exact title."""
+    """A poster session: autocompleted among poster sessions; its number or exact title.
+    (discord.py makes transformers itself, so this one finds the service on the client.)"""
 
     async def transform(self, interaction: discord.Interaction[Any], value: str) -> Session:
         assert interaction.guild_id is not None
-        bot = _bot(interaction)
-        session = await bot.services.sessions.resolve(interaction.guild_id, str(value))
-        posters = bot.services.get("posters", PosterService)
-        return await posters.pick_session(interaction.guild_id, session)
+        return await _posters(interaction).resolve(interaction.guild_id, str(value))
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction[Any], value: str
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        bot = _bot(interaction)
-        sessions = await bot.services.posters.poster_sessions(interaction.guild_id)
+        sessions = await _posters(interaction).poster_sessions(interaction.guild_id)
         needle = value.casefold()
         return [
-            app_commands.Choice(name=session_label(s, bot), value=str(s.id))
+            app_commands.Choice(name=session_label(s, interaction.client), value=str(s.id))
             for s in sessions
             if needle in s.title.casefold()
         ][:25]
+
+
+def _posters(interaction: discord.Interaction[Any]) -> PosterService:
+    client: WorkshopBot = interaction.client
+    return client.services.get("posters", PosterService)
 
 
 PosterSessionOption = app_commands.Transform[Session, PosterSessionTransformer]
@@ -67,15 +70,30 @@ class PosterCog(commands.Cog):
         name="poster", description="Poster sessions: claim a board, find posters", guild_only=True
     )
 
-    def __init__(self, bot: WorkshopBot) -> None:
+    def __init__(
+        self,
+        bot: WorkshopBot,
+        posters: PosterService,
+        render: PosterRender,
+        pages: PosterPages,
+        abstract_button: type[AbstractButton],
+        *,
+        zone: ZoneInfo,
+        clock: Clock,
+    ) -> None:
         self.bot = bot
+        self._posters = posters
+        self._render = render
+        self._pages = pages
+        self._abstract_button = abstract_button
+        self._zone = zone
+        self._clock = clock
 
     async def _session(
         self, interaction: discord.Interaction[WorkshopBot], session: Session | None
     ) -> Session:
         assert interaction.guild_id is not None
-        posters = self.bot.services.get("posters", PosterService)
-        return await posters.pick_session(interaction.guild_id, session)
+        return await self._posters.pick_session(interaction.guild_id, session)
 
     @poster.command(name="setup", description="Create a poster session with N boards (organizers)")
     @app_commands.describe(
@@ -94,9 +112,9 @@ class PosterCog(commands.Cog):
         boards: Boards,
     ) -> None:
         assert interaction.guild_id is not None
-        begins = parse_time(start, self.bot.settings.zone, now=self.bot.clock.now())
+        begins = parse_time(start, self._zone, now=self._clock.now())
         await interaction.response.defer(ephemeral=True, thinking=True)
-        session, added, removed, created = await self.bot.services.posters.setup(
+        session, added, removed, created = await self._posters.setup(
             interaction.guild_id,
             interaction.user.id,
             name,
@@ -105,9 +123,9 @@ class PosterCog(commands.Cog):
             boards,
         )
         key = "posters.set_up" if created else "posters.updated"
-        text = self.bot.catalog.t(
+        text = self._render.t(
             key,
-            str(interaction.locale),
+            locale_of(interaction),
             title=one_line(session.title),
             boards=boards,
             added=added,
@@ -133,16 +151,25 @@ class PosterCog(commands.Cog):
         abstract: Abstract | None = None,
         presenter: discord.Member | None = None,
     ) -> None:
+        assert interaction.guild_id is not None
         target = await self._session(interaction, session)
-        presenter_id = presenter.id if presenter is not None else None
+        locale = locale_of(interaction)
         # Decided here and now, abstract or not: the form comes after, from the answer's button.
-        await claim_and_reply(
-            interaction,
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self._posters.claims.claim(
+            interaction.guild_id,
+            interaction.user.id,
             target,
             title,
             number=board,
             abstract=abstract,
-            presenter_id=presenter_id,
+            presenter_id=presenter.id if presenter is not None else None,
+            organizer=member_is_organizer(interaction),
+        )
+        await interaction.followup.send(
+            self._render.claimed(result, target, locale),
+            view=self._render.abstract_view(result.board, locale, self._abstract_button),
+            ephemeral=True,
         )
 
     @poster.command(name="release", description="Give your poster board back")
@@ -159,16 +186,16 @@ class PosterCog(commands.Cog):
         assert interaction.guild_id is not None
         target = await self._session(interaction, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        released = await self.bot.services.posters.release(
+        released = await self._posters.claims.release(
             interaction.guild_id,
             interaction.user.id,
             target,
             number=board,
             organizer=member_is_organizer(interaction),
         )
-        text = self.bot.catalog.t(
+        text = self._render.t(
             "posters.released",
-            str(interaction.locale),
+            locale_of(interaction),
             board=released.number,
             title=one_line(target.title),
         )
@@ -183,8 +210,8 @@ class PosterCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         target = await self._session(interaction, session)
-        embed, view = await poster_list_message(
-            self.bot, interaction.guild_id, target.id, 0, str(interaction.locale)
+        embed, view = await self._pages.message(
+            interaction.guild_id, target.id, 0, locale_of(interaction)
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
@@ -201,7 +228,7 @@ class PosterCog(commands.Cog):
         assert interaction.guild_id is not None
         target = await self._session(interaction, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        board = await self.bot.services.posters.posts.upload(
+        board = await self._posters.posts.upload(
             interaction.guild_id,
             interaction.user.id,
             target,
@@ -209,11 +236,9 @@ class PosterCog(commands.Cog):
             content_type=file.content_type,
             size=file.size,
             read=file.read,
-            caption=self.bot.catalog.t(
-                "posters.file_caption", None, user=f"<@{interaction.user.id}>"
-            ),
+            caption=self._render.t("posters.file_caption", None, user=f"<@{interaction.user.id}>"),
         )
-        text = self.bot.catalog.t(
-            "posters.uploaded", str(interaction.locale), board=board.number, file=file.filename
+        text = self._render.t(
+            "posters.uploaded", locale_of(interaction), board=board.number, file=file.filename
         )
         await interaction.followup.send(text, ephemeral=True)

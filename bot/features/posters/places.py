@@ -20,10 +20,10 @@ from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
-from bot.domain.ports import PosterPort
+from bot.domain.ports import MessagePayload, PosterPort
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.features.posters import keys
-from bot.features.posters.domain.boards import PosterBoard, voice_name
+from bot.features.posters.domain.boards import PosterBoard, post_title, voice_name
 from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_with_space
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.model import Session, SessionStatus
@@ -41,6 +41,7 @@ class PosterPlacesConfig:
     prepare: timedelta  # voice channels exist from this long before the start
     organizer_roles: tuple[str, ...]
     category_name: Callable[[Session, int], str]
+    post_message: Callable[[PosterBoard], MessagePayload]  # a post's first message (render.py)
     per_category: int = CHANNELS_PER_CATEGORY
 
 
@@ -107,7 +108,12 @@ class PosterPlaces:
             return item.discord_id
         now = self._clock.now()
         await self._objects.intend(guild_id, purpose, ItemKind.TEXT, None, now)
-        post_id = await self._port.create_post(place_id, board)
+        post_id = await self._port.create_post(
+            place_id,
+            post_title(board),
+            self.config.post_message(board),
+            f"poster board {board.number} claimed",
+        )
         await self._objects.record(guild_id, purpose, post_id, self._clock.now())
         return post_id
 

@@ -1,4 +1,5 @@
-"""Poster sessions: set up boards, claim and release them, attach posters, see who is where.
+"""Poster sessions: set up boards, see who is where; claims (PosterClaims), the posts' content
+(PosterPosts) and convergence (PosterConvergence) are its parts.
 
 A poster session is a session (kind `poster`, source `poster`) that SessionService schedules,
 reminds, opens and closes like any other; its place is a Forum channel (a text channel with a
@@ -12,30 +13,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.budget import ChannelBudget
 from bot.core.bus import BoardTouched, Bus
 from bot.core.problems import Problems
-from bot.core.ratelimit import POSTER_BOARD, MemberLimits
+from bot.core.ratelimit import MemberLimits
 from bot.core.scheduler import Handler
 from bot.domain.clock import Clock
-from bot.domain.errors import DiscordRefused, DiscordUnavailable, InvalidInput, NotFound
+from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.ports import PosterPort
 from bot.features.posters import keys
+from bot.features.posters.claims import PosterClaims
 from bot.features.posters.converge import PosterConvergence
 from bot.features.posters.domain.boards import (
-    BoardTaken,
-    NoFreeBoard,
     PosterBoard,
     board_channels,
-    check_board_exists,
-    check_claims_open,
-    check_presenter_limit,
-    clean_abstract,
-    clean_title,
-    next_free,
     plan_resize,
 )
 from bot.features.posters.places import PosterPlaces
@@ -55,13 +49,6 @@ from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ClaimResult:
-    board: PosterBoard
-    post_id: int | None
-    warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -95,8 +82,6 @@ class PosterService:
     ) -> None:
         self._bus = bus
         self._budget = budget
-        self._limits = limits
-        self._problems = problems
         self._db = db
         self._repo = repo
         self._sessions = sessions
@@ -104,10 +89,23 @@ class PosterService:
         self._port = port
         self._audit = audit
         self._clock = clock
-        self.per_presenter = per_presenter
         self._poke = poke
         self.sync = PosterConvergence(
             db, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems, bus=bus
+        )
+        # Presenters' claims and releases.
+        self.claims = PosterClaims(
+            db,
+            repo,
+            sessions,
+            places,
+            self.sync,
+            audit,
+            clock,
+            per_presenter=per_presenter,
+            limits=limits,
+            problems=problems,
+            bus=bus,
         )
         # The posts' content: the abstract (edited after the claim) and the poster file.
         self.posts = PosterPosts(repo, places, self.sync, objects, port, audit, clock)
@@ -120,6 +118,13 @@ class PosterService:
     async def poster_sessions(self, guild_id: int) -> list[Session]:
         sessions = await self._sessions.programme(guild_id, include_cancelled=False)
         return [s for s in sessions if s.kind is SessionKind.POSTER]
+
+    async def session(self, guild_id: int, session_id: int) -> Session:
+        return await self._sessions.get(guild_id, session_id)
+
+    async def resolve(self, guild_id: int, value: str) -> Session:
+        """The poster session a `session` option names (its number or exact title)."""
+        return await self.pick_session(guild_id, await self._sessions.resolve(guild_id, value))
 
     async def pick_session(self, guild_id: int, session: Session | None) -> Session:
         """The session given, else the only poster session that has not ended."""
@@ -241,155 +246,6 @@ class PosterService:
             need += await self._sessions.places.new_channels(guild_id, [*programme, draft])
         await self._budget.require(guild_id, need)
 
-    # -- presenters ------------------------------------------------------------------------------
-
-    async def claim(
-        self,
-        guild_id: int,
-        actor_id: int,
-        session: Session,
-        title: str,
-        *,
-        number: int | None,
-        abstract: str | None,
-        presenter_id: int | None,
-        organizer: bool,
-    ) -> ClaimResult:
-        title = clean_title(title)
-        abstract = clean_abstract(abstract)
-        if presenter_id is not None and presenter_id != actor_id and not organizer:
-            raise InvalidInput("errors.poster_presenter_organizers_only")
-        presenter = presenter_id or actor_id
-        now = self._clock.now()
-        if presenter_id is None or not organizer:
-            check_claims_open(session.start, now, organizer=False)
-        boards = await self._repo.boards(session.id)
-        if number is not None:
-            check_board_exists(boards, number)
-        ticket = await self._limits.take(guild_id, actor_id, POSTER_BOARD, exempt=organizer)
-        try:
-            return await self._claim(
-                guild_id, actor_id, session, title, number, abstract, presenter, now
-            )
-        except BaseException:
-            await self._limits.give_back(ticket)
-            raise
-
-    async def _claim(
-        self,
-        guild_id: int,
-        actor_id: int,
-        session: Session,
-        title: str,
-        number: int | None,
-        abstract: str | None,
-        presenter: int,
-        now: datetime,
-    ) -> ClaimResult:
-        async with self._db.transaction() as conn:
-            check_presenter_limit(
-                await self._repo.count_claimed_by(conn, session.id, presenter), self.per_presenter
-            )
-            won = await self._repo.claim(
-                conn,
-                session.id,
-                number,
-                presenter_id=presenter,
-                title=title,
-                abstract=abstract,
-                actor_id=actor_id,
-                now=now,
-            )
-        if won is None:
-            fresh = await self._repo.boards(session.id)
-            suggestion = next_free(fresh, after=number or 0)
-            if number is None or suggestion is None:
-                raise NoFreeBoard(title=session.title)
-            raise BoardTaken(board=number, next=suggestion)
-        board = await self._repo.board(session.id, won)
-        assert board is not None
-        result = ClaimResult(board=board, post_id=None)
-        result.warnings = await self._overlaps(guild_id, session, presenter)
-        async with self.sync.lock(guild_id):
-            try:
-                result.post_id = await self._place_board(guild_id, session, board)
-            except DiscordUnavailable:
-                await self.sync.retry_later(guild_id)
-            except DiscordRefused as refusal:
-                # Discord refused outright: the claim does not stand half-made.
-                async with self._db.transaction() as conn:
-                    await self._repo.release(conn, session.id, won)
-                try:
-                    await self.places.remove_board(guild_id, session.id, won)
-                except DiscordRefused as again:
-                    refusal.leftovers = True
-                    await self._problems.record(guild_id, "posters", again, "problems.what.posters")
-                raise
-        await self._audit.add(
-            guild_id,
-            actor_id,
-            "poster.claim",
-            {"session": session.id, "board": won, "presenter": presenter},
-            now,
-        )
-        await self._bus.publish(BoardTouched(guild_id))
-        return result
-
-    async def release(
-        self,
-        guild_id: int,
-        actor_id: int,
-        session: Session,
-        *,
-        number: int | None,
-        organizer: bool,
-    ) -> PosterBoard:
-        boards = await self._repo.boards(session.id)
-        if number is None:
-            mine = [b for b in boards if b.presenter_id == actor_id]
-            if not mine:
-                raise NotFound("errors.poster_none_claimed", title=session.title)
-            if len(mine) > 1:
-                raise InvalidInput("errors.poster_pick_board")
-            board = mine[0]
-        else:
-            check_board_exists(boards, number)
-            board = next(b for b in boards if b.number == number)
-            if not board.claimed:
-                raise InvalidInput("errors.poster_board_free", board=number)
-            if board.presenter_id != actor_id and not organizer:
-                raise InvalidInput("errors.poster_not_yours", board=number)
-        ticket = await self._limits.take(guild_id, actor_id, POSTER_BOARD, exempt=organizer)
-        try:
-            async with self.sync.lock(guild_id):
-                # Discord first: a post or channel it refuses to remove leaves the board as it
-                # was; the database follows what was done.
-                await self.places.remove_board(guild_id, session.id, board.number)
-                async with self._db.transaction() as conn:
-                    await self._repo.release(conn, session.id, board.number)
-        except BaseException:
-            await self._limits.give_back(ticket)
-            raise
-        await self._audit.add(
-            guild_id,
-            actor_id,
-            "poster.release",
-            {"session": session.id, "board": board.number},
-            self._clock.now(),
-        )
-        await self._bus.publish(BoardTouched(guild_id))
-        return board
-
-    async def _place_board(self, guild_id: int, session: Session, board: PosterBoard) -> int | None:
-        channels, _ = await self._sessions.places.discord_ids(guild_id)
-        forum = channels.get(session.id)
-        post_id = None
-        if forum is not None:
-            post_id = await self.places.ensure_post(guild_id, board, forum)
-        if self.places.prepared(session):
-            await self.places.ensure_voice(guild_id, session, board)
-        return post_id
-
     # -- convergence (PosterConvergence) ----------------------------------------------------------
 
     def touch(self, guild_id: int) -> None:
@@ -410,26 +266,3 @@ class PosterService:
         if await self.posts.gone(guild_id, purpose, discord_id):
             return
         await self.sync.converge(guild_id)
-
-    async def _overlaps(
-        self, guild_id: int, session: Session, presenter: int
-    ) -> list[tuple[str, dict[str, object]]]:
-        """Other poster boards of the same presenter at overlapping times."""
-        warnings: list[tuple[str, dict[str, object]]] = []
-        for other in await self._repo.of_presenter(guild_id, presenter):
-            if other.session_id == session.id:
-                continue
-            other_session = await self._sessions.get_any(other.session_id)
-            if (
-                other_session is not None
-                and not other_session.cancelled
-                and other_session.start < session.end
-                and session.start < other_session.end
-            ):
-                warnings.append(
-                    (
-                        "posters.warn_overlap",
-                        {"title": other_session.title, "board": other.number},
-                    )
-                )
-        return warnings

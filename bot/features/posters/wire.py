@@ -4,24 +4,31 @@ channel per board, converged from the database; the board summary the live room 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.core.bus import SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.core.reconcile import Converge, Repair
+from bot.domain.ports import MessagePayload
 from bot.domain.ratelimit import Rule
 from bot.domain.text_safety import plain_line
 from bot.features.posters.abstract import AbstractButton
 from bot.features.posters.cog import PosterCog
+from bot.features.posters.domain.boards import PosterBoard
 from bot.features.posters.keys import PREFIXES
 from bot.features.posters.places import PosterPlaces, PosterPlacesConfig
+from bot.features.posters.render import PosterRender
 from bot.features.posters.repo import PosterRepository
 from bot.features.posters.service import PosterService
-from bot.features.posters.views import PosterPageButton
+from bot.features.posters.views import PosterPages
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.keys import PREFIXES as SESSION_PREFIXES
 from bot.features.sessions.service import SessionService
 from bot.store.member_action_repo import MemberActionRepository
+
+if TYPE_CHECKING:
+    from bot.core.bot import WorkshopBot
 
 PROBLEM = "posters"
 WHAT = "problems.what.posters"
@@ -45,6 +52,13 @@ def wire(core: Core) -> Feature:
         name = core.text("posters.category", title=plain_line(session.title, 80))
         return name[:100] if part == 1 else f"{name[:94]} ({part})"
 
+    render = PosterRender(core.catalog)
+
+    def post_message(board: PosterBoard) -> MessagePayload:
+        # A post's first message carries the abstract button of this bot (bound below, once the
+        # service it calls exists; a post is only opened after wiring).
+        return render.post_message(board, abstract_button)
+
     places = PosterPlaces(
         core.gateway,
         core.objects,
@@ -53,6 +67,7 @@ def wire(core: Core) -> Feature:
             prepare=timedelta(minutes=settings.posters.prepare_minutes),
             organizer_roles=settings.organizer_roles,
             category_name=category_name,
+            post_message=post_message,
         ),
     )
     posters = PosterService(
@@ -72,6 +87,20 @@ def wire(core: Core) -> Feature:
         limits=limits,
         bus=core.bus,
     )
+    abstract_button = AbstractButton.bound(posters, core.catalog)
+    pages = PosterPages(posters, render)
+
+    def cog(client: WorkshopBot) -> PosterCog:
+        return PosterCog(
+            client,
+            posters,
+            render,
+            pages,
+            abstract_button,
+            zone=settings.zone,
+            clock=core.clock,
+        )
+
     core.bus.subscribe(SessionChanged, lambda event: posters.touch(event.guild_id))
 
     async def object_gone(guild_id: int, purpose: str, discord_id: int) -> None:
@@ -82,8 +111,8 @@ def wire(core: Core) -> Feature:
 
     return Feature(
         name="posters",
-        cogs=(PosterCog,),
-        dynamic_items=(PosterPageButton, AbstractButton),
+        cogs=(cog,),
+        dynamic_items=(pages.button, abstract_button),
         jobs=posters.jobs(),
         converge=(Converge(posters.converge, PROBLEM, WHAT),),
         repairs=(
