@@ -18,12 +18,13 @@ from bot.domain.clock import FakeClock
 from bot.domain.errors import NotFound
 from bot.domain.ports import MessagePayload
 from bot.domain.ratelimit import Rule
-from bot.domain.sessions.model import Session, SessionDraft, SessionStatus, make_draft
 from bot.domain.structure import ResolvedOverwrite
 from bot.features.posters.domain.boards import PosterBoard
 from bot.features.posters.places import PosterPlaces, PosterPlacesConfig
 from bot.features.posters.repo import PosterRepository
 from bot.features.posters.service import PosterService
+from bot.features.sessions.domain.model import Session, SessionDraft, SessionStatus, make_draft
+from bot.features.sessions.repo import SessionRepository
 from bot.sandbox.sandbox import Sandbox
 from bot.store.audit_repo import AuditRepository
 from bot.store.budget_repo import BudgetRepository
@@ -31,8 +32,8 @@ from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.member_action_repo import MemberActionRepository
 from bot.store.problem_repo import ProblemRepository
-from bot.store.session_repo import SessionRepository
 from bot.store.structure_repo import StructureRepository
+from bot.store.uow import UnitOfWork
 from tests.fakes import structure
 from tests.world import World
 
@@ -224,7 +225,7 @@ class FakeSessions:
     """What PosterService asks of the sessions feature, over the real sessions table."""
 
     def __init__(self, db: Database, clock: FakeClock) -> None:
-        self._db = db
+        self._uow = UnitOfWork(db)
         self._repo = SessionRepository(db)
         self._clock = clock
         self.places = FakeSessionPlaces()
@@ -252,21 +253,21 @@ class FakeSessions:
     async def create(
         self, guild_id: int, actor_id: int, draft: SessionDraft, *, source: str = "command"
     ) -> Session:
-        async with self._db.transaction() as conn:
-            session_id = await self._repo.add(conn, guild_id, draft, self._clock.now(), source)
+        async with self._uow.transaction() as tx:
+            session_id = await self._repo.add(tx, guild_id, draft, self._clock.now(), source)
         return await self.get(guild_id, session_id)
 
     async def edit(
         self, guild_id: int, actor_id: int, session: Session, changes: dict[str, Any]
     ) -> Session:
         draft = make_draft(**{**session.draft_fields(), **changes})
-        async with self._db.transaction() as conn:
-            await self._repo.update(conn, session.id, draft, self._clock.now())
+        async with self._uow.transaction() as tx:
+            await self._repo.update(tx, session.id, draft, self._clock.now())
         return await self.get(guild_id, session.id)
 
     async def set_status(self, session: Session, status: SessionStatus) -> Session:
-        async with self._db.transaction() as conn:
-            await self._repo.set_status(conn, session.id, status, self._clock.now())
+        async with self._uow.transaction() as tx:
+            await self._repo.set_status(tx, session.id, status, self._clock.now())
         return await self.get(session.guild_id, session.id)
 
 

@@ -19,12 +19,12 @@ from bot.domain.errors import (
     Refusal,
 )
 from bot.domain.ports import ChannelRef
-from bot.domain.sessions.model import Session, SessionStatus
 from bot.domain.structure import ChannelKind, ItemKind
 from bot.features.posters import keys
 from bot.features.posters.converge import JOB_CONVERGE, JOB_PREPARE
 from bot.features.posters.domain.boards import BoardTaken, ClaimsClosed, NoFreeBoard
-from bot.services.session_places import channel_purpose
+from bot.features.sessions.domain.model import Session, SessionStatus
+from bot.features.sessions.keys import channel_purpose
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository
