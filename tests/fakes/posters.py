@@ -313,7 +313,7 @@ def poster_service(
         ),
     )
     posters = PosterService(
-        db,
+        UnitOfWork(db),
         PosterRepository(db),
         sessions,  # type: ignore[arg-type]
         places,

@@ -30,7 +30,7 @@ from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.service import SessionService
 from bot.store.audit_repo import AuditRepository
-from bot.store.db import Database
+from bot.store.uow import UnitOfWork
 
 
 @dataclass
@@ -43,7 +43,7 @@ class ClaimResult:
 class PosterClaims:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         repo: PosterRepository,
         sessions: SessionService,
         places: PosterPlaces,
@@ -56,7 +56,7 @@ class PosterClaims:
         problems: Problems,
         bus: Bus,
     ) -> None:
-        self._db = db
+        self._uow = uow
         self._repo = repo
         self._sessions = sessions
         self._places = places
@@ -111,12 +111,12 @@ class PosterClaims:
         presenter: int,
         now: datetime,
     ) -> ClaimResult:
-        async with self._db.transaction() as conn:
+        async with self._uow.transaction() as tx:
             check_presenter_limit(
-                await self._repo.count_claimed_by(conn, session.id, presenter), self._per_presenter
+                await self._repo.count_claimed_by(tx, session.id, presenter), self._per_presenter
             )
             won = await self._repo.claim(
-                conn,
+                tx,
                 session.id,
                 number,
                 presenter_id=presenter,
@@ -142,8 +142,8 @@ class PosterClaims:
                 await self._sync.retry_later(guild_id)
             except DiscordRefused as refusal:
                 # Discord refused outright: the claim does not stand half-made.
-                async with self._db.transaction() as conn:
-                    await self._repo.release(conn, session.id, won)
+                async with self._uow.transaction() as tx:
+                    await self._repo.release(tx, session.id, won)
                 try:
                     await self._places.remove_board(guild_id, session.id, won)
                 except DiscordRefused as again:
@@ -190,8 +190,8 @@ class PosterClaims:
                 # Discord first: a post or channel it refuses to remove leaves the board as it
                 # was; the database follows what was done.
                 await self._places.remove_board(guild_id, session.id, board.number)
-                async with self._db.transaction() as conn:
-                    await self._repo.release(conn, session.id, board.number)
+                async with self._uow.transaction() as tx:
+                    await self._repo.release(tx, session.id, board.number)
         except BaseException:
             await self._limits.give_back(ticket)
             raise

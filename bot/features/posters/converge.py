@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from bot.core.bus import BoardTouched, Bus
 from bot.core.problems import Problems
 from bot.core.scheduler import Handler
@@ -26,8 +24,8 @@ from bot.features.posters.places import PosterPlaces
 from bot.features.posters.repo import PosterRepository
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.service import SessionService
-from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
+from bot.store.uow import Transaction, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +37,7 @@ RETRY = timedelta(seconds=30)
 class PosterConvergence:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         repo: PosterRepository,
         sessions: SessionService,
         places: PosterPlaces,
@@ -53,7 +51,7 @@ class PosterConvergence:
     ) -> None:
         self._bus = bus
         self._problems = problems
-        self._db = db
+        self._uow = uow
         self._repo = repo
         self._sessions = sessions
         self.places = places
@@ -73,12 +71,10 @@ class PosterConvergence:
         """The guild's lock for anything that changes boards on Discord."""
         return self._locks[guild_id]
 
-    async def schedule_prepare(
-        self, conn: aiosqlite.Connection, session: Session, now: datetime
-    ) -> None:
+    async def schedule_prepare(self, tx: Transaction, session: Session, now: datetime) -> None:
         """(In the caller's transaction) the boards' channels appear `prepare` before the start."""
         prepare_at = max(now, session.start - self.places.config.prepare)
-        await self._jobs.schedule(conn, session.guild_id, JOB_PREPARE, session.id, prepare_at, now)
+        await self._jobs.schedule(tx, session.guild_id, JOB_PREPARE, session.id, prepare_at, now)
 
     def touch(self, guild_id: int) -> None:
         """The programme changed (a poster session opened, closed, moved): converge soon."""
@@ -133,9 +129,9 @@ class PosterConvergence:
             return JobOutcome.DROPPED
         if not self.places.prepared(session):
             # The session moved later: come back at its new time.
-            async with self._db.transaction() as conn:
+            async with self._uow.transaction() as tx:
                 await self._jobs.schedule(
-                    conn,
+                    tx,
                     session.guild_id,
                     JOB_PREPARE,
                     session.id,
@@ -153,8 +149,8 @@ class PosterConvergence:
 
     async def retry_later(self, guild_id: int) -> None:
         now = self._clock.now()
-        async with self._db.transaction() as conn:
+        async with self._uow.transaction() as tx:
             await self._jobs.schedule_earliest(
-                conn, guild_id, JOB_CONVERGE, guild_id, now + RETRY, now
+                tx, guild_id, JOB_CONVERGE, guild_id, now + RETRY, now
             )
         self._poke()

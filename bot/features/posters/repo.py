@@ -14,6 +14,7 @@ import aiosqlite
 from bot.domain.clock import from_epoch, to_epoch
 from bot.features.posters.domain.boards import PosterBoard
 from bot.store.db import Database
+from bot.store.uow import Transaction
 
 _COLUMNS = (
     "id, guild_id, session_id, number, presenter_id, title, abstract, claimed_at, file_name, "
@@ -71,26 +72,22 @@ class PosterRepository:
     # -- inside the caller's transaction -----------------------------------------------------------
 
     async def add_boards(
-        self, conn: aiosqlite.Connection, guild_id: int, session_id: int, numbers: Iterable[int]
+        self, tx: Transaction, guild_id: int, session_id: int, numbers: Iterable[int]
     ) -> None:
-        await conn.executemany(
+        await tx.executemany(
             "INSERT INTO poster_boards (guild_id, session_id, number) VALUES (?, ?, ?)",
             [(guild_id, session_id, n) for n in numbers],
         )
 
-    async def remove_free(
-        self, conn: aiosqlite.Connection, session_id: int, numbers: Iterable[int]
-    ) -> None:
-        await conn.executemany(
+    async def remove_free(self, tx: Transaction, session_id: int, numbers: Iterable[int]) -> None:
+        await tx.executemany(
             "DELETE FROM poster_boards WHERE session_id = ? AND number = ? "
             "AND presenter_id IS NULL",
             [(session_id, n) for n in numbers],
         )
 
-    async def count_claimed_by(
-        self, conn: aiosqlite.Connection, session_id: int, presenter_id: int
-    ) -> int:
-        async with conn.execute(
+    async def count_claimed_by(self, tx: Transaction, session_id: int, presenter_id: int) -> int:
+        async with tx.execute(
             "SELECT count(*) FROM poster_boards WHERE session_id = ? AND presenter_id = ?",
             (session_id, presenter_id),
         ) as cursor:
@@ -99,7 +96,7 @@ class PosterRepository:
 
     async def claim(
         self,
-        conn: aiosqlite.Connection,
+        tx: Transaction,
         session_id: int,
         number: int | None,
         *,
@@ -112,7 +109,7 @@ class PosterRepository:
         """Claim board `number` (None: the lowest free one) if it is free; its number, or None
         when someone else was first (or nothing is free)."""
         if number is None:
-            async with conn.execute(
+            async with tx.execute(
                 "SELECT number FROM poster_boards WHERE session_id = ? AND presenter_id IS NULL "
                 "ORDER BY number LIMIT 1",
                 (session_id,),
@@ -121,7 +118,7 @@ class PosterRepository:
             if row is None:
                 return None
             number = int(row[0])
-        cursor = await conn.execute(
+        cursor = await tx.execute(
             "UPDATE poster_boards SET presenter_id = ?, title = ?, abstract = ?, claimed_at = ?, "
             "claimed_by = ?, file_name = NULL, file_message_id = NULL "
             "WHERE session_id = ? AND number = ? AND presenter_id IS NULL",
@@ -129,8 +126,8 @@ class PosterRepository:
         )
         return number if cursor.rowcount == 1 else None
 
-    async def release(self, conn: aiosqlite.Connection, session_id: int, number: int) -> bool:
-        cursor = await conn.execute(
+    async def release(self, tx: Transaction, session_id: int, number: int) -> bool:
+        cursor = await tx.execute(
             "UPDATE poster_boards SET presenter_id = NULL, title = NULL, abstract = NULL, "
             "claimed_at = NULL, claimed_by = NULL, file_name = NULL, file_message_id = NULL "
             "WHERE session_id = ? AND number = ? AND presenter_id IS NOT NULL",

@@ -44,9 +44,9 @@ from bot.features.sessions.domain.model import (
 )
 from bot.features.sessions.service import SessionService
 from bot.store.audit_repo import AuditRepository
-from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.structure_repo import StructureRepository
+from bot.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class BoardView:
 class PosterService:
     def __init__(
         self,
-        db: Database,
+        uow: UnitOfWork,
         repo: PosterRepository,
         sessions: SessionService,
         places: PosterPlaces,
@@ -82,7 +82,7 @@ class PosterService:
     ) -> None:
         self._bus = bus
         self._budget = budget
-        self._db = db
+        self._uow = uow
         self._repo = repo
         self._sessions = sessions
         self.places = places
@@ -91,11 +91,11 @@ class PosterService:
         self._clock = clock
         self._poke = poke
         self.sync = PosterConvergence(
-            db, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems, bus=bus
+            uow, repo, sessions, places, jobs, port, clock, poke=poke, problems=problems, bus=bus
         )
         # Presenters' claims and releases.
         self.claims = PosterClaims(
-            db,
+            uow,
             repo,
             sessions,
             places,
@@ -211,10 +211,10 @@ class PosterService:
         async with self.sync.lock(guild_id):
             resize = plan_resize(await self._repo.boards(session.id), boards)
             now = self._clock.now()
-            async with self._db.transaction() as conn:
-                await self._repo.add_boards(conn, guild_id, session.id, resize.add)
-                await self._repo.remove_free(conn, session.id, resize.remove)
-                await self.sync.schedule_prepare(conn, session, now)
+            async with self._uow.transaction() as tx:
+                await self._repo.add_boards(tx, guild_id, session.id, resize.add)
+                await self._repo.remove_free(tx, session.id, resize.remove)
+                await self.sync.schedule_prepare(tx, session, now)
         await self._audit.add(
             guild_id,
             actor_id,

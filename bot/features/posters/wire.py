@@ -26,6 +26,7 @@ from bot.features.sessions.domain.model import Session
 from bot.features.sessions.keys import PREFIXES as SESSION_PREFIXES
 from bot.features.sessions.service import SessionService
 from bot.store.member_action_repo import MemberActionRepository
+from bot.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
@@ -71,7 +72,7 @@ def wire(core: Core) -> Feature:
         ),
     )
     posters = PosterService(
-        core.db,
+        UnitOfWork(core.db),
         PosterRepository(core.db),
         core.services.get("sessions", SessionService),
         places,
