@@ -13,15 +13,6 @@ from pydantic import BaseModel, ConfigDict
 from bot.domain.structure import ChannelKind, ResolvedOverwrite
 
 
-class MessagePayload(BaseModel):
-    """A message as a feature's render.py built it (discord.py's embed and view, opaque here):
-    the gateway sends or edits it as it is."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-    embed: Any
-    view: Any
-
-
 class ChannelRef(BaseModel):
     model_config = ConfigDict(frozen=True)
     id: int
@@ -240,17 +231,17 @@ class PosterPort(RoomPort, Protocol):
     def voice_channel_of(self, guild_id: int, user_id: int) -> int | None: ...
 
     async def create_post(
-        self, place_id: int, title: str, message: MessagePayload, reason: str
+        self, place_id: int, title: str, embed: Any, view: Any, reason: str
     ) -> int:
-        """Open a post named `title` with `message` first in the place (forum or text channel);
-        returns its id."""
+        """Open a post named `title` in the place (forum or text channel), its first message the
+        embed and view the posters feature rendered; returns its id."""
         ...
 
     async def edit_post(
-        self, place_id: int, post_id: int, message: MessagePayload, reason: str
+        self, place_id: int, post_id: int, embed: Any, view: Any, reason: str
     ) -> bool:
-        """Show `message` in the post's first message (one edit; an archived post is unarchived
-        first, for `reason`); False when the post is gone."""
+        """Show the rendered embed and view in the post's first message (one edit; an archived
+        post is unarchived first, for `reason`); False when the post is gone."""
         ...
 
     async def post_exists(self, guild_id: int, post_id: int) -> bool:

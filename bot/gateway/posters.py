@@ -14,7 +14,6 @@ from typing import Final, Literal
 
 import discord
 
-from bot.domain.ports import MessagePayload
 from bot.gateway.base import GatewayBase, translate_errors
 
 ARCHIVE_MINUTES: Final[Literal[10080]] = 10080  # a week without replies, then Discord archives
@@ -28,11 +27,10 @@ class PostersMixin(GatewayBase):
 
     @translate_errors
     async def create_post(
-        self, place_id: int, title: str, message: MessagePayload, reason: str
+        self, place_id: int, title: str, embed: discord.Embed, view: discord.ui.View, reason: str
     ) -> int:
         """Open a post in the place; returns the post's (thread's) id."""
         place = self._client.get_channel(place_id)
-        embed, view = message.embed, message.view
         if isinstance(place, discord.ForumChannel):
             created = await place.create_thread(
                 name=title,
@@ -61,7 +59,12 @@ class PostersMixin(GatewayBase):
 
     @translate_errors
     async def edit_post(
-        self, place_id: int, post_id: int, message: MessagePayload, reason: str
+        self,
+        place_id: int,
+        post_id: int,
+        embed: discord.Embed,
+        view: discord.ui.View,
+        reason: str,
     ) -> bool:
         """One edit of the post's first message (in a forum it lives in the post, in a text
         channel in the channel). An archived forum post is unarchived first."""
@@ -70,7 +73,6 @@ class PostersMixin(GatewayBase):
             self._client._connection, place_id if in_text else post_id
         )
         first = channel.get_partial_message(post_id)
-        embed, view = message.embed, message.view
         try:
             try:
                 await first.edit(embed=embed, view=view)

@@ -16,7 +16,6 @@ from bot.core.problems import Problems
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.domain.clock import FakeClock
 from bot.domain.errors import NotFound
-from bot.domain.ports import MessagePayload
 from bot.domain.ratelimit import Rule
 from bot.domain.structure import ResolvedOverwrite
 from bot.features.posters.domain.boards import PosterBoard
@@ -137,8 +136,8 @@ class FakePosterPort(structure.FakePort):
 
     def __init__(self) -> None:
         super().__init__()
-        self.posts: dict[int, tuple[str, MessagePayload]] = {}  # post id -> (title, message)
-        self.edits: list[tuple[int, MessagePayload]] = []
+        self.posts: dict[int, tuple[str, Any]] = {}  # post id -> (title, its first embed)
+        self.edits: list[tuple[int, Any]] = []
         self.deleted_posts: list[int] = []
         self.voice: dict[int, int] = {}  # user -> voice channel
         self.refuse: Exception | None = None
@@ -172,24 +171,24 @@ class FakePosterPort(structure.FakePort):
         return 10 * 1024 * 1024
 
     async def create_post(
-        self, place_id: int, title: str, message: MessagePayload, reason: str
+        self, place_id: int, title: str, embed: Any, view: Any, reason: str
     ) -> int:
         if self.refuse is not None:
             refusal, self.refuse = self.refuse, None
             raise refusal
         self.calls.append(f"post {title}")
         post_id = self._id()
-        self.posts[post_id] = (title, message)
+        self.posts[post_id] = (title, embed)
         return post_id
 
     async def edit_post(
-        self, place_id: int, post_id: int, message: MessagePayload, reason: str
+        self, place_id: int, post_id: int, embed: Any, view: Any, reason: str
     ) -> bool:
         self.calls.append(f"edit post {post_id}")
         if post_id not in self.posts:
             return False
-        self.edits.append((post_id, message))
-        self.posts[post_id] = (self.posts[post_id][0], message)
+        self.edits.append((post_id, embed))
+        self.posts[post_id] = (self.posts[post_id][0], embed)
         return True
 
     async def post_exists(self, guild_id: int, post_id: int) -> bool:
@@ -284,9 +283,9 @@ class PosterParts:
     pokes: list[int]
 
 
-def message_of(board: PosterBoard) -> MessagePayload:
-    """What render.py would build: here the board's number and abstract, for the asserts."""
-    return MessagePayload(embed=(board.number, board.abstract), view=None)
+def message_of(board: PosterBoard) -> tuple[Any, Any]:
+    """What render.py would build (embed, view): here the board's number and abstract."""
+    return (board.number, board.abstract), None
 
 
 def poster_service(

@@ -15,12 +15,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
-from bot.domain.ports import MessagePayload, PosterPort
+from bot.domain.ports import PosterPort
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.features.posters import keys
 from bot.features.posters.domain.boards import PosterBoard, post_title, voice_name
@@ -41,7 +42,8 @@ class PosterPlacesConfig:
     prepare: timedelta  # voice channels exist from this long before the start
     organizer_roles: tuple[str, ...]
     category_name: Callable[[Session, int], str]
-    post_message: Callable[[PosterBoard], MessagePayload]  # a post's first message (render.py)
+    # A board -> its post's first message as the gateway sends it (embed, view), rendered.
+    post_message: Callable[[PosterBoard], tuple[Any, Any]]
     per_category: int = CHANNELS_PER_CATEGORY
 
 
@@ -108,11 +110,9 @@ class PosterPlaces:
             return item.discord_id
         now = self._clock.now()
         await self._objects.intend(guild_id, purpose, ItemKind.TEXT, None, now)
+        embed, view = self.config.post_message(board)
         post_id = await self._port.create_post(
-            place_id,
-            post_title(board),
-            self.config.post_message(board),
-            f"poster board {board.number} claimed",
+            place_id, post_title(board), embed, view, f"poster board {board.number} claimed"
         )
         await self._objects.record(guild_id, purpose, post_id, self._clock.now())
         return post_id

@@ -87,11 +87,9 @@ class PosterPosts:
             place_id = await self._places.place_id(guild_id, session.id)
             if post_id is not None and place_id is not None:
                 try:
+                    embed, view = self._places.config.post_message(updated)
                     shown = await self._port.edit_post(
-                        place_id,
-                        post_id,
-                        self._places.config.post_message(updated),
-                        f"abstract of poster board {number}",
+                        place_id, post_id, embed, view, f"abstract of poster board {number}"
                     )
                 except Exception:
                     # Discord refused: the abstract is as it was, and the user is told.

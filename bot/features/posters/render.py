@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import discord
 
-from bot.domain.ports import MessagePayload
 from bot.domain.text_safety import body, one_line, shown_params
 from bot.features.posters.abstract import AbstractButton
 from bot.features.posters.claims import ClaimResult
@@ -66,9 +65,11 @@ class PosterRender:
         )
         return view
 
-    def post_message(self, board: PosterBoard, button: type[AbstractButton]) -> MessagePayload:
+    def post_message(
+        self, board: PosterBoard, button: type[AbstractButton]
+    ) -> tuple[discord.Embed, discord.ui.View]:
         """A post's first message, with the button that adds or edits the abstract."""
-        return MessagePayload(embed=self.post(board), view=self.abstract_view(board, None, button))
+        return self.post(board), self.abstract_view(board, None, button)
 
     # -- `/poster list` ------------------------------------------------------------------------
 

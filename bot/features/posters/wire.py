@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import discord
+
 from bot.core.bus import SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.ratelimit import POSTER_BOARD, MemberLimits
 from bot.core.reconcile import Converge, Repair
-from bot.domain.ports import MessagePayload
 from bot.domain.ratelimit import Rule
 from bot.domain.text_safety import plain_line
 from bot.features.posters.abstract import AbstractButton
@@ -55,7 +56,7 @@ def wire(core: Core) -> Feature:
 
     render = PosterRender(core.catalog)
 
-    def post_message(board: PosterBoard) -> MessagePayload:
+    def post_message(board: PosterBoard) -> tuple[discord.Embed, discord.ui.View]:
         # A post's first message carries the abstract button of this bot (bound below, once the
         # service it calls exists; a post is only opened after wiring).
         return render.post_message(board, abstract_button)

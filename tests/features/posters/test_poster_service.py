@@ -99,7 +99,7 @@ async def test_a_claim_takes_the_lowest_free_board_and_opens_its_post_in_the_for
     assert result.board.number == 1 and result.board.presenter_id == ALICE
     assert result.post_id is not None
     title, message = parts.port.posts[result.post_id]
-    assert title == f"#1 Poster of {ALICE}" and message.embed == (1, None)
+    assert title == f"#1 Poster of {ALICE}" and message == (1, None)
     assert parts.port.calls.count(f"post #1 Poster of {ALICE}") == 1, "one post, no voice yet"
     ids = await parts.posters.places.ids(GUILD, session.id)
     assert ids == {(1, keys.POST): result.post_id}
@@ -216,7 +216,7 @@ async def test_the_abstract_is_shown_with_one_edit_and_a_missing_post_is_opened_
     )
     assert board.abstract == "Graphs, **bold**." and post_id == result.post_id
     assert parts.port.edits == [(post_id, parts.port.posts[post_id][1])]
-    assert parts.port.posts[post_id][1].embed == (1, "Graphs, **bold**.")
+    assert parts.port.posts[post_id][1] == (1, "Graphs, **bold**.")
     with pytest.raises(InvalidInput):
         await parts.posters.posts.set_abstract(GUILD, BOB, session, 1, "Mine", organizer=False)
 
@@ -230,7 +230,7 @@ async def test_the_abstract_is_shown_with_one_edit_and_a_missing_post_is_opened_
     await StructureRepository(db).mark_gone(post_id, T0)
     await parts.posters.object_gone(GUILD, keys.post_key(session.id, 1), post_id)
     ((_, (title, message)),) = parts.port.posts.items()
-    assert title == f"#1 Poster of {ALICE}" and message.embed == (1, "Again.")
+    assert title == f"#1 Poster of {ALICE}" and message == (1, "Again.")
 
 
 async def test_a_post_that_lost_only_its_first_message_is_kept(db: Database) -> None:
