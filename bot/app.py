@@ -3,7 +3,6 @@ feature may use what the ones before it expose)."""
 
 from __future__ import annotations
 
-from bot.cogs.embeds import Renderer
 from bot.core.bot import Wire, WorkshopBot
 from bot.domain.clock import Clock, SystemClock
 from bot.features.attendance.wire import wire as attendance
@@ -33,6 +32,5 @@ def build_bot(
         db=Database(settings.database),
         catalog=catalog,
         features=FEATURES,
-        renderer=Renderer(catalog),
         guild_ready_timeout=guild_ready_timeout,
     )

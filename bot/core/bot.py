@@ -64,7 +64,6 @@ class WorkshopBot(commands.Bot):
         db: Database,
         catalog: Catalog,
         features: Sequence[Wire],
-        renderer: Any,
         guild_ready_timeout: float = 2.0,
     ) -> None:
         super().__init__(
@@ -81,7 +80,6 @@ class WorkshopBot(commands.Bot):
         self.clock = clock
         self.db = db
         self.catalog = catalog
-        self.renderer = renderer
         self._reconciled: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self._closing = False
         self.core = self._build_core()
@@ -95,7 +93,7 @@ class WorkshopBot(commands.Bot):
 
     def _build_core(self) -> Core:
         db, clock = self.db, self.clock
-        gateway = DiscordGateway(self, self.renderer)
+        gateway = DiscordGateway(self)
         jobs = JobRepository(db)
         problems = Problems(db, ProblemRepository(db), jobs, clock)
         objects = StructureRepository(db)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import discord
 
 from bot.domain.errors import DiscordRefused, DiscordUnavailable, Refusal
 from bot.domain.permissions import Perm
 from bot.domain.ports import ChannelState, EventRef
-
-if TYPE_CHECKING:
-    from bot.cogs.embeds import Renderer
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -82,9 +79,8 @@ class GatewayBase:
     confirms (`settled`), so a convergence right after a write never sees the old state (and
     never recreates a channel it just created)."""
 
-    def __init__(self, client: discord.Client, renderer: Renderer) -> None:
+    def __init__(self, client: discord.Client) -> None:
         self._client = client
-        self._renderer = renderer
         self._written_channels: dict[int, ChannelState] = {}
         self._written_events: dict[int, EventRef] = {}
         self._deleted: set[int] = set()

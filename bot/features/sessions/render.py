@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.cogs.embeds import COLOR
 from bot.domain.clock import to_epoch
 from bot.domain.text_safety import body, one_line, shown_params
 from bot.features.sessions.check import where_text
@@ -21,6 +20,8 @@ from bot.features.sessions.domain.schedule_import import FileInfo
 from bot.features.sessions.domain.schedule_import.rows import ImportRow
 from bot.features.sessions.imports import ImportPlan
 from bot.i18n import Catalog
+
+COLOR = discord.Colour(0x3B82F6)  # the bot's own blue
 
 PER_PAGE = 8
 DESCRIPTION_MAX = 4096
