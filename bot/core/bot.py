@@ -31,7 +31,6 @@ from bot.i18n import Catalog
 from bot.i18n.translator import CatalogTranslator
 from bot.settings import Settings
 from bot.store.audit_repo import AuditRepository
-from bot.store.budget_repo import BudgetRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.problem_repo import ProblemRepository
@@ -120,7 +119,7 @@ class WorkshopBot(commands.Bot):
             jobs=jobs,
             problems=problems,
             permissions=permissions,
-            budget=ChannelBudget(gateway, BudgetRepository(db).promised_channels),
+            budget=ChannelBudget(gateway),
             objects=objects,
             reconciler=reconciler,
             audit=AuditRepository(db),

@@ -16,12 +16,20 @@ class ChannelBudget:
     def __init__(
         self,
         port: GuildView,
-        reserved: Callable[[int], Awaitable[int]],
+        reserved: Callable[[int], Awaitable[int]] | None = None,
         limit: int = GUILD_CHANNEL_LIMIT,
     ) -> None:
         self._port = port
-        self._reserved = reserved  # channels already promised (poster boards not yet made)
+        # Channels already promised but not made yet (a poster session's boards): each feature
+        # that promises channels adds its count (`promise`).
+        self._promises: list[Callable[[int], Awaitable[int]]] = [reserved] if reserved else []
         self.limit = limit
+
+    def promise(self, reserved: Callable[[int], Awaitable[int]]) -> None:
+        self._promises.append(reserved)
+
+    async def _reserved(self, guild_id: int) -> int:
+        return sum([await promised(guild_id) for promised in self._promises])
 
     async def left(self, guild_id: int) -> int:
         used = self._port.stats(guild_id).channels

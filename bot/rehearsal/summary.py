@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
+from bot.domain.limits import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
 from bot.rehearsal.requests import GLOBAL_PER_SECOND, Load, load, route_key
 from bot.sandbox.state import THREAD_TYPES
 

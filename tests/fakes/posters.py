@@ -18,6 +18,7 @@ from bot.domain.clock import FakeClock
 from bot.domain.errors import NotFound
 from bot.domain.ratelimit import Rule
 from bot.domain.structure import ResolvedOverwrite
+from bot.features.posters.budget_repo import BudgetRepository
 from bot.features.posters.domain.boards import PosterBoard
 from bot.features.posters.places import PosterPlaces, PosterPlacesConfig
 from bot.features.posters.repo import PosterRepository
@@ -26,7 +27,6 @@ from bot.features.sessions.domain.model import Session, SessionDraft, SessionSta
 from bot.features.sessions.repo import SessionRepository
 from bot.sandbox.sandbox import Sandbox
 from bot.store.audit_repo import AuditRepository
-from bot.store.budget_repo import BudgetRepository
 from bot.store.db import Database
 from bot.store.job_repo import JobRepository
 from bot.store.member_action_repo import MemberActionRepository

@@ -14,9 +14,10 @@ from discord.ext import commands
 from bot.core.checks import member_is_organizer, organizer_only
 from bot.core.ui import locale_of
 from bot.domain.clock import Clock
+from bot.domain.limits import BOARDS_MAX, BOARDS_MIN
 from bot.domain.text_safety import one_line
 from bot.features.posters.abstract import AbstractButton
-from bot.features.posters.domain.boards import ABSTRACT_MAX, BOARDS_MAX, BOARDS_MIN, TITLE_MAX
+from bot.features.posters.domain.boards import ABSTRACT_MAX, TITLE_MAX
 from bot.features.posters.render import PosterRender
 from bot.features.posters.service import PosterService
 from bot.features.posters.views import PosterPages

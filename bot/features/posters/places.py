@@ -19,14 +19,15 @@ from typing import Any
 
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
+from bot.domain.limits import CHANNELS_PER_CATEGORY
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
 from bot.domain.structure import ChannelKind, ItemKind, ResolvedOverwrite, resolve_overwrites
 from bot.features.posters import keys
 from bot.features.posters.domain.boards import PosterBoard, post_title, voice_name
-from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY, category_with_space
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
+from bot.features.sessions.domain.layout import category_with_space
 from bot.features.sessions.domain.model import Session, SessionStatus
 from bot.features.sessions.domain.places import phase_of, place_overwrites
 from bot.features.sessions.keys import channel_purpose

@@ -23,15 +23,12 @@ from bot.core.ratelimit import MemberLimits
 from bot.core.scheduler import Handler
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
+from bot.domain.limits import board_channels
 from bot.domain.ports import PosterPort
 from bot.features.posters import keys
 from bot.features.posters.claims import PosterClaims
 from bot.features.posters.converge import PosterConvergence
-from bot.features.posters.domain.boards import (
-    PosterBoard,
-    board_channels,
-    plan_resize,
-)
+from bot.features.posters.domain.boards import PosterBoard, plan_resize
 from bot.features.posters.places import PosterPlaces
 from bot.features.posters.posts import PosterPosts
 from bot.features.posters.repo import PosterRepository

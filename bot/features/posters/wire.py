@@ -15,6 +15,7 @@ from bot.core.reconcile import Converge, Repair
 from bot.domain.ratelimit import Rule
 from bot.domain.text_safety import plain_line
 from bot.features.posters.abstract import AbstractButton
+from bot.features.posters.budget_repo import BudgetRepository
 from bot.features.posters.cog import PosterCog
 from bot.features.posters.domain.boards import PosterBoard
 from bot.features.posters.keys import PREFIXES
@@ -38,6 +39,8 @@ WHAT = "problems.what.posters"
 
 def wire(core: Core) -> Feature:
     settings = core.settings
+    # Board voice channels appear shortly before the start: the budget counts them already.
+    core.budget.promise(BudgetRepository(core.db).promised_channels)
     limits = MemberLimits(
         MemberActionRepository(core.db),
         core.clock,

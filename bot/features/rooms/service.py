@@ -20,6 +20,7 @@ from bot.core.scheduler import Handler
 from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
 from bot.domain.errors import NotFound
+from bot.domain.limits import CHANNELS_PER_CATEGORY
 from bot.domain.ports import RoomPort
 from bot.features.rooms.domain.rooms import (
     RENAME_WINDOW,
@@ -37,7 +38,6 @@ from bot.features.rooms.domain.rooms import (
 from bot.features.rooms.keys import category_part_of, room_id_of, room_purpose
 from bot.features.rooms.places import RoomPlaces
 from bot.features.rooms.repo import RoomRepository
-from bot.features.sessions.domain.layout import CHANNELS_PER_CATEGORY
 from bot.store.audit_repo import AuditRepository
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository

@@ -8,7 +8,6 @@ from datetime import timedelta
 from bot.core.bus import BoardPosted, BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
-from bot.features.posters.service import PosterService
 from bot.features.rooms.board import BoardService
 from bot.features.rooms.board_repo import BoardRepository
 from bot.features.rooms.cog import RoomCog, VoiceEvents
@@ -54,7 +53,8 @@ def wire(core: Core) -> Feature:
         poke=core.scheduler.poke,
         on_change=lambda guild_id: board.touch(guild_id),  # the board should look again
     )
-    posters = core.services.find("posters", PosterService)
+    # The posters feature, when present, tells how busy a running poster session is.
+    posters = core.services.find("posters", object)
     render = RoomsRender(core.catalog)
     board = BoardService(
         BoardRepository(core.db),
@@ -67,7 +67,7 @@ def wire(core: Core) -> Feature:
         interval=config.board_edit_seconds,
         locale=core.settings.locale,
         recreate=core.reconciler.object_deleted,
-        poster_summary=None if posters is None else posters.summary,
+        poster_summary=getattr(posters, "summary", None),
     )
     bus = core.bus
     bus.subscribe(SessionChanged, lambda event: board.touch(event.guild_id))

@@ -32,16 +32,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
+from bot.domain.limits import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
 from bot.domain.structure import BASE_CHANNELS
 from bot.domain.text_safety import PARAM_MAX, USER_TEXT_PARAMS, plain_line
 from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT, peak_events_in_flight
-from bot.features.sessions.domain.layout import (
-    CHANNELS_PER_CATEGORY,
-    CHANNELS_PER_GUILD,
-    ChannelKind,
-    LayoutPlan,
-    plan,
-)
+from bot.features.sessions.domain.layout import ChannelKind, LayoutPlan, plan
 from bot.features.sessions.domain.model import SessionDraft
 from bot.features.sessions.domain.schedule_import import (
     FileInfo,

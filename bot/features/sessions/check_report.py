@@ -9,6 +9,7 @@ import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.domain.limits import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
 from bot.domain.text_safety import plain_line
 from bot.features.sessions.check import (
     CONFLICT_KEY,
@@ -19,11 +20,7 @@ from bot.features.sessions.check import (
     where_text,
 )
 from bot.features.sessions.domain.events_window import DISCORD_EVENT_LIMIT
-from bot.features.sessions.domain.layout import (
-    CHANNELS_PER_CATEGORY,
-    CHANNELS_PER_GUILD,
-    ChannelKind,
-)
+from bot.features.sessions.domain.layout import ChannelKind
 from bot.features.sessions.domain.model import SessionDraft
 from bot.features.sessions.domain.schedule_import import FileInfo
 from bot.features.sessions.domain.timeparse import local_date

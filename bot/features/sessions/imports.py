@@ -19,7 +19,7 @@ from typing import Protocol
 from bot.core.untrusted import UntrustedRunner
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
-from bot.features.posters.domain.boards import board_channels
+from bot.domain.limits import board_channels
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import (
     FileInfo,

@@ -1,6 +1,5 @@
-"""The sessions tests run against the sandbox like every end-to-end test (the same fixtures:
-`world`, `sandbox`, a test fails on any ERROR log); the unit tests get a migrated database in a
-real SQLite file."""
+"""The sessions unit tests get a migrated database in a real SQLite file (the end-to-end fixtures
+come from tests/world.py)."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -8,9 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.store.db import Database
-from tests.world import community, sandbox, swallowed_errors, world
-
-__all__ = ["community", "db", "sandbox", "swallowed_errors", "world"]
 
 
 @pytest.fixture

@@ -14,11 +14,9 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import Conflict, DomainError, InvalidInput, LimitReached, NotFound
+from bot.domain.limits import BOARDS_MAX, BOARDS_MIN, CHANNEL_NAME_MAX
 from bot.domain.text_safety import plain_line
-from bot.features.sessions.domain.layout import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
 
-BOARDS_MIN = 1
-BOARDS_MAX = 200
 TITLE_MAX = 90  # the forum post is titled "#123 " + title, within Discord's 100
 ABSTRACT_MAX = 4000  # an embed description holds 4096
 VOICE_TITLE_MAX = 40
@@ -159,9 +157,3 @@ def compact_ranges(numbers: Sequence[int]) -> str:
     if run:
         parts.append(str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}")
     return ", ".join(parts)
-
-
-def board_channels(boards: int) -> int:
-    """The channels `boards` boards take before their session: a voice channel each, in
-    categories of at most 50."""
-    return boards + -(-boards // CHANNELS_PER_CATEGORY) if boards > 0 else 0

@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.domain import ratelimit as rate
 from bot.domain.errors import DomainError, InvalidInput, LimitReached, RenameLimited
-from bot.features.sessions.domain.layout import CHANNELS_PER_GUILD, ChannelKind, channel_name
+from bot.domain.limits import CHANNELS_PER_GUILD
+from bot.features.sessions.domain.layout import ChannelKind, channel_name
 
 TOPIC_MAX = 100
 USER_LIMIT_MIN = 2

@@ -1,5 +1,6 @@
 """Sessions of the programme: time input, the model, its rules, scheduled-event window, layout."""
 
+from bot.domain.limits import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
 from bot.features.sessions.domain.events_window import (
     DEFAULT_EVENT_CAP,
     DISCORD_EVENT_LIMIT,
@@ -7,8 +8,6 @@ from bot.features.sessions.domain.events_window import (
     sessions_needing_events,
 )
 from bot.features.sessions.domain.layout import (
-    CHANNELS_PER_CATEGORY,
-    CHANNELS_PER_GUILD,
     CategoryPlan,
     ChannelKind,
     ChannelPlan,

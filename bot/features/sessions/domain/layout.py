@@ -28,14 +28,11 @@ from datetime import date
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.limits import CHANNEL_NAME_MAX, CHANNELS_PER_CATEGORY
 from bot.domain.text_safety import plain_line
 from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
 from bot.features.sessions.domain.rules import place_key
 from bot.features.sessions.domain.timeparse import DEFAULT_ZONE, local_date
-
-CHANNELS_PER_CATEGORY = 50
-CHANNELS_PER_GUILD = 500  # categories count as channels too
-CHANNEL_NAME_MAX = 100
 
 
 def category_with_space(

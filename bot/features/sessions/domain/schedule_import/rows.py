@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from bot.domain.errors import InvalidInput
-from bot.features.posters.domain.boards import BOARDS_MAX, BOARDS_MIN
+from bot.domain.limits import BOARDS_MAX, BOARDS_MIN
 from bot.features.sessions.domain.model import (
     DESCRIPTION_MAX,
     DURATION_MAX,

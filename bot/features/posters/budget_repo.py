@@ -3,8 +3,8 @@ channels (and their categories) appear only shortly before it starts."""
 
 from __future__ import annotations
 
+from bot.domain.limits import board_channels
 from bot.features.posters import keys as poster_keys
-from bot.features.posters.domain.boards import board_channels
 from bot.store.db import Database
 
 
