@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.domain.test_schedule_hostile import BILLION_LAUGHS
+from tests.features.sessions.test_schedule_hostile import BILLION_LAUGHS
 from tests.unit.test_cli_schedule import run_cli
 
 MB = 1024 * 1024

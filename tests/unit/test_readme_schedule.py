@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.features.sessions.domain.schedule_import import ALIASES, parse_schedule
-from tests.unit.domain.factories import TOKYO
+from tests.fakes.factories import TOKYO
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each README's headings of the section, of its columns table and of what follows that table.

@@ -12,6 +12,7 @@ from bot.features.rooms.service import RoomService
 from bot.features.sessions.domain.model import SessionKind, SessionStatus
 from bot.store.db import Database
 from bot.store.problem_repo import ProblemRepository
+from tests.fakes.factories import session
 from tests.fakes.rooms import (
     GUILD,
     FakeRoomPort,
@@ -21,7 +22,6 @@ from tests.fakes.rooms import (
     lobby_with_board,
     room_service,
 )
-from tests.unit.domain.factories import session
 
 
 async def setup(

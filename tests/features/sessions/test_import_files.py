@@ -15,7 +15,7 @@ from bot.sandbox.interactions import InteractionResult
 from tests.fakes.sessions import buttons, session_channels, upload
 from tests.features.sessions.held_worker import held
 from tests.features.sessions.test_import import CSV_V1
-from tests.unit.domain.test_schedule_hostile import BILLION_LAUGHS
+from tests.features.sessions.test_schedule_hostile import BILLION_LAUGHS
 from tests.world import World, eventually
 
 T = TypeVar("T")

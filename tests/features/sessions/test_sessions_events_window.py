@@ -9,7 +9,7 @@ from bot.features.sessions.domain import (
     peak_events_in_flight,
     sessions_needing_events,
 )
-from tests.unit.domain.factories import at, draft, session
+from tests.fakes.factories import at, draft, session
 
 
 def test_running_and_upcoming_earliest_first_the_whole_programme() -> None:

@@ -18,7 +18,7 @@ from bot.features.sessions.domain import (
 )
 from bot.features.sessions.domain.layout import category_with_space, compatible_kinds
 from bot.features.sessions.domain.places import Phase, place_overwrites
-from tests.unit.domain.factories import TOKYO, at, draft, session
+from tests.fakes.factories import TOKYO, at, draft, session
 
 WED = DayInfo(number=1, date=date(2026, 7, 1), weekday=2)
 

@@ -16,7 +16,7 @@ from bot.features.sessions.domain import (
     make_draft,
     parse_kind,
 )
-from tests.unit.domain.factories import T0, draft, session
+from tests.fakes.factories import T0, draft, session
 
 
 def fields(**changes: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from bot.features.sessions.domain import (
     check_not_in_past,
     find_conflicts,
 )
-from tests.unit.domain.factories import at, draft, session
+from tests.fakes.factories import at, draft, session
 
 
 def test_same_track_overlap_conflicts() -> None:

@@ -9,7 +9,7 @@ from bot.features.sessions.domain.schedule_import import (
     parse_schedule,
     preview_import,
 )
-from tests.unit.domain.factories import TOKYO, at, draft, session
+from tests.fakes.factories import TOKYO, at, draft, session
 
 FIRST = """title,start,duration,kind,track,id
 Keynote,2026-07-01 09:00,60,keynote,,k1

@@ -17,7 +17,7 @@ import pytest
 from bot.core.untrusted import Budget, MiB, UntrustedRunner
 from bot.domain.errors import InvalidInput, NotFound
 from bot.features.sessions.domain.schedule_import import Encoding, PlannedImport, plan_import
-from tests.unit.domain.factories import TOKYO
+from tests.fakes.factories import TOKYO
 
 FAST = Budget(seconds=30, memory_bytes=256 * MiB, workers=2)
 

@@ -17,7 +17,7 @@ from bot.features.sessions.domain.schedule_import import (
     parse_schedule,
 )
 from bot.features.sessions.domain.schedule_import.columns import accepted_names
-from tests.unit.domain.factories import TOKYO, at
+from tests.fakes.factories import TOKYO, at
 
 # A real frab export (Apache-2.0, see tests/data/LICENSE-frab-schedule-anyconf).
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "frab-schedule-anyconf.json"

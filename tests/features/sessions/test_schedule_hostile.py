@@ -20,7 +20,7 @@ from bot.features.sessions.domain.schedule_import import (
     ImportResult,
     parse_schedule,
 )
-from tests.unit.domain.factories import TOKYO
+from tests.fakes.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
 MB = 1024 * 1024

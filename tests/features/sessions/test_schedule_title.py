@@ -11,7 +11,7 @@ from bot.features.sessions.calendar import calendar_title
 from bot.features.sessions.domain.schedule_import import ImportProblem, parse_schedule
 from bot.features.sessions.domain.schedule_import.plan import plan_import
 from bot.features.sessions.domain.schedule_import.title import WORKSHOP_TITLE_MAX
-from tests.unit.domain.factories import TOKYO
+from tests.fakes.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
 SESSIONS = "sessions:\n  - {title: Talk, start: 2027-07-01 10:00, duration: 30}\n"

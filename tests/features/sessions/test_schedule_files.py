@@ -25,7 +25,7 @@ from bot.features.sessions.domain.schedule_import import (
     preview_import,
 )
 from bot.features.sessions.domain.schedule_import.columns import accepted_names
-from tests.unit.domain.factories import TOKYO
+from tests.fakes.factories import TOKYO
 
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
 
