@@ -105,6 +105,9 @@ async def test_kill_9_in_the_middle_of_setup_then_restart_leaves_no_duplicates(
     try:
         await eventually(lambda: ready_count(sb) >= 2)
         await eventually(lambda: len(board_messages(sb, world)) == 1)
+        # The start-up convergence ends with the guide pinned in #help: only then is there
+        # nothing left for setup to do (else setup may race it and report the guide as new).
+        await eventually(lambda: guide_pinned(sb, world))
         result = await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")
         await result.wait_followups(1, timeout=10)
         embed = result.followups[0]["embeds"][0]
@@ -123,6 +126,14 @@ async def test_kill_9_in_the_middle_of_setup_then_restart_leaves_no_duplicates(
 
 def ready_count(sb: Sandbox) -> int:
     return sum(1 for _op, t, _d in sb.gateway_events if t == "READY")
+
+
+def guide_pinned(sb: Sandbox, world: World) -> bool:
+    help_channels = [c for c in sb.channels(world.guild_id) if c["name"] == "help"]
+    if not help_channels:
+        return False
+    pinned = sb.state.pinned_at
+    return any(int(m["id"]) in pinned for m in sb.messages(int(help_channels[0]["id"])))
 
 
 def board_messages(sb: Sandbox, world: World) -> list[dict]:  # type: ignore[type-arg]
