@@ -146,6 +146,10 @@ class SessionDraft(BaseModel):
     location: str | None = None
     external_id: str | None = None
     speakers: str | None = None  # as the schedule file names them: `Ada Lovelace, 山田花子`
+    # The members who run the session (issue "Chairs and questions"): the chair may open and
+    # close it, run breakouts in it, moderate its questions and read its feedback.
+    chair_id: int | None = None
+    speaker_ids: tuple[int, ...] = ()
 
     @field_validator("title", mode="before")
     @classmethod
