@@ -17,8 +17,10 @@ from discord.ext import commands
 
 from bot.core.budget import ChannelBudget
 from bot.core.bus import Bus
+from bot.core.direct import DirectMessages
 from bot.core.feature import Core, Feature, Services, Tap
 from bot.core.permission_watch import PermissionWatch
+from bot.core.privacy import PersonalDataRegistry
 from bot.core.problems import Problems
 from bot.core.reconcile import Reconciler
 from bot.core.reconcile_events import ReconcileEvents
@@ -124,6 +126,8 @@ class WorkshopBot(commands.Bot):
             reconciler=reconciler,
             audit=AuditRepository(db),
             services=services,
+            direct=DirectMessages(self),
+            privacy=PersonalDataRegistry(),
         )
         services.add("scheduler", core.scheduler)
         services.add("audit", core.audit)
@@ -137,6 +141,7 @@ class WorkshopBot(commands.Bot):
         self._taps.extend(feature.taps)
         for name, item in feature.exposes.items():
             self.services.add(name, item)
+        self.core.privacy.add(feature.personal)
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         # Taps read the gateway in order, while the cache shows exactly this event (listeners

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.bus import Bus
+from bot.core.privacy import PersonalData, PersonalDataRegistry
 from bot.core.reconcile import Converge, Reconciler, Repair
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
     from bot.core.bot import WorkshopBot
     from bot.core.budget import ChannelBudget
+    from bot.core.direct import DirectMessages
     from bot.core.owned import SetupReport
     from bot.core.permission_watch import PermissionWatch
     from bot.core.problems import Problems
@@ -73,6 +75,8 @@ class Feature:
     stop: Sequence[Callable[[], Awaitable[object]]] = ()
     flush: Sequence[Callable[[], Awaitable[object]]] = ()
     exposes: Mapping[str, object] = field(default_factory=dict)
+    # What it keeps about a person: one forget-me deletes every kind (bot/core/privacy.py).
+    personal: Sequence[PersonalData] = ()
 
 
 class Services:
@@ -127,6 +131,8 @@ class Core:
     reconciler: Reconciler
     audit: AuditRepository
     services: Services
+    direct: DirectMessages
+    privacy: PersonalDataRegistry
 
     def text(self, key: str, **params: object) -> str:
         """A catalog text in the workshop's language (what the bot posts to channels)."""

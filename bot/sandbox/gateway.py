@@ -22,6 +22,7 @@ GUILDS, GUILD_MEMBERS, GUILD_VOICE_STATES = 1 << 0, 1 << 1, 1 << 7
 GUILD_PRESENCES, GUILD_MESSAGES, MESSAGE_CONTENT = 1 << 8, 1 << 9, 1 << 15
 GUILD_SCHEDULED_EVENTS = 1 << 16
 GUILD_MESSAGE_REACTIONS, GUILD_MESSAGE_TYPING = 1 << 10, 1 << 11
+DIRECT_MESSAGES = 1 << 12
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 ALL_INTENTS = (1 << 26) - 1
 
@@ -65,6 +66,8 @@ _EVENT_INTENT = {
 
 def allowed(event: str, intents: int, data: dict[str, Any] | None = None, me: int = 0) -> bool:
     needed = _EVENT_INTENT.get(event)
+    if event.startswith("MESSAGE_") and data is not None and "guild_id" not in data:
+        needed = DIRECT_MESSAGES  # a message in a DM channel
     if needed is None or intents & needed:
         return True
     # "Guild Member Update is sent for current-user updates regardless of whether the

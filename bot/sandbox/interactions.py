@@ -144,10 +144,12 @@ class InteractionManager:
         message: dict[str, Any] | None = None,
     ) -> Pending:
         sb = self.sb
-        guild = sb.state.guild(guild_id)
-        member = copy.deepcopy(sb.state.member(guild, user_id))
         if locale is None:
             locale = sb.state.user_locales.get(int(user_id), "en-US")
+        if channel_id is not None and int(channel_id) in sb.state.dm_recipient:
+            return self._dm_payload(kind, int(user_id), int(channel_id), locale, data, message)
+        guild = sb.state.guild(guild_id)
+        member = copy.deepcopy(sb.state.member(guild, user_id))
         cid = channel_id or self._default_channel(guild)
         _, channel = sb.state.channel(cid)
         member["permissions"] = str(guild.channel_permissions(int(user_id), channel))
@@ -187,6 +189,59 @@ class InteractionManager:
             "entitlements": [],
             "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        if message is not None:
+            payload["message"] = copy.deepcopy(message)
+        self.by_id[iid] = pending
+        self.by_token[token] = pending
+        sb.dispatch("INTERACTION_CREATE", payload)
+        return pending
+
+    def _dm_payload(
+        self,
+        kind: int,
+        user_id: int,
+        channel_id: int,
+        locale: str,
+        data: dict[str, Any],
+        message: dict[str, Any] | None,
+    ) -> Pending:
+        """An interaction in the bot's DM with a user: no guild, a `user` instead of a
+        `member`, context 1 (BOT_DM); only that user can be there."""
+        sb = self.sb
+        recipient = sb.state.dm_recipient[channel_id]
+        if recipient != user_id:
+            raise ValueError(f"user {user_id} cannot act in the DM channel of user {recipient}")
+        iid = sb.ids.next()
+        token = "aW50ZXJhY3Rpb24" + secrets.token_urlsafe(60)
+        pending = Pending(
+            iid,
+            token,
+            kind,
+            0,
+            channel_id,
+            user_id,
+            sb.clock(),
+            InteractionResult(sb, iid),
+            source_message=message,
+        )
+        payload: dict[str, Any] = {
+            "id": str(iid),
+            "application_id": str(sb.application_id),
+            "type": kind,
+            "data": data,
+            "channel_id": str(channel_id),
+            "channel": copy.deepcopy(sb.state.dm_channels[user_id]),
+            "user": copy.deepcopy(sb.state.users[user_id]),
+            "token": token,
+            "version": 1,
+            # What an app may do in a DM: view, send, embed, attach, history, reactions.
+            "app_permissions": str(1024 | 2048 | 16384 | 32768 | 65536 | 64),
+            "locale": locale,
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": "0"},
+            "context": 1,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if message is not None:

@@ -281,6 +281,17 @@ class Sandbox(SetupMixin, ActivityMixin):
     def messages(self, channel_id: int) -> list[dict[str, Any]]:
         return copy.deepcopy(list(self.state.messages.get(int(channel_id), {}).values()))
 
+    def dms(self, user_id: int) -> list[dict[str, Any]]:
+        """The messages the bot sent `user_id` in their DM channel, oldest first."""
+        channel = self.state.dm_channels.get(int(user_id))
+        if channel is None:
+            return []
+        return self.messages(int(channel["id"]))
+
+    def close_dms(self, user_id: int, closed: bool = True) -> None:
+        """The user stops (or starts again) accepting DMs from server members: sends get 50007."""
+        (self.state.closed_dms.add if closed else self.state.closed_dms.discard)(int(user_id))
+
     def roles(self, guild_id: int) -> list[dict[str, Any]]:
         guild = self.state.guild(guild_id)
         return copy.deepcopy(sorted(guild.roles.values(), key=lambda r: r["position"]))

@@ -162,6 +162,11 @@ class State:
         self.user_locales: dict[int, str] = {}
         self.event_users: dict[int, set[int]] = {}
         self.reactors: dict[tuple[int, str], set[int]] = {}
+        # Direct messages: one DM channel per user, and the users who do not accept DMs from
+        # server members (Discord answers 50007 "Cannot send messages to this user").
+        self.dm_channels: dict[int, dict[str, Any]] = {}
+        self.dm_recipient: dict[int, int] = {}
+        self.closed_dms: set[int] = set()
         self.dispatch: Dispatcher = lambda event, data: None
 
     # ---- lookups -------------------------------------------------------------------------
@@ -180,6 +185,21 @@ class State:
         if channel is None:
             raise errors.unknown("channel")
         return g, channel
+
+    def place(self, channel_id: int) -> tuple[GuildState | None, dict[str, Any]]:
+        """A channel of a guild, or a DM channel (no guild)."""
+        uid = self.dm_recipient.get(int(channel_id))
+        if uid is not None:
+            return None, self.dm_channels[uid]
+        return self.channel(channel_id)
+
+    def can_dm(self, user_id: int) -> bool:
+        """Whether a message from the bot reaches this user: a human who shares a server with
+        the bot and accepts direct messages from its members."""
+        user = self.users.get(int(user_id))
+        if user is None or user.get("bot") or int(user_id) in self.closed_dms:
+            return False
+        return any(int(user_id) in g.members for g in self.guilds.values())
 
     def message(self, channel_id: int, message_id: int) -> dict[str, Any]:
         msg = self.messages.get(int(channel_id), {}).get(int(message_id))
@@ -213,7 +233,11 @@ class State:
         if have & needed != needed:
             raise errors.missing_permissions(f"bot lacks {p.names(needed & ~have)}")
 
-    def require_channel(self, guild: GuildState, channel: dict[str, Any], needed: int) -> None:
+    def require_channel(
+        self, guild: GuildState | None, channel: dict[str, Any], needed: int
+    ) -> None:
+        if guild is None:
+            return  # a DM channel: no permissions apply
         have = self.bot_channel_perms(guild, channel)
         if not have & p.VIEW_CHANNEL:
             raise errors.missing_access(f"bot cannot view channel {channel['id']}")

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.checks import organizer_only
+from bot.core.privacy import PersonalDataRegistry
 from bot.core.ui import locale_of
 from bot.features.attendance.render import AttendanceRender
 from bot.features.attendance.service import AttendanceService
@@ -43,6 +44,7 @@ class AttendanceCog(commands.Cog):
         *,
         programme: Programme,
         forget_button: type[ForgetButton],
+        privacy: PersonalDataRegistry,
         zone_name: str,
     ) -> None:
         self.bot = bot
@@ -50,6 +52,7 @@ class AttendanceCog(commands.Cog):
         self.render = render
         self.programme = programme
         self.forget_button = forget_button
+        self.privacy = privacy
         self.zone_name = zone_name
 
     async def cog_load(self) -> None:
@@ -120,12 +123,15 @@ class AttendanceCog(commands.Cog):
         finally:
             export.file.close()
 
-    @attendance.command(name="forget-me", description="Delete your attendance records (asks first)")
+    @attendance.command(
+        name="forget-me", description="Delete everything the bot keeps about you (asks first)"
+    )
     async def forget_me(self, interaction: discord.Interaction[WorkshopBot]) -> None:
         assert interaction.guild_id is not None
         locale = locale_of(interaction)
-        count = await self.service.count(interaction.guild_id, interaction.user.id)
-        if count == 0:
+        # One forget-me for everything the bot keeps about a person (bot/core/privacy.py).
+        found = await self.privacy.count(interaction.guild_id, interaction.user.id)
+        if not found:
             await interaction.response.send_message(
                 self.render.t("forget_none", locale), ephemeral=True
             )
@@ -135,5 +141,7 @@ class AttendanceCog(commands.Cog):
         view.add_item(button("yes", user, label=self.render.t("forget_confirm", locale)))
         view.add_item(button("no", user, label=self.render.t("forget_cancel", locale)))
         await interaction.response.send_message(
-            self.render.t("forget_prompt", locale, count=count), view=view, ephemeral=True
+            self.render.t("forget_prompt", locale, kinds=self.render.kinds(found, locale)),
+            view=view,
+            ephemeral=True,
         )

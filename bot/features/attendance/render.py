@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 
+from bot.core.privacy import PersonalData
 from bot.core.ui import fit_lines
 from bot.domain.text_safety import one_line
 from bot.features.attendance.domain.stays import PlaceKind
@@ -38,6 +40,13 @@ class AttendanceRender:
     def t(self, key: str, locale: str, **values: Any) -> str:
         """An `attendance.` catalog text in `locale`."""
         return self._catalog.t(f"attendance.{key}", locale, **values)
+
+    def kinds(self, found: Sequence[tuple[PersonalData, int]], locale: str) -> str:
+        """One line per kind of personal data with its count (the forget-me prompt and reply)."""
+        return "\n".join(
+            self.t("kind_line", locale, label=self._catalog.t(kind.label_key, locale, count=n))
+            for kind, n in found
+        )
 
     def personal(self, record: PersonalRecord, locale: str) -> discord.Embed:
         t = self.t

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
+from bot.core.privacy import PersonalDataRegistry
 from bot.core.tree import answer_error
 from bot.core.ui import WorkshopButton, bind, locale_of
 from bot.domain.errors import DomainError
 from bot.features.attendance.render import AttendanceRender
-from bot.features.attendance.service import AttendanceService
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
@@ -29,14 +29,14 @@ class NotYourButton(DomainError):
 
 
 class ForgetButton(WorkshopButton, template=TEMPLATE):
-    attendance: ClassVar[AttendanceService]
+    privacy: ClassVar[PersonalDataRegistry]
     render: ClassVar[AttendanceRender]
 
     @classmethod
-    def bound(cls, attendance: AttendanceService, render: AttendanceRender) -> type[ForgetButton]:
-        """The button class of one bot, knowing its attendance service and texts."""
+    def bound(cls, privacy: PersonalDataRegistry, render: AttendanceRender) -> type[ForgetButton]:
+        """The button class of one bot, knowing what it keeps about people and the texts."""
 
-        return bind(cls, TEMPLATE, attendance=attendance, render=render)
+        return bind(cls, TEMPLATE, privacy=privacy, render=render)
 
     def __init__(self, action: str, user_id: int, *, label: str = "") -> None:
         super().__init__(
@@ -66,6 +66,9 @@ class ForgetButton(WorkshopButton, template=TEMPLATE):
         if self.action == "no":
             text = self.render.t("forget_cancelled", locale)
         else:
-            deleted = await self.attendance.forget(interaction.guild_id, self.user_id)
-            text = self.render.t("forgotten", locale, count=deleted)
+            gone = await self.privacy.forget(interaction.guild_id, self.user_id)
+            if gone:
+                text = self.render.t("forgotten", locale, kinds=self.render.kinds(gone, locale))
+            else:  # deleted meanwhile (another prompt's button)
+                text = self.render.t("forget_none", locale)
         await interaction.response.edit_message(content=text, view=None)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
+from bot.core.privacy import PersonalData
 from bot.features.attendance.cog import AttendanceCog
 from bot.features.attendance.recorder import AttendanceRecorder
 from bot.features.attendance.render import AttendanceRender
@@ -57,7 +58,7 @@ def wire(core: Core) -> Feature:
         await attendance.ensure_notice(guild_id)
 
     render = AttendanceRender(core.catalog)
-    forget_button = ForgetButton.bound(attendance, render)
+    forget_button = ForgetButton.bound(core.privacy, render)
     programme = core.services.get("sessions", SessionService).programme
 
     def cog(client: WorkshopBot) -> AttendanceCog:
@@ -67,6 +68,7 @@ def wire(core: Core) -> Feature:
             render,
             programme=programme,
             forget_button=forget_button,
+            privacy=core.privacy,
             zone_name=settings.timezone,
         )
 
@@ -80,4 +82,9 @@ def wire(core: Core) -> Feature:
         taps=(VoiceTap(attendance, core.clock, bot.serves, lambda: bot.guilds),),
         flush=(attendance.stop,),  # what is queued is written first
         exposes={"attendance": attendance},
+        personal=(
+            PersonalData(
+                "attendance", attendance.count, attendance.forget, "attendance.personal_label"
+            ),
+        ),
     )

@@ -99,6 +99,7 @@ router = Router()
 def _register_routes() -> None:
     from bot.sandbox.rest import (  # noqa: F401
         channels,
+        dms,
         events,
         guilds,
         interactions,

@@ -58,7 +58,7 @@ def _new_message(
     flags: int,
     files: list[tuple[str, bytes, str]],
 ) -> dict[str, Any]:
-    guild, channel = ctx.sb.state.channel(pending.channel_id)
+    guild, channel = ctx.sb.state.place(pending.channel_id)
     msg_type = 20 if pending.type == APPLICATION_COMMAND else 0
     msg = messages.build(
         ctx.sb,
@@ -134,7 +134,7 @@ def _respond(ctx: Ctx, pending: Pending) -> Reply:
         result.original = source
         result.ephemeral = bool(int(source["flags"]) & limits.EPHEMERAL)
         if kind == 7:
-            guild, channel = ctx.sb.state.channel(int(source["channel_id"]))
+            guild, channel = ctx.sb.state.place(int(source["channel_id"]))
             messages.apply_edit(ctx.sb, guild, channel, source, data, ctx.files)
             messages.dispatch_update(ctx.sb, source)
             resource["message"] = copy.deepcopy(source)
@@ -155,8 +155,9 @@ def _respond(ctx: Ctx, pending: Pending) -> Reply:
         "id": str(pending.id),
         "type": pending.type,
         "channel_id": str(pending.channel_id),
-        "guild_id": str(pending.guild_id),
     }
+    if pending.guild_id:
+        interaction["guild_id"] = str(pending.guild_id)
     if original is not None:
         interaction.update(
             response_message_id=original["id"],
@@ -204,7 +205,7 @@ async def followup(ctx: Ctx) -> Reply:
         if pending.deferred_loading and result.original is not None:
             # The first follow-up after a deferred ("thinking") response replaces it.
             pending.deferred_loading = False
-            guild, channel = ctx.sb.state.channel(pending.channel_id)
+            guild, channel = ctx.sb.state.place(pending.channel_id)
             messages.apply_edit(ctx.sb, guild, channel, result.original, body, ctx.files)
             messages.dispatch_update(ctx.sb, result.original)
             msg = result.original
@@ -230,7 +231,7 @@ for suffix in ("/messages/@original", "/messages/{message_id}"):
     async def edit_webhook_message(ctx: Ctx) -> Reply:
         pending = _pending_for_webhook(ctx)
         msg = _find(pending, ctx.params.get("message_id", "@original"))
-        guild, channel = ctx.sb.state.channel(int(msg["channel_id"]))
+        guild, channel = ctx.sb.state.place(int(msg["channel_id"]))
         try:
             messages.apply_edit(ctx.sb, guild, channel, msg, ctx.json, ctx.files)
         except ApiError as exc:
@@ -247,14 +248,10 @@ for suffix in ("/messages/@original", "/messages/{message_id}"):
         msg = _find(pending, ctx.params.get("message_id", "@original"))
         stored = ctx.sb.state.messages.get(int(msg["channel_id"]), {})
         if stored.pop(int(msg["id"]), None) is not None:
-            ctx.sb.dispatch(
-                "MESSAGE_DELETE",
-                {
-                    "id": msg["id"],
-                    "channel_id": msg["channel_id"],
-                    "guild_id": str(pending.guild_id),
-                },
-            )
+            event = {"id": msg["id"], "channel_id": msg["channel_id"]}
+            if pending.guild_id:
+                event["guild_id"] = str(pending.guild_id)
+            ctx.sb.dispatch("MESSAGE_DELETE", event)
         msg["deleted"] = True
         pending.result._touch()
         return Reply(204)

@@ -8,7 +8,7 @@ from typing import Any
 from bot.sandbox import errors, limits, messages
 from bot.sandbox import permissions as p
 from bot.sandbox.errors import ApiError, FormErrors
-from bot.sandbox.rest import Ctx, Reply, router
+from bot.sandbox.rest import Ctx, Reply, dms, router
 from bot.sandbox.state import CATEGORY, FORUM, MEDIA, THREAD_TYPES, GuildState
 
 NON_TEXT = (CATEGORY, FORUM, MEDIA)
@@ -32,17 +32,21 @@ def check_send(
         state.require_channel(guild, channel, p.ATTACH_FILES)
 
 
-def _readable(ctx: Ctx) -> tuple[GuildState, dict[str, Any]]:
-    guild, channel = ctx.sb.state.channel(ctx.id("channel_id"))
+def _readable(ctx: Ctx) -> tuple[GuildState | None, dict[str, Any]]:
+    guild, channel = ctx.sb.state.place(ctx.id("channel_id"))
     ctx.sb.state.require_channel(guild, channel, p.VIEW_CHANNEL | p.READ_MESSAGE_HISTORY)
     return guild, channel
 
 
 @router.add("POST", "/channels/{channel_id}/messages")
 async def send_message(ctx: Ctx) -> Reply:
-    guild, channel = ctx.sb.state.channel(ctx.id("channel_id"))
+    guild, channel = ctx.sb.state.place(ctx.id("channel_id"))
     body = ctx.json
-    check_send(ctx, guild, channel, body, len(ctx.files))
+    if guild is None:
+        dms.check_dm_send(ctx, channel)
+        limits.check_message(body, files=len(ctx.files))
+    else:
+        check_send(ctx, guild, channel, body, len(ctx.files))
     ref = body.get("message_reference")
     if ref and ref.get("message_id") is not None:
         ref_channel = int(ref.get("channel_id") or channel["id"])
@@ -62,9 +66,11 @@ async def send_message(ctx: Ctx) -> Reply:
 
 @router.add("GET", "/channels/{channel_id}/messages")
 async def list_messages(ctx: Ctx) -> Reply:
-    guild, channel = ctx.sb.state.channel(ctx.id("channel_id"))
+    guild, channel = ctx.sb.state.place(ctx.id("channel_id"))
     ctx.sb.state.require_channel(guild, channel, p.VIEW_CHANNEL)
-    if not ctx.sb.state.bot_channel_perms(guild, channel) & p.READ_MESSAGE_HISTORY:
+    if guild is not None and not ctx.sb.state.bot_channel_perms(guild, channel) & (
+        p.READ_MESSAGE_HISTORY
+    ):
         return Reply(200, [])  # Discord returns no messages rather than an error
     errs = FormErrors()
     try:
@@ -101,7 +107,7 @@ async def get_message(ctx: Ctx) -> Reply:
 @router.add("PATCH", "/channels/{channel_id}/messages/{message_id}")
 async def edit_message(ctx: Ctx) -> Reply:
     state = ctx.sb.state
-    guild, channel = state.channel(ctx.id("channel_id"))
+    guild, channel = state.place(ctx.id("channel_id"))
     state.require_channel(guild, channel, p.VIEW_CHANNEL)
     msg = state.message(int(channel["id"]), ctx.id("message_id"))
     body = ctx.json
@@ -112,6 +118,8 @@ async def edit_message(ctx: Ctx) -> Reply:
     if int(msg["author"]["id"]) != ctx.sb.bot_user_id or msg.get("webhook_id"):
         if set(body) - {"flags"}:
             raise ApiError(403, "Cannot edit a message authored by another user", 50005)
+        if guild is None:
+            raise ApiError(403, "Cannot execute action on a DM channel", 50003)
         state.require_channel(guild, channel, p.MANAGE_MESSAGES)
     if body.get("embeds"):
         state.require_channel(guild, channel, p.EMBED_LINKS)
@@ -125,13 +133,16 @@ async def edit_message(ctx: Ctx) -> Reply:
 @router.add("DELETE", "/channels/{channel_id}/messages/{message_id}")
 async def delete_message(ctx: Ctx) -> Reply:
     state = ctx.sb.state
-    guild, channel = state.channel(ctx.id("channel_id"))
+    guild, channel = state.place(ctx.id("channel_id"))
     state.require_channel(guild, channel, p.VIEW_CHANNEL)
     msg = state.message(int(channel["id"]), ctx.id("message_id"))
     if int(msg["author"]["id"]) != ctx.sb.bot_user_id:
+        if guild is None:  # nobody may delete the other person's DMs
+            raise ApiError(403, "Cannot execute action on a DM channel", 50003)
         state.require_channel(guild, channel, p.MANAGE_MESSAGES)
     del state.messages[int(channel["id"])][int(msg["id"])]
-    ctx.sb.dispatch(
-        "MESSAGE_DELETE", {"id": msg["id"], "channel_id": channel["id"], "guild_id": str(guild.id)}
-    )
+    event = {"id": msg["id"], "channel_id": channel["id"]}
+    if guild is not None:
+        event["guild_id"] = str(guild.id)
+    ctx.sb.dispatch("MESSAGE_DELETE", event)
     return Reply(204)

@@ -316,7 +316,7 @@ async def test_forget_me_asks_first_and_its_button_survives_a_restart(world: Wor
     world.clock.advance(60)
 
     asked = await sb.invoke(world.guild_id, ana, "attendance forget-me", locale="ja")
-    assert asked.ephemeral and "2件" in (asked.content or "")
+    assert asked.ephemeral and "・出席記録：2件" in (asked.content or "")
     labels = [c["label"] for row in asked.components for c in row["components"]]
     assert labels == ["記録を削除する", "削除しない"]
     kept = await sb.click(world.guild_id, ana, asked.message_id, FORGET_NO.format(ana), locale="ja")
@@ -332,7 +332,7 @@ async def test_forget_me_asks_first_and_its_button_survives_a_restart(world: Wor
         world.guild_id, ana, asked.message_id, FORGET_YES.format(ana), locale="en-US"
     )
     # Two stays: the one going on goes on across the restart (the same voice session).
-    assert done.content == "Deleted your attendance records (2)."
+    assert done.content == "Deleted, for good:\n• attendance records: 2"
     assert {r["user_id"] for r in await stays(bot)} == {ben}
 
     await move(world, bot, {ana: hall})  # from now on, recorded again
@@ -342,10 +342,10 @@ async def test_forget_me_asks_first_and_its_button_survives_a_restart(world: Wor
     ]
     await move(world, bot, {ana: None})
     again = await sb.invoke(world.guild_id, ana, "attendance forget-me", locale="en-US")
-    assert "on this server (1), for good" in (again.content or "")
+    assert "\n• attendance records: 1\n" in (again.content or "")
     await sb.click(world.guild_id, ana, again.message_id, FORGET_YES.format(ana))
     nothing = await sb.invoke(world.guild_id, ana, "attendance forget-me", locale="en-US")
-    assert nothing.content == "Nothing is recorded about you on this server."
+    assert nothing.content == "The bot keeps nothing about you on this server."
     assert not nothing.components
 
 
@@ -420,4 +420,4 @@ async def test_turned_off_nothing_is_recorded_and_the_commands_say_so(world: Wor
     forget = await sb.invoke(
         world.guild_id, world.attendee_id, "attendance forget-me", locale="en-US"
     )
-    assert forget.content == "Nothing is recorded about you on this server."
+    assert forget.content == "The bot keeps nothing about you on this server."
