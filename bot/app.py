@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.bot import Wire, WorkshopBot
 from bot.domain.clock import Clock, SystemClock
+from bot.features.agenda.wire import wire as agenda
 from bot.features.attendance.wire import wire as attendance
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
@@ -16,7 +17,15 @@ from bot.i18n import Catalog
 from bot.settings import Settings
 from bot.store.db import Database
 
-FEATURES: tuple[Wire, ...] = (structure, sessions, posters, rooms, attendance, help_guide)
+FEATURES: tuple[Wire, ...] = (
+    structure,
+    sessions,
+    posters,
+    rooms,
+    attendance,
+    agenda,
+    help_guide,
+)
 
 
 def build_bot(

@@ -146,6 +146,16 @@ class AttendanceSettings(Section):
     )
 
 
+class AgendaSettings(Section):
+    reminder_minutes: int | None = Field(
+        None,
+        ge=0,
+        le=1440,
+        description="a personal agenda's reminder this long before a session starts (unset: "
+        "sessions.reminder_minutes; 0: none)",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -177,6 +187,7 @@ class Settings(BaseSettings):
     rooms: RoomsSettings = RoomsSettings()
     posters: PostersSettings = PostersSettings()
     attendance: AttendanceSettings = AttendanceSettings()
+    agenda: AgendaSettings = AgendaSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

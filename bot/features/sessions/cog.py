@@ -126,7 +126,7 @@ class SessionCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         embed, view = await self._pages.message(
-            interaction.guild_id, LIST, day, 0, locale_of(interaction)
+            interaction.guild_id, LIST, day, 0, locale_of(interaction), interaction.user.id
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
@@ -136,10 +136,13 @@ class SessionCog(commands.Cog):
         self, interaction: discord.Interaction[WorkshopBot], session: SessionOption
     ) -> None:
         assert interaction.guild_id is not None
-        embed = self._render.info(
-            session, await self._pages.places(interaction.guild_id), locale_of(interaction)
-        )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        locale = locale_of(interaction)
+        embed = self._render.info(session, await self._pages.places(interaction.guild_id), locale)
+        view = None if session.cancelled else self._pages.info_view(session.id, locale)
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @session.command(name="edit", description="Change a session (organizers)")
     @app_commands.describe(

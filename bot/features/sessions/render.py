@@ -95,10 +95,12 @@ class SessionRenderer:
         channel = places.channels.get(session.id)
         return f"<#{channel}>" if channel else self.t("sessions.where_unknown", locale)
 
-    def line(self, session: Session, places: Places, locale: str) -> str:
+    def line(self, session: Session, places: Places, locale: str, *, star: bool = False) -> str:
         start, end = to_epoch(session.start), to_epoch(session.end)
         name = one_line(session.title)
         title = f"~~{name}~~" if session.cancelled else f"**{name}**"
+        if star:
+            title = f"★ {title}"  # on the reader's agenda
         bits = [self.kind(session, locale)]
         if session.track:
             bits.append(one_line(session.track))
@@ -163,6 +165,7 @@ class SessionRenderer:
         *,
         title: str,
         empty: str,
+        marked: frozenset[int] = frozenset(),
     ) -> tuple[discord.Embed, int, int]:
         """The embed of page `page` (clamped), the page shown and the number of pages."""
         pages = max(1, math.ceil(len(sessions) / PER_PAGE))
@@ -173,7 +176,8 @@ class SessionRenderer:
             embed.description = empty
         else:
             embed.description = _clip(
-                "\n\n".join(self.line(s, places, locale) for s in chunk), DESCRIPTION_MAX
+                "\n\n".join(self.line(s, places, locale, star=s.id in marked) for s in chunk),
+                DESCRIPTION_MAX,
             )
         embed.set_footer(
             text=self.t(

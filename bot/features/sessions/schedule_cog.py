@@ -56,7 +56,7 @@ class ScheduleCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         embed, view = await self._pages.message(
-            interaction.guild_id, SHOW, day, 0, locale_of(interaction)
+            interaction.guild_id, SHOW, day, 0, locale_of(interaction), interaction.user.id
         )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 

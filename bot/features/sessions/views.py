@@ -9,6 +9,7 @@ import service and texts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -17,6 +18,7 @@ import discord
 from bot.core.checks import member_is_organizer
 from bot.core.tree import NotOrganizerCheck, answer_error
 from bot.core.ui import PageButton, WorkshopButton, bind, locale_of, page_buttons
+from bot.features.sessions.hooks import ReaderAgenda
 from bot.features.sessions.render import Places, SessionRenderer
 
 if TYPE_CHECKING:
@@ -41,20 +43,43 @@ class ProgrammePages:
     """The programme as paged embeds: `/session list`, `/schedule show` and their ◀ ▶."""
 
     def __init__(
-        self, sessions: SessionService, render: SessionRenderer, catalog: Catalog, clock: Clock
+        self,
+        sessions: SessionService,
+        render: SessionRenderer,
+        catalog: Catalog,
+        clock: Clock,
+        reader: Callable[[], ReaderAgenda | None] = lambda: None,
     ) -> None:
         self._sessions = sessions
         self._render = render
         self._catalog = catalog
         self._clock = clock
+        self._reader = reader  # the reader's agenda, when a feature offers one
         self.button = ProgrammePageButton.bound(self)
+
+    async def marked(self, guild_id: int, user_id: int | None) -> frozenset[int]:
+        """The sessions on the reader's agenda (★), when there is an agenda."""
+        reader = self._reader()
+        if reader is None or user_id is None:
+            return frozenset()
+        return await reader.marked(guild_id, user_id)
+
+    def info_view(self, session_id: int, locale: str) -> discord.ui.View | None:
+        reader = self._reader()
+        return None if reader is None else reader.info_view(session_id, locale)
 
     async def places(self, guild_id: int) -> Places:
         channels, events = await self._sessions.places.discord_ids(guild_id)
         return Places(guild_id=guild_id, channels=channels, events=events)
 
     async def message(
-        self, guild_id: int, scope: str, day: date | None, page: int, locale: str
+        self,
+        guild_id: int,
+        scope: str,
+        day: date | None,
+        page: int,
+        locale: str,
+        user_id: int | None = None,
     ) -> tuple[discord.Embed, discord.ui.View]:
         sessions = await self._sessions.programme(guild_id, day, include_cancelled=scope == LIST)
         if scope == SHOW:
@@ -67,7 +92,13 @@ class ProgrammePages:
         if day is not None:
             title = t("sessions.title_for_day", locale, title=title, day=day.isoformat())
         embed, shown, pages = self._render.page(
-            sessions, page, places, locale, title=title, empty=t(f"sessions.empty_{scope}", locale)
+            sessions,
+            page,
+            places,
+            locale,
+            title=title,
+            empty=t(f"sessions.empty_{scope}", locale),
+            marked=await self.marked(guild_id, user_id),
         )
         day_key = day.isoformat() if day else "all"
         button = self.button
@@ -102,7 +133,12 @@ class ProgrammePageButton(PageButton, template=PAGE_TEMPLATE):
         assert interaction.guild_id is not None
         day = None if self.day == "all" else date.fromisoformat(self.day)
         return await self.pages.message(
-            interaction.guild_id, self.scope, day, self.page, locale_of(interaction)
+            interaction.guild_id,
+            self.scope,
+            day,
+            self.page,
+            locale_of(interaction),
+            interaction.user.id,
         )
 
 

@@ -12,6 +12,7 @@ from bot.core.untrusted import UntrustedRunner
 from bot.features.sessions import keys
 from bot.features.sessions.announcer import Announcer
 from bot.features.sessions.cog import SessionCog
+from bot.features.sessions.hooks import READER, ReaderAgenda
 from bot.features.sessions.import_repo import ImportRepository
 from bot.features.sessions.imports import WORKER_MODULES, ImportService, PosterBoards
 from bot.features.sessions.jobs import SessionJobs
@@ -90,7 +91,12 @@ def wire(core: Core) -> Feature:
         await sessions.converge(guild_id)
 
     render = SessionRenderer(core.catalog)
-    pages = ProgrammePages(sessions, render, core.catalog, core.clock)
+
+    def reader() -> ReaderAgenda | None:
+        # The reader's personal agenda (★, ＋ My agenda), when a later feature offers one.
+        return core.services.find(READER, ReaderAgenda)  # type: ignore[type-abstract]
+
+    pages = ProgrammePages(sessions, render, core.catalog, core.clock, reader)
     import_button = ImportButton.bound(imports, render, core.catalog)
 
     def session_cog(bot: WorkshopBot) -> SessionCog:
