@@ -98,6 +98,8 @@ class ActivityMixin:
         ev = guild.events.get(int(event_id))
         if ev is None:
             raise KeyError(f"unknown scheduled event {event_id}")
+        if interested and ev["status"] not in (1, 2):
+            raise ValueError("Discord offers Interested only on scheduled or active events")
         users = self.state.event_users.setdefault(int(event_id), set())
         if interested == (int(user_id) in users):
             return

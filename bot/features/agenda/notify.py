@@ -208,7 +208,7 @@ class Notifier:
     async def _channel(self, session: Session) -> int | None:
         """Where mentions go: the session's own chat, else #announcements."""
         chat = None
-        if session.kind is not SessionKind.POSTER and not session.cancelled:
+        if session.kind is not SessionKind.POSTER:  # a cancelled one's locked chat is read
             chat = await self._sessions.places.channel_id(session.id, session.guild_id)
         if chat is not None and self._gateway.can_post(chat):
             return chat

@@ -154,7 +154,7 @@ class AgendaService:
 
     async def add(self, guild_id: int, user_id: int, session: Session) -> bool:
         if session.cancelled:
-            raise InvalidInput("errors.session_is_cancelled", title=session.title)
+            raise InvalidInput("agenda.error_cancelled", title=session.title)
         if session.status is SessionStatus.CLOSED or session.end <= self._clock.now():
             raise InvalidInput("agenda.error_over", title=session.title)
         added = await self.repo.add(

@@ -221,22 +221,53 @@ async def delete_event(ctx: Ctx) -> Reply:
     return Reply(204)
 
 
+def _query_int(ctx: Ctx, name: str, default: int | None) -> int | None:
+    raw = ctx.query.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        kind = "snowflake" if name in ("before", "after") else "int"
+        raise errors.field_error(
+            [name], "NUMBER_TYPE_COERCE", f'Value "{raw}" is not {kind}.'
+        ) from None
+
+
+def _query_bool(ctx: Ctx, name: str) -> bool:
+    raw = ctx.query.get(name)
+    if raw is None:
+        return False
+    value = raw.lower()
+    if value not in ("0", "1", "true", "false"):
+        raise errors.field_error([name], "BOOLEAN_TYPE_COERCE", f'Value "{raw}" is not boolean.')
+    return value in ("1", "true")
+
+
 @router.add("GET", "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}/users")
 async def event_users(ctx: Ctx) -> Reply:
+    """Discord's rules: `limit` 1-100 (default 100); users in ascending id; `before` and
+    `after` take a user id and, when both are given, only `before` counts (the page just below
+    it); `with_member` adds the member object of those still in the server."""
     guild, ev = _get(ctx)
-    limit = int(ctx.query.get("limit", 100))
+    limit = _query_int(ctx, "limit", 100)
+    assert limit is not None
     if not 1 <= limit <= 100:
         raise errors.field_error(
             ["limit"], "NUMBER_TYPE_MAX", "int value should be between 1 and 100."
         )
+    before = _query_int(ctx, "before", None)
+    after = _query_int(ctx, "after", None)
+    with_member = _query_bool(ctx, "with_member")
     users = sorted(ctx.sb.state.event_users.get(int(ev["id"]), []))
-    if "after" in ctx.query:
-        users = [u for u in users if u > int(ctx.query["after"])]
-    if "before" in ctx.query:
-        users = [u for u in users if u < int(ctx.query["before"])][-limit:]
-    with_member = ctx.query.get("with_member", "").lower() in ("1", "true")
+    if before is not None:
+        users = [u for u in users if u < before][-limit:]
+    elif after is not None:
+        users = [u for u in users if u > after][:limit]
+    else:
+        users = users[:limit]
     out = []
-    for uid in users[:limit]:
+    for uid in users:
         entry: dict[str, Any] = {
             "guild_scheduled_event_id": ev["id"],
             "user_id": str(uid),
