@@ -11,6 +11,7 @@ import discord
 
 from bot.core.bus import SessionChanged
 from bot.core.feature import Core, Feature
+from bot.core.privacy import PersonalData
 from bot.core.reconcile import Converge
 from bot.features.agenda.cog import AgendaCog
 from bot.features.agenda.notify import Direct, Notifier
@@ -67,9 +68,7 @@ def wire(core: Core) -> Feature:
     pages = AgendaPages(agenda, sessions, render)
 
     def direct() -> Direct | None:
-        # The core's direct messages, where the core has them (else `dm` falls back to mention).
-        found: Direct | None = getattr(core, "direct", None)
-        return found
+        return core.direct
 
     def reminder_button(session: Session) -> discord.ui.View:
         return add_button.make_view(session.id, settings.locale)
@@ -123,5 +122,10 @@ def wire(core: Core) -> Feature:
         converge=(Converge(agenda.reconcile, "agenda", "agenda.problem_what"),),
         taps=(tap,),
         flush=(agenda.stop,),
+        personal=(
+            PersonalData(
+                "agenda", agenda.count_person, agenda.forget_person, "agenda.personal_label"
+            ),
+        ),
         exposes={"agenda": agenda, "agenda_notifier": notifier, READER: Reader(agenda, add_button)},
     )

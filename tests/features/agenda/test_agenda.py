@@ -4,7 +4,10 @@ on my agenda (live, from the raw payload), /agenda show|add|remove|export, ＋ M
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+
+import pytest
 
 from bot.features.agenda.service import JOB_NOTICE, JOB_REMIND
 from tests.features.agenda.helpers import JST_10, agenda_of, create, interested, posted_to
@@ -192,3 +195,36 @@ async def test_a_flurry_of_changes_gives_one_notice_with_old_and_new_time(world:
     assert not await bot.core.jobs.pending_of(world.guild_id, (JOB_REMIND,))
     notices = [p for p in posted_to(world, talk["channel"]) if "<@" in (p.get("content") or "")]
     assert len(notices) == 2 and "❌" in notices[1]["embeds"][0]["description"]
+
+
+async def test_dm_mode_and_the_mention_fallback_when_dms_are_closed(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    talk = await create(world, "Talk by DM")
+    open_dm, closed_dm, named = (
+        int(sb.add_member(world.guild_id, name=name)["id"]) for name in ("open", "closed", "named")
+    )
+    for person in (open_dm, closed_dm, named):
+        await interested(world, talk["event"], person)
+    for person in (open_dm, closed_dm):
+        answer = await sb.invoke(
+            world.guild_id, person, "agenda reminders mode", options={"mode": "dm"}
+        )
+        assert answer.ephemeral
+    sb.state.closed_dms.add(closed_dm)
+
+    caplog.set_level(logging.INFO)
+    await world.run_jobs(JST_10 - timedelta(minutes=10))
+    (dm,) = sb.dms(open_dm)
+    assert (
+        "Talk by DM" in dm["content"]
+        and f"/channels/{world.guild_id}/{talk['channel']}" in dm["content"]
+    )
+    assert sb.dms(closed_dm) == [] and sb.dms(named) == []
+    (post,) = [p for p in posted_to(world, talk["channel"]) if "<@" in (p.get("content") or "")]
+    assert sorted(int(u) for u in post["allowed_mentions"]["users"]) == sorted([closed_dm, named])
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r for r in caplog.records if "direct messages" in r.getMessage()]
+    assert bot.services.agenda_notifier.sent == {"mention": 2, "dm": 1, "fallback": 1}
