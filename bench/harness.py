@@ -15,7 +15,7 @@ from bot.app import build_bot
 from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
-from bot.sandbox.ratelimits import DISCORD_LIKE
+from bot.sandbox.ratelimits import DISCORD_GLOBAL, DISCORD_LIKE
 from bot.sandbox.sandbox import Sandbox
 from bot.settings import Settings
 
@@ -56,6 +56,7 @@ async def stage(
         sb.clock = lambda: clock.now().timestamp()
     if discord_like_rate_limits:
         sb.rate_limits = dict(DISCORD_LIKE)
+        sb.global_rate_limit = DISCORD_GLOBAL
     await sb.start()
     guild = sb.add_guild("Bench Camp")
     role = sb.add_role(guild.id, "Organizer")

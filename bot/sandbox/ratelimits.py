@@ -29,6 +29,10 @@ DISCORD_LIKE: dict[str, tuple[int, float]] = {
     "PUT /applications/{application_id}/guilds/{guild_id}/commands": (2, 60.0),
 }
 
+# Discord's global limit: 50 requests per second per bot, across all routes (interaction
+# responses excepted, which the sandbox does not count either: they need no bot token).
+DISCORD_GLOBAL: tuple[int, float] = (50, 1.0)
+
 _MAJOR = ("channel_id", "guild_id", "webhook_id", "application_id")
 
 
@@ -41,6 +45,28 @@ class _Window:
 class RateLimiter:
     def __init__(self) -> None:
         self.windows: dict[tuple[str, str], _Window] = {}
+
+    def check_global(self, limit: int, per: float) -> None:
+        """Count one request against the global limit; a global 429 beyond it."""
+        now = time.monotonic()
+        window = self.windows.get(("*", ""))
+        if window is None or now - window.start >= per:
+            window = self.windows[("*", "")] = _Window(now)
+        if window.count >= limit:
+            reset_after = max(0.001, window.start + per - now)
+            raise ApiError(
+                429,
+                "You are being rate limited.",
+                0,
+                extra={"retry_after": round(reset_after, 3), "global": True},
+                headers={
+                    "X-RateLimit-Global": "true",
+                    "X-RateLimit-Scope": "global",
+                    "Retry-After": str(int(reset_after) + 1),
+                },
+                detail=f"global limit exhausted ({limit} per {per}s)",
+            )
+        window.count += 1
 
     def check(
         self, limits: dict[str, tuple[int, float]], route: str, params: dict[str, str]

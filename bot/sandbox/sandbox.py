@@ -65,6 +65,8 @@ class Sandbox(SetupMixin, ActivityMixin):
         self.faults = Faults()
         self.ratelimiter = RateLimiter()
         self.rate_limits: dict[str, tuple[int, float]] = {}
+        # Discord's global limit of a bot (requests per seconds), when set (DISCORD_GLOBAL).
+        self.global_rate_limit: tuple[int, float] | None = None
         self.gateway = Gateway(self)
         self.interactions = InteractionManager(self)
         self.clock: Callable[[], float] = time.monotonic

@@ -100,6 +100,8 @@ async def handle_rest(request: web.Request) -> web.Response:
         fault = sb.faults.take(route_name)
         if fault is not None:
             raise fault
+        if sb.global_rate_limit is not None and route.auth:
+            sb.ratelimiter.check_global(*sb.global_rate_limit)
         bucket_headers = sb.ratelimiter.check(sb.rate_limits, route_name, params)
         if bucket_headers is not None:
             headers.update(bucket_headers)
