@@ -28,6 +28,7 @@ from bot.features.attendance.service import AttendanceService
 from bot.features.posters import keys as poster_keys
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import ImportResult
+from bot.rehearsal.agenda import AgendaTruth, press_interested
 from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
@@ -61,6 +62,7 @@ class Rehearsal(Crowd):
         self._sessions: list[Session] = []
         self._parsed: ImportResult | None = None
         self._end_limit: datetime | None = None
+        self.agenda_truth: AgendaTruth | None = None
 
     @property
     def observed(self) -> Observed:
@@ -186,6 +188,7 @@ class Rehearsal(Crowd):
         )
         self.people = [int(self.sb.add_member(self.guild_id, name=n)["id"]) for n in plan.people]
         await self._posters_setup(sessions, plan)
+        self.agenda_truth = await press_interested(self, sessions, self.options.seed)
         start = self.clock.now()
         span = (end - start).total_seconds()
         speed = self.options.speed or max(1.0, span / 55)

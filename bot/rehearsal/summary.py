@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.domain.limits import CHANNELS_PER_CATEGORY, CHANNELS_PER_GUILD
+from bot.rehearsal.agenda import agenda_lines
 from bot.rehearsal.requests import GLOBAL_PER_SECOND, Load, load, route_key
 from bot.sandbox.state import THREAD_TYPES
 
@@ -121,7 +122,9 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
     for line in what_the_requests_mean(rehearsal, requests):
         say(f"  {line}" if line else "")
     say("")
-    rejected = sb.rejected
+    # A DM refused because the person closed their DMs (50007) is their choice, not a fault:
+    # the bot falls back by design (the agenda's lines count those).
+    rejected = [r for r in sb.rejected if "50007" not in str(r.error)]
     if rejected:
         say(t("rejected", count=len(rejected)))
         for request in rejected[:20]:
@@ -135,6 +138,12 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
     for line in lines:
         say(line)
     mismatches = sum(1 for line in lines if "✗" in line)
+    agenda_ok = True
+    if rehearsal.agenda_truth is not None:
+        agenda, agenda_ok = agenda_lines(rehearsal, rehearsal.agenda_truth)
+        say("")
+        for line in agenda:
+            say(line)
     say("")
     say(
         t(
@@ -145,7 +154,7 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
             requests=requests.total,
         )
     )
-    failed = mismatches or rejected or rehearsal.truth.refused_joins
+    failed = mismatches or rejected or rehearsal.truth.refused_joins or not agenda_ok
     say(t("failed") if failed else t("ok"))
     return 1 if failed else 0
 

@@ -105,6 +105,10 @@ class Notifier:
         if not shots:
             return
         subscribed = await self._repo.sessions_with_subscribers(guild_id)
+        pending = {
+            job.subject_id: job.due_at
+            for job in await self._jobs.pending_of(guild_id, (JOB_REMIND,))
+        }
         now = self._clock.now()
         for session in await self._sessions.programme(guild_id):
             before = shots.get(session.id)
@@ -112,7 +116,8 @@ class Notifier:
                 continue
             found = await self._repo.snapshot(session.id)
             reminded = None if found is None else found[1]
-            await self._agenda.plan_reminder(session, reminded)
+            if session.id in pending or session.status is SessionStatus.SCHEDULED:
+                await self._agenda.plan_reminder(session, reminded, pending.get(session.id))
             if not changes(before, snapshot_of(session)):
                 continue
             async with self._uow.transaction() as tx:

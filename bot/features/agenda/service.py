@@ -215,20 +215,21 @@ class AgendaService:
             reminded = found[1]
         await self.plan_reminder(session, reminded)
 
-    async def plan_reminder(self, session: Session, reminded: datetime | None) -> None:
-        """The session's reminder wave, once per start, only while it is still ahead."""
+    async def plan_reminder(
+        self, session: Session, reminded: datetime | None, pending: datetime | None = None
+    ) -> None:
+        """The session's reminder wave, once per start, only while it is still ahead. `pending`:
+        when its pending job is due now (nothing to write when unchanged)."""
         lead = self.config.reminder
         now = self._clock.now()
         due = session.start - lead
-        async with self._uow.transaction() as tx:
-            if (
-                not lead
-                or session.status is not SessionStatus.SCHEDULED
-                or due <= now
-                or reminded == session.start
-            ):
+        if not lead or session.status is not SessionStatus.SCHEDULED or reminded == session.start:
+            async with self._uow.transaction() as tx:
                 await self._jobs.cancel(tx, session.id, (JOB_REMIND,))
-                return
+            return
+        if due <= now or pending == due:
+            return  # too late for a new one (a job due now still runs); or already planned
+        async with self._uow.transaction() as tx:
             await self._jobs.schedule(tx, session.guild_id, JOB_REMIND, session.id, due, now)
         self._poke()
 
