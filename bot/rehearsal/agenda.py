@@ -62,7 +62,7 @@ async def press_interested(rehearsal: Rehearsal, sessions: list[Session], seed: 
         mode = rng.choices([m for m, _ in MODES], [w for _, w in MODES])[0]
         if mode != "mention":
             answer = await sb.invoke(
-                rehearsal.guild_id, person, "agenda reminders mode", options={"mode": mode}
+                rehearsal.guild_id, person, "agenda reminders", options={"mode": mode}
             )
             await _answered(answer)
         if mode == "dm" and rng.random() < CLOSED_DMS:

@@ -1,4 +1,4 @@
-"""`/agenda show | add | remove | export` and `/agenda reminders mode`. Thin: the agenda service
+"""`/agenda show | add | remove | export` and `/agenda reminders mode:…`. Thin: the agenda service
 does the work, render.py the embeds; every reply is ephemeral (it is about the reader)."""
 
 from __future__ import annotations
@@ -38,9 +38,6 @@ MODE_CHOICES = [
 class AgendaCog(commands.Cog):
     agenda = app_commands.Group(
         name="agenda", description="My programme: the sessions I am interested in", guild_only=True
-    )
-    reminders = app_commands.Group(
-        name="reminders", description="How I am reminded of my sessions", parent=agenda
     )
 
     def __init__(
@@ -124,10 +121,10 @@ class AgendaCog(commands.Cog):
             text, file=discord.File(io.BytesIO(data), filename="my-agenda.ics"), ephemeral=True
         )
 
-    @reminders.command(name="mode", description="Mention in the session's chat, DM, or off")
+    @agenda.command(name="reminders", description="How I am reminded of my sessions")
     @app_commands.describe(mode="mention (default), dm, or off")
     @app_commands.choices(mode=MODE_CHOICES)
-    async def mode(
+    async def reminders(
         self, interaction: discord.Interaction[WorkshopBot], mode: app_commands.Choice[str]
     ) -> None:
         assert interaction.guild_id is not None

@@ -132,7 +132,7 @@ async def test_mention_reminder_pings_exactly_the_subscribers_once(world: World)
     for person in people:
         await interested(world, talk["event"], person)
     off = people[2]
-    await sb.invoke(world.guild_id, off, "agenda reminders mode", options={"mode": "off"})
+    await sb.invoke(world.guild_id, off, "agenda reminders", options={"mode": "off"})
     (job,) = await bot.core.jobs.pending_of(world.guild_id, (JOB_REMIND,))
     assert job.due_at == JST_10 - timedelta(minutes=10)
 
@@ -209,9 +209,7 @@ async def test_dm_mode_and_the_mention_fallback_when_dms_are_closed(
     for person in (open_dm, closed_dm, named):
         await interested(world, talk["event"], person)
     for person in (open_dm, closed_dm):
-        answer = await sb.invoke(
-            world.guild_id, person, "agenda reminders mode", options={"mode": "dm"}
-        )
+        answer = await sb.invoke(world.guild_id, person, "agenda reminders", options={"mode": "dm"})
         assert answer.ephemeral
     sb.state.closed_dms.add(closed_dm)
 
