@@ -226,3 +226,32 @@ async def test_dm_mode_and_the_mention_fallback_when_dms_are_closed(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r for r in caplog.records if "direct messages" in r.getMessage()]
     assert bot.services.agenda_notifier.sent == {"mention": 2, "dm": 1, "fallback": 1}
+
+
+async def test_one_forget_me_deletes_the_agenda_too(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    talk = await create(world, "Forgettable talk")
+    user = world.attendee_id
+    await sb.invoke(world.guild_id, user, "agenda add", options={"session": str(talk["id"])})
+    await sb.invoke(world.guild_id, user, "agenda reminders", options={"mode": "dm"})
+    asked = await sb.invoke(world.guild_id, user, "attendance forget-me", locale="en-US")
+    assert "your agenda (sessions and reminder choice): 2" in (asked.content or "")
+    done = await sb.click(
+        world.guild_id, user, asked.message_id, f"att:forget:yes:{user}", locale="en-US"
+    )
+    assert done.content and "your agenda" in done.content
+    agenda = agenda_of(bot)
+    assert await agenda.marked(world.guild_id, user) == frozenset()
+    assert await agenda.count_person(world.guild_id, user) == 0
+
+
+async def test_the_privacy_notice_names_the_agenda(world: World) -> None:
+    sb = world.sb
+    await world.start_bot(locale="en")
+    await (await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")).wait_followups(1)
+    announcements = next(c for c in sb.channels(world.guild_id) if c["name"] == "announcements")
+    (notice,) = sb.messages(int(announcements["id"]))
+    text = notice["embeds"][0]["description"]
+    assert "Your agenda (sessions you press **Interested** on" in text
+    assert "deletes it too" in text

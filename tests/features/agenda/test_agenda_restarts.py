@@ -105,3 +105,20 @@ async def test_a_crash_mid_wave_names_everyone_once(world: World) -> None:
     await bot.services.scheduler.idle()
     await world.settle(0.2)
     assert len(with_mentions()) == 0
+
+
+async def test_someone_who_left_the_server_is_not_reminded(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    talk = await create(world, "Talk")
+    stays = int(sb.add_member(world.guild_id, name="stays")["id"])
+    leaves = int(sb.add_member(world.guild_id, name="leaves")["id"])
+    for person in (stays, leaves):
+        await interested(world, talk["event"], person)
+    await world.stop_bot(bot)
+    sb.remove_member(world.guild_id, leaves)  # Discord still lists them, without member data
+    bot = await world.start_bot(sync=False)
+    assert await agenda_of(bot).marked(world.guild_id, leaves) == frozenset()
+    await world.run_jobs(JST_10 - timedelta(minutes=10))
+    (post,) = [p for p in posted_to(world, talk["channel"]) if "<@" in (p.get("content") or "")]
+    assert [int(u) for u in post["allowed_mentions"]["users"]] == [stays]
