@@ -72,7 +72,7 @@ async def test_help_mentions_the_commands_and_shows_organizers_their_part(world:
     assert f"• </schedule show:{schedule}>：進行中とこれからのセッション" in text
     assert f"</attendance me:{attendance}>" in text
     assert f"• <#{lobby}>：会場案内" in text
-    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 15
+    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 18
 
     organizer = await sb.invoke(world.guild_id, world.admin_id, "help", locale="en-US")
     text = organizer.embeds[0]["description"]
@@ -81,7 +81,7 @@ async def test_help_mentions_the_commands_and_shows_organizers_their_part(world:
     assert f"• </workshop setup:{workshop}>: create the base channels" in text
     poster = command_id(sb, world.guild_id, "poster")
     assert f"“presenter” of </poster claim:{poster}>: assign a board" in text
-    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 28
+    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 31
 
 
 async def test_before_the_ids_are_known_commands_are_named_in_the_readers_language(
@@ -123,12 +123,12 @@ async def test_before_the_ids_are_known_commands_are_named_in_the_readers_langua
     text = after["embeds"][0]["description"]
     schedule = command_id(sb, world.guild_id, "schedule")
     assert f"• </schedule show:{schedule}>: what is on now and next" in text
-    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 15
+    assert mentions_are_the_registered_commands(sb, world.guild_id, text) == 18
     writes = Counter(r.route for r in sb.requests if r.method != "GET")
     assert writes == Counter({"PATCH /channels/{channel_id}/messages/{message_id}": 1})
     assert (await sb.invoke(world.guild_id, world.attendee_id, "help")).embeds[0][
         "description"
-    ].count("</") == 15
+    ].count("</") == 18
 
 
 async def test_the_guide_is_pinned_once_and_posted_again_when_deleted(world: World) -> None:
