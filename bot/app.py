@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.core.bot import Wire, WorkshopBot
 from bot.domain.clock import Clock, SystemClock
 from bot.features.attendance.wire import wire as attendance
+from bot.features.breakouts.wire import wire as breakouts
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
 from bot.features.rooms.wire import wire as rooms
@@ -16,7 +17,15 @@ from bot.i18n import Catalog
 from bot.settings import Settings
 from bot.store.db import Database
 
-FEATURES: tuple[Wire, ...] = (structure, sessions, posters, rooms, attendance, help_guide)
+FEATURES: tuple[Wire, ...] = (
+    structure,
+    sessions,
+    posters,
+    rooms,
+    attendance,
+    breakouts,
+    help_guide,
+)
 
 
 def build_bot(

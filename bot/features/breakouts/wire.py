@@ -1,0 +1,53 @@
+"""The breakouts feature: `/breakout start|end`, the rooms beside a session's channel, the end
+and its warning as jobs, and attendance counting the rooms toward their session."""
+
+from __future__ import annotations
+
+from bot.core.feature import Core, Feature
+from bot.core.reconcile import Converge, Repair
+from bot.domain.limits import CHANNELS_PER_CATEGORY
+from bot.features.attendance.service import AttendanceService
+from bot.features.breakouts import keys
+from bot.features.breakouts.cog import BreakoutCog, BreakoutVoice
+from bot.features.breakouts.places import BreakoutPlaces
+from bot.features.breakouts.repo import BreakoutRepository
+from bot.features.breakouts.service import BreakoutService
+from bot.features.sessions.service import SessionService
+
+PROBLEM = "breakouts"
+WHAT = "problems.what.breakouts"
+
+
+def wire(core: Core) -> Feature:
+    sessions = core.services.get("sessions", SessionService)
+    breakouts = BreakoutService(
+        core.db,
+        BreakoutRepository(core.db),
+        BreakoutPlaces(core.gateway, core.objects, core.clock, CHANNELS_PER_CATEGORY),
+        core.jobs,
+        core.gateway,
+        core.audit,
+        core.clock,
+        core.budget,
+        session_channel=sessions.places.channel_id,
+        text=core.text,
+        poke=core.scheduler.poke,
+    )
+    attendance = core.services.find("attendance", AttendanceService)
+    if attendance is not None:
+        attendance.count_toward_session(keys.session_of_room)
+
+    async def channel_gone(guild_id: int, purpose: str, discord_id: int) -> None:
+        await breakouts.channel_gone(guild_id, purpose)
+
+    return Feature(
+        name="breakouts",
+        cogs=(
+            lambda bot: BreakoutCog(breakouts, sessions, core.catalog),
+            lambda bot: BreakoutVoice(bot, breakouts),
+        ),
+        jobs=breakouts.jobs(),
+        converge=(Converge(breakouts.reconcile, PROBLEM, WHAT),),
+        repairs=(Repair(channel_gone, keys.PREFIXES, PROBLEM, WHAT),),
+        exposes={"breakouts": breakouts},
+    )
