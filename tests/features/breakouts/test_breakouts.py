@@ -53,7 +53,9 @@ async def test_a_chair_splits_a_session_and_everyone_comes_back_on_time(world: W
     await world.settle(0.3)
     told = [m for m in sb.messages(home) if m.get("content") == f"<@{late}>"]
     assert len(told) == 1
-    (sent_to_home,) = [r.json for r in sb.requests if r.route == POST and r.path.endswith(f"/{home}/messages")]
+    (sent_to_home,) = [
+        r.json for r in sb.requests if r.route == POST and r.path.endswith(f"/{home}/messages")
+    ]
     assert sent_to_home["allowed_mentions"] == {"parse": [], "users": [late]}
     assert all(f"<#{r}>" in told[0]["embeds"][0]["description"] for r in room_ids)
 
@@ -104,3 +106,33 @@ async def test_refusals_change_nothing(world: World) -> None:
     assert "No breakout" in await end(world, world.organizer_id, session_id)
     rows = await bot.db.fetch_all("SELECT state, end_reason FROM breakouts")
     assert [tuple(r) for r in rows] == [("ended", "early")]
+
+
+async def test_rooms_spill_out_of_a_full_category_and_must_fit_the_budget(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    session_id, home, people = await running_session(world, bot, 3)
+    parent = int(sb.channel(home)["parent_id"])  # type: ignore[index]
+    used = sum(1 for c in sb.channels(world.guild_id) if c.get("parent_id") == str(parent))
+    for n in range(49 - used):
+        sb.add_channel(world.guild_id, f"hand {n}", type=2, parent_id=parent)
+    # The guild's budget: 500 channels; leave room for 2 more only.
+    for n in range(498 - len(sb.channels(world.guild_id))):
+        sb.add_channel(world.guild_id, f"filler {n}", type=0)
+    await world.settle(0.3)
+    sb.clear_requests()
+    reply = await start(world, world.organizer_id, 3, 5, session_id)
+    assert "500" in reply, reply  # 3 rooms + 1 category do not fit: refused up front
+    assert routes(sb)["POST /guilds/{guild_id}/channels"] == 0
+    for channel in [c for c in sb.channels(world.guild_id) if c["name"].startswith("filler")][:10]:
+        sb.delete_channel(int(channel["id"]))
+    await world.settle(0.3)
+    assert "3 people are in 3 rooms" in await start(world, world.organizer_id, 3, 5, session_id)
+    rooms = breakout_rooms(sb, world.guild_id)
+    parents = Counter(r["parent_id"] for r in rooms.values())
+    (spill,) = [c for c in sb.channels(world.guild_id) if c["name"].startswith("Breakouts · ")]
+    assert parents == {str(parent): 1, spill["id"]: 2}
+    assert "1 people are back" not in await end(world, world.organizer_id, session_id)
+    assert breakout_rooms(sb, world.guild_id) == {}
+    assert not [c for c in sb.channels(world.guild_id) if c["name"].startswith("Breakouts · ")]
+    assert all(where(sb, world.guild_id)[u] == home for u in people)
