@@ -14,6 +14,7 @@ from bot.core.ui import locale_of
 from bot.domain.errors import NotFound
 from bot.features.breakouts.domain.breakouts import MINUTES_MAX, MINUTES_MIN, ROOMS_MAX, ROOMS_MIN
 from bot.features.breakouts.service import BreakoutService
+from bot.features.breakouts.sidebar import Sidebar
 from bot.features.sessions.domain.model import Session
 from bot.features.sessions.service import SessionService
 from bot.features.sessions.transformers import SessionOption
@@ -127,9 +128,10 @@ class BreakoutCog(commands.Cog):
 class BreakoutVoice(commands.Cog):
     """Someone joining a session's channel during its breakout is told where the rooms are."""
 
-    def __init__(self, bot: WorkshopBot, breakouts: BreakoutService) -> None:
+    def __init__(self, bot: WorkshopBot, breakouts: BreakoutService, sidebar: Sidebar) -> None:
         self.bot = bot
         self.breakouts = breakouts
+        self.sidebar = sidebar  # head counts in the status lines follow voice
 
     @commands.Cog.listener()
     async def on_voice_state_update(
@@ -137,7 +139,20 @@ class BreakoutVoice(commands.Cog):
     ) -> None:
         if member.bot or not self.bot.serves(member.guild.id) or self.bot.closing:
             return
-        if after.channel is None or before.channel == after.channel:
+        if before.channel == after.channel:
+            return
+        self.sidebar.touch(member.guild.id)
+        if after.channel is None:
             return
         came_from = before.channel.id if before.channel is not None else None
         await self.breakouts.joined(member.guild.id, member.id, after.channel.id, came_from)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
+        if self.bot.serves(channel.guild.id) and not self.bot.closing:
+            self.sidebar.touch(channel.guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        if self.bot.serves(channel.guild.id) and not self.bot.closing:
+            self.sidebar.touch(channel.guild.id)

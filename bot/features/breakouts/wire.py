@@ -3,15 +3,19 @@ and its warning as jobs, and attendance counting the rooms toward their session.
 
 from __future__ import annotations
 
+from bot.core.bus import BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
 from bot.domain.limits import CHANNELS_PER_CATEGORY
 from bot.features.attendance.service import AttendanceService
 from bot.features.breakouts import keys
 from bot.features.breakouts.cog import BreakoutCog, BreakoutVoice
+from bot.features.breakouts.corridor import Corridor
 from bot.features.breakouts.places import BreakoutPlaces
 from bot.features.breakouts.repo import BreakoutRepository
 from bot.features.breakouts.service import BreakoutService
+from bot.features.breakouts.sidebar import Sidebar
+from bot.features.rooms.service import RoomService
 from bot.features.sessions.service import SessionService
 
 PROBLEM = "breakouts"
@@ -37,6 +41,28 @@ def wire(core: Core) -> Feature:
     if attendance is not None:
         attendance.count_toward_session(keys.session_of_room)
 
+    corridor = Corridor(
+        core.gateway,
+        core.clock,
+        core.settings.zone,
+        core.text,
+        sessions=sessions,
+        rooms=core.services.find("rooms", RoomService),
+        breakouts=breakouts,
+    )
+    config = core.settings.breakouts
+    sidebar = Sidebar(
+        core.gateway,
+        corridor.statuses,
+        interval=config.status_seconds,
+        enabled=config.voice_status,
+    )
+    core.bus.subscribe(SessionChanged, lambda event: sidebar.touch(event.guild_id))
+    core.bus.subscribe(BoardTouched, lambda event: sidebar.touch(event.guild_id))
+
+    async def converge_sidebar(guild_id: int) -> None:
+        sidebar.touch(guild_id)
+
     async def channel_gone(guild_id: int, purpose: str, discord_id: int) -> None:
         await breakouts.channel_gone(guild_id, purpose)
 
@@ -44,10 +70,11 @@ def wire(core: Core) -> Feature:
         name="breakouts",
         cogs=(
             lambda bot: BreakoutCog(breakouts, sessions, core.catalog),
-            lambda bot: BreakoutVoice(bot, breakouts),
+            lambda bot: BreakoutVoice(bot, breakouts, sidebar),
         ),
         jobs=breakouts.jobs(),
-        converge=(Converge(breakouts.reconcile, PROBLEM, WHAT),),
+        converge=(Converge(breakouts.reconcile, PROBLEM, WHAT), Converge(converge_sidebar)),
         repairs=(Repair(channel_gone, keys.PREFIXES, PROBLEM, WHAT),),
-        exposes={"breakouts": breakouts},
+        stop=(sidebar.stop,),
+        exposes={"breakouts": breakouts, "sidebar": sidebar},
     )
