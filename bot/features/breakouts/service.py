@@ -180,7 +180,7 @@ class BreakoutService:
                 raise
             self._watch(breakout, channels)
             self._poke()
-            await self._post_topics(breakout, channels)
+            await self._post_topics(breakout, channels, after_crash=False)
             moved, skipped = await self._move_out(breakout, channels)
         await self._audit.add(
             guild_id,
@@ -275,7 +275,7 @@ class BreakoutService:
                 placed = self.places.plan(guild_id, breakout.home_id, breakout.rooms, mine)
                 channels = await self.places.ensure(breakout, placed)
                 self._watch(breakout, channels)
-                await self._post_topics(breakout, channels)
+                await self._post_topics(breakout, channels, after_crash=True)
                 await self._move_out(breakout, channels)
             for session_id, breakout_id in await self.places.owned(guild_id):
                 if breakout_id not in running:
@@ -320,10 +320,13 @@ class BreakoutService:
             if other.id == breakout.id:
                 del self._rooms[channel_id]
 
-    async def _post_topics(self, breakout: Breakout, channels: dict[int, int]) -> None:
+    async def _post_topics(
+        self, breakout: Breakout, channels: dict[int, int], *, after_crash: bool
+    ) -> None:
+        """The topic and end time in each room's chat; after a crash, only where missing."""
         for room in sorted(channels):
             marker = f"breakout {breakout.id}: room {room}"
-            if await self._port.find_post(channels[room], marker) is not None:
+            if after_crash and await self._port.find_post(channels[room], marker) is not None:
                 continue
             text = self._text(
                 "breakouts.topic",
