@@ -135,6 +135,9 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
     for line in lines:
         say(line)
     mismatches = sum(1 for line in lines if "✗" in line)
+    breakout_lines, breakouts_ok = await rehearsal.breakouts.summary()
+    for line in breakout_lines:
+        say(line)
     say("")
     say(
         t(
@@ -145,7 +148,7 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
             requests=requests.total,
         )
     )
-    failed = mismatches or rejected or rehearsal.truth.refused_joins
+    failed = mismatches or rejected or rehearsal.truth.refused_joins or not breakouts_ok
     say(t("failed") if failed else t("ok"))
     return 1 if failed else 0
 
