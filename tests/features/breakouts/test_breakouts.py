@@ -136,3 +136,29 @@ async def test_rooms_spill_out_of_a_full_category_and_must_fit_the_budget(world:
     assert breakout_rooms(sb, world.guild_id) == {}
     assert not [c for c in sb.channels(world.guild_id) if c["name"].startswith("Breakouts · ")]
     assert all(where(sb, world.guild_id)[u] == home for u in people)
+
+
+async def test_a_429_on_moves_is_waited_out_and_nobody_is_moved_twice(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    session_id, _, people = await running_session(world, bot, 4)
+    sb.clear_requests()
+    sb.inject_fault(MOVE, status=429, retry_after=0.2, times=2)
+    assert "4 people are in 2 rooms" in await start(world, world.organizer_id, 2, 5, session_id)
+    moves = [r for r in sb.requests if r.route == MOVE]
+    assert [r.status for r in moves].count(429) == 2 and len(moves) == 6
+    moved = Counter(r.path for r in moves if r.status == 200)
+    assert sorted(moved.values()) == [1, 1, 1, 1], "each person moved once"
+    assert len(people) == 4
+
+
+async def test_someone_gone_from_voice_at_their_turn_is_skipped(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    session_id, _, _ = await running_session(world, bot, 3)
+    sb.clear_requests()
+    # Discord answers the first move "not connected to voice" (they left a moment ago).
+    sb.inject_fault(MOVE, status=400, code=40032, message="Target user is not connected to voice.")
+    reply = await start(world, world.organizer_id, 2, 5, session_id)
+    assert "2 people are in 2 rooms" in reply and "1 people had left" in reply
+    assert sum(1 for r in sb.requests if r.route == MOVE) == 3, "no second try"
