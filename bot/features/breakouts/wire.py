@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.bus import BoardTouched, SessionChanged
 from bot.core.feature import Core, Feature
+from bot.core.privacy import PersonalData
 from bot.core.reconcile import Converge, Repair
 from bot.domain.limits import CHANNELS_PER_CATEGORY
 from bot.features.attendance.service import AttendanceService
@@ -77,4 +78,12 @@ def wire(core: Core) -> Feature:
         repairs=(Repair(channel_gone, keys.PREFIXES, PROBLEM, WHAT),),
         stop=(sidebar.stop,),
         exposes={"breakouts": breakouts, "sidebar": sidebar},
+        personal=(
+            PersonalData(
+                "breakouts",
+                breakouts.count_person,
+                breakouts.forget_person,
+                "breakouts.personal_label",
+            ),
+        ),
     )

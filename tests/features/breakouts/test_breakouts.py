@@ -162,3 +162,16 @@ async def test_someone_gone_from_voice_at_their_turn_is_skipped(world: World) ->
     reply = await start(world, world.organizer_id, 2, 5, session_id)
     assert "2 people are in 2 rooms" in reply and "1 people had left" in reply
     assert sum(1 for r in sb.requests if r.route == MOVE) == 3, "no second try"
+
+
+async def test_forget_me_deletes_a_persons_breakout_assignments(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    session_id, _, people = await running_session(world, bot, 2)
+    await start(world, world.organizer_id, 2, 5, session_id)
+    await end(world, world.organizer_id, session_id)
+    asked = await sb.invoke(world.guild_id, people[0], "attendance forget-me", locale="en-US")
+    assert "breakout room assignments: 1" in (asked.content or "")
+    await sb.click(world.guild_id, people[0], asked.message_id, f"att:forget:yes:{people[0]}")
+    rows = await bot.db.fetch_all("SELECT user_id FROM breakout_people")
+    assert [r[0] for r in rows] == [people[1]]
