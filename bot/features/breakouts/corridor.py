@@ -11,6 +11,7 @@ from bot.domain.clock import Clock
 from bot.domain.ports import GuildView
 from bot.domain.structure import ChannelKind
 from bot.features.breakouts.service import BreakoutService
+from bot.features.posters.service import PosterService
 from bot.features.rooms.service import RoomService
 from bot.features.sessions.domain.model import SessionStatus
 from bot.features.sessions.service import SessionService
@@ -28,8 +29,10 @@ class Corridor:
         *,
         sessions: SessionService,
         rooms: RoomService | None,
+        posters: PosterService | None,
         breakouts: BreakoutService,
     ) -> None:
+        self._posters = posters
         self._port = port
         self._clock = clock
         self._zone = zone
@@ -71,6 +74,19 @@ class Corridor:
                 found[view.channel_id] = self._text(
                     "breakouts.status_room", topic=view.room.topic, count=len(view.occupants)
                 )
+        if self._posters is not None:
+            for session in await self._posters.poster_sessions(guild_id):
+                if session.status not in (SessionStatus.OPEN, SessionStatus.SCHEDULED):
+                    continue
+                for spot in await self._posters.views(guild_id, session):
+                    board = spot.board
+                    if spot.voice_id is None or not board.claimed:
+                        continue
+                    here = spot.presenter_here
+                    key = "breakouts.status_poster_here" if here else "breakouts.status_poster"
+                    found[spot.voice_id] = self._text(
+                        key, number=board.number, title=board.title or ""
+                    )
         for breakout in await self._breakouts.running(guild_id):
             back = self._text("breakouts.status_breakout", time=self._hhmm(breakout.ends_at))
             for channel in (await self._breakouts.places.rooms(breakout)).values():

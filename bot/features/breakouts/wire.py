@@ -16,6 +16,7 @@ from bot.features.breakouts.places import BreakoutPlaces
 from bot.features.breakouts.repo import BreakoutRepository
 from bot.features.breakouts.service import BreakoutService
 from bot.features.breakouts.sidebar import Sidebar
+from bot.features.posters.service import PosterService
 from bot.features.rooms.service import RoomService
 from bot.features.sessions.service import SessionService
 
@@ -49,6 +50,7 @@ def wire(core: Core) -> Feature:
         core.text,
         sessions=sessions,
         rooms=core.services.find("rooms", RoomService),
+        posters=core.services.find("posters", PosterService),
         breakouts=breakouts,
     )
     config = core.settings.breakouts

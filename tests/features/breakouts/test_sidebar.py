@@ -4,6 +4,9 @@ changes are coalesced; the sandbox's per-channel limit is never hit."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from tests.fakes.posters import START, board_channels, claim, members, setup_posters
 from tests.features.attendance.attendance_helpers import move, person
 from tests.features.breakouts.helpers import breakout_rooms, running_session, start
 from tests.world import World, eventually
@@ -44,3 +47,20 @@ async def test_statuses_follow_rooms_sessions_and_breakouts(world: World) -> Non
         lambda: all((statuses.get(r) or "").startswith("Breakout · back at") for r in rooms)
     )
     assert people
+
+
+async def test_poster_boards_show_their_poster_and_whether_the_presenter_is_there(
+    world: World,
+) -> None:
+    sb = world.sb
+    await world.start_bot(breakouts={"voice_status": True, "status_seconds": 1.0})
+    statuses = sb.state.voice_statuses
+    await setup_posters(world, boards=2)
+    (alice,) = members(world, 1)
+    await claim(world, alice, "Sparse attention")
+    await world.run_jobs(START - timedelta(minutes=30))
+    board = int(board_channels(sb, world.guild_id)["001 · Sparse attention"]["id"])
+    await eventually(lambda: statuses.get(board) == "#1 Sparse attention")
+    await world.run_jobs(START)
+    sb.set_voice_state(world.guild_id, alice, board)
+    await eventually(lambda: statuses.get(board) == "#1 Sparse attention · presenter here")
