@@ -7,6 +7,7 @@ from bot.core.bot import Wire, WorkshopBot
 from bot.domain.clock import Clock, SystemClock
 from bot.features.agenda.wire import wire as agenda
 from bot.features.attendance.wire import wire as attendance
+from bot.features.breakouts.wire import wire as breakouts
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
 from bot.features.rooms.wire import wire as rooms
@@ -24,6 +25,7 @@ FEATURES: tuple[Wire, ...] = (
     rooms,
     attendance,
     agenda,
+    breakouts,
     help_guide,
 )
 

@@ -110,6 +110,19 @@ class RoomsSettings(Section):
     )
 
 
+class BreakoutsSettings(Section):
+    voice_status: bool = Field(
+        True,
+        description="show in the sidebar what happens in each voice channel (its status line)",
+    )
+    status_seconds: float = Field(
+        15.0,
+        ge=1.0,
+        le=600.0,
+        description="a voice channel's status line changes at most once per this many seconds",
+    )
+
+
 class PostersSettings(Section):
     boards_per_presenter: int = Field(
         1, ge=1, le=10, description="boards one presenter may claim in one poster session"
@@ -188,6 +201,7 @@ class Settings(BaseSettings):
     posters: PostersSettings = PostersSettings()
     attendance: AttendanceSettings = AttendanceSettings()
     agenda: AgendaSettings = AgendaSettings()
+    breakouts: BreakoutsSettings = BreakoutsSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

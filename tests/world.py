@@ -21,7 +21,7 @@ from bot.core.bot import WorkshopBot
 from bot.core.sync import sync_commands
 from bot.domain.clock import FakeClock
 from bot.sandbox.sandbox import Sandbox
-from bot.settings import RoomsSettings, Settings
+from bot.settings import BreakoutsSettings, RoomsSettings, Settings
 
 
 async def eventually(predicate: Callable[[], bool], within: float = 15.0) -> None:
@@ -104,6 +104,10 @@ class World:
         # The live board's edit spacing, short so tests need not wait (3 s by default).
         rooms = {"board_edit_seconds": 0.2, **overrides.pop("rooms", {})}
         values["rooms"] = RoomsSettings(**rooms)
+        # Voice channel status lines come a second after a change: off unless a test is about
+        # them (tests that count requests exactly would otherwise race them).
+        breakouts = {"voice_status": False, **overrides.pop("breakouts", {})}
+        values["breakouts"] = BreakoutsSettings(**breakouts)
         values.update(overrides)
         return Settings(**values)
 

@@ -60,6 +60,7 @@ CATALOGUE: tuple[Needed, ...] = (
     Needed(Perm.REQUEST_TO_SPEAK, "request_to_speak"),
     Needed(Perm.MOVE_MEMBERS, "move_members"),
     Needed(Perm.MUTE_MEMBERS, "mute_members"),
+    Needed(Perm.SET_VOICE_CHANNEL_STATUS, "set_voice_channel_status"),
 )
 
 # Bits the bot once wrote into overwrites but no longer asks for, and why (the README says so).

@@ -33,4 +33,5 @@ class Perm(IntFlag):
     CREATE_PUBLIC_THREADS = 1 << 35
     CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
+    SET_VOICE_CHANNEL_STATUS = 1 << 48
     PIN_MESSAGES = 1 << 51  # split from Manage Messages by Discord in 2025

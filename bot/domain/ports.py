@@ -210,6 +210,10 @@ class RoomPort(ChannelPort, Protocol):
         """Display names of the people (not bots) in a voice or stage channel."""
         ...
 
+    async def post(self, channel_id: int, text: str, *, marker: str) -> int:
+        """Post `text` (no pings) in a channel's chat; `marker` recognises it later."""
+        ...
+
 
 class BoardPort(GuildView, Protocol):
     """The live room board: who is inside, and the board message."""

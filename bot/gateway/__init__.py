@@ -8,6 +8,7 @@ import yarl
 from bot.gateway.channels import ChannelsMixin, channel_ref
 from bot.gateway.events import EventsMixin
 from bot.gateway.messages import MessagesMixin
+from bot.gateway.moves import MovesMixin
 from bot.gateway.posters import PostersMixin
 from bot.gateway.voice import VoiceMixin
 
@@ -21,7 +22,9 @@ def point_client_at(api_base: str, gateway_url: str) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-class DiscordGateway(ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin, PostersMixin):
+class DiscordGateway(
+    ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin, PostersMixin, MovesMixin
+):
     """Implements StructurePort, SessionPort, RoomPort, BoardPort and PosterPort."""
 
 

@@ -29,6 +29,7 @@ from bot.features.posters import keys as poster_keys
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.agenda import AgendaTruth, press_interested
+from bot.rehearsal.breakouts import BreakoutRehearsal
 from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
@@ -187,6 +188,8 @@ class Rehearsal(Crowd):
             zone=self.zone,
         )
         self.people = [int(self.sb.add_member(self.guild_id, name=n)["id"]) for n in plan.people]
+        self.breakouts = BreakoutRehearsal(self, self.options.seed)
+        self.breakouts.plan(sessions, self.zone)
         await self._posters_setup(sessions, plan)
         self.agenda_truth = await press_interested(self, sessions, self.options.seed)
         start = self.clock.now()
@@ -209,7 +212,8 @@ class Rehearsal(Crowd):
         while True:
             due = await bot.services.scheduler.next_due()
             upcoming = actions[index].at if index < len(actions) else None
-            candidates = [t for t in (due, upcoming) if t is not None and t <= end]
+            breakout = self.breakouts.next_at()
+            candidates = [t for t in (due, upcoming, breakout) if t is not None and t <= end]
             target = max(min(candidates), self.clock.now()) if candidates else end
             await self._move_to(target, start, speed)
             batch = []
@@ -217,8 +221,15 @@ class Rehearsal(Crowd):
                 batch.append(actions[index])
                 index += 1
             await self._act(batch, plan)
+            await self.breakouts.step()
             await self.watch.step(bot, self.guild_id, self.stamp())
-            if target >= end and index >= len(actions) and (due is None or due > end):
+            breakout = self.breakouts.next_at()
+            if (
+                target >= end
+                and index >= len(actions)
+                and (due is None or due > end)
+                and (breakout is None or breakout > end)
+            ):
                 break
         self.truth.close_all(self.clock.now())
         for user in list(self.truth.current):

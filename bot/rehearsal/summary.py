@@ -144,6 +144,9 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
         say("")
         for line in agenda:
             say(line)
+    breakout_lines, breakouts_ok = await rehearsal.breakouts.summary()
+    for line in breakout_lines:
+        say(line)
     say("")
     say(
         t(
@@ -154,7 +157,9 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
             requests=requests.total,
         )
     )
-    failed = mismatches or rejected or rehearsal.truth.refused_joins or not agenda_ok
+    failed = (
+        mismatches or rejected or rehearsal.truth.refused_joins or not agenda_ok or not breakouts_ok
+    )
     say(t("failed") if failed else t("ok"))
     return 1 if failed else 0
 

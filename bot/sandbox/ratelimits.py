@@ -24,6 +24,7 @@ DISCORD_LIKE: dict[str, tuple[int, float]] = {
     "PUT /channels/{channel_id}/permissions/{overwrite_id}": (5, 5.0),
     "POST /guilds/{guild_id}/roles": (5, 5.0),
     "PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}": (10, 10.0),
+    "PATCH /guilds/{guild_id}/members/{user_id}": (10, 10.0),  # moves, nicknames
     "POST /guilds/{guild_id}/scheduled-events": (5, 5.0),
     "PATCH /guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}": (5, 5.0),
     "PUT /applications/{application_id}/guilds/{guild_id}/commands": (2, 60.0),

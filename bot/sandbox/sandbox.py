@@ -74,6 +74,7 @@ class Sandbox(SetupMixin, ActivityMixin):
         self.interaction_deadline = 3.0
         self.interaction_token_lifetime = 15 * 60.0
         self.rename_limit = (2, 600.0)
+        self.voice_status_limit = (5, 60.0)  # per channel (Discord publishes no figure)
         self.allow_privileged_intents = False
         self.upload_limit = 10 * 1024 * 1024  # a guild without boosts
         # Off by default: server admins can override a command's default permissions, which is

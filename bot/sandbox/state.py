@@ -158,6 +158,8 @@ class State:
         self.guild_commands: dict[int, dict[int, dict[str, Any]]] = {}
         self.attachments: dict[int, tuple[str, bytes]] = {}
         self.rename_log: dict[int, list[float]] = {}
+        self.voice_statuses: dict[int, str | None] = {}  # channel id -> its status line
+        self.voice_status_log: dict[int, list[float]] = {}
         self.pinned_at: dict[int, str] = {}
         self.user_locales: dict[int, str] = {}
         self.event_users: dict[int, set[int]] = {}

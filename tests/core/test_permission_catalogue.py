@@ -80,7 +80,8 @@ def test_topic_rooms_inherit_and_write_no_overwrite() -> None:
 
 def test_the_invite_integer_is_the_catalogue() -> None:
     assert sum(int(n.perm) for n in CATALOGUE) == INVITE_PERMISSIONS
-    assert INVITE_PERMISSIONS == 2252139408772112  # with Pin Messages (the guide in #help)
+    # with Pin Messages (the guide in #help) and Set Voice Channel Status (the sidebar)
+    assert INVITE_PERMISSIONS == 2533614385482768
     assert len({n.perm for n in CATALOGUE}) == len(CATALOGUE)
     for perm, _ in NOT_ASKED:
         assert not INVITE_PERMISSIONS & perm

@@ -54,7 +54,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     log = world.tmp / "sync.log"
     proc = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
     assert await asyncio.wait_for(proc.wait(), 60) == 0, log.read_text()
-    assert "registered 8 commands" in log.read_text()
+    assert "registered 10 commands" in log.read_text()
     commands = {c["name"]: c for c in world.sb.commands(world.guild_id)}
     assert set(commands) == {
         "workshop",
@@ -65,6 +65,8 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
         "attendance",
         "agenda",
         "help",
+        "breakout",
+        "hallway",
     }
     assert commands["help"]["name_localizations"]["ja"] == "ヘルプ"
     workshop = commands["workshop"]

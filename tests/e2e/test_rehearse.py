@@ -61,7 +61,7 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     assert "    ⏰ Opening keynote (keynote) starts in 10 min, 09:30 — #Opening keynote" in saw
     assert "The live room board at the end (Day 1 21:00):" in saw
     assert "    No session is running and no topic room is open right now." in saw
-    assert "    [➕ Open a room]" in saw
+    assert "    [➕ Open a room] [🚶 Join a conversation]" in saw
     assert "A poster's post (the first board of the first poster session):" in saw
     assert any(line.startswith("    Presenter: @") for line in saw)
     assert not any("<#" in line or "<t:" in line or "<@" in line for line in saw)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 
 from bot.features.attendance.domain.stays import OTHER, Place, PlaceKind, Stay, place_of_purpose
@@ -39,6 +39,8 @@ class PlaceTotal:
 class AttendanceRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Other features' channels that count toward a session (purpose -> session id or None).
+        self.session_places: list[Callable[[str], int | None]] = []
 
     # -- the recorder ----------------------------------------------------------------------------
 
@@ -85,8 +87,17 @@ class AttendanceRepository:
                 chunk,
             )
             for row in rows:
-                found[int(row[0])] = place_of_purpose(str(row[1]))
+                found[int(row[0])] = self._place(str(row[1]))
         return {channel: found.get(channel, OTHER) for channel in ids}
+
+    def _place(self, purpose: str) -> Place:
+        place = place_of_purpose(purpose)
+        if place is OTHER:
+            for reader in self.session_places:
+                session_id = reader(purpose)
+                if session_id is not None:
+                    return Place(PlaceKind.SESSION, session_id)
+        return place
 
     async def write(self, changes: Changes) -> dict[int, int]:
         """One transaction. Returns, per forget token, how many stored rows were deleted."""

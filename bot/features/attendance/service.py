@@ -124,6 +124,11 @@ class AttendanceService:
     def enabled(self) -> bool:
         return self._config.enabled
 
+    def count_toward_session(self, reader: Callable[[str], int | None]) -> None:
+        """Channels another feature owns that count as their session's place (a breakout
+        room): `reader(purpose)` names the session, or None for any other purpose."""
+        self._repo.session_places.append(reader)
+
     def require_enabled(self) -> None:
         if not self._config.enabled:
             raise AttendanceDisabled()

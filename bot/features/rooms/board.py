@@ -159,6 +159,7 @@ class BoardService:
                 title=view.room.topic,
                 occupants=view.occupants,
                 user_limit=view.room.user_limit,
+                link=view.room.link,
             )
             for view in await self._rooms.open_rooms(guild_id)
             if view.channel_id is not None

@@ -14,16 +14,18 @@ from bot.core.ui import locale_of
 from bot.domain.errors import NotFound
 from bot.domain.text_safety import one_line, plain_line
 from bot.features.rooms.board import BoardService
+from bot.features.rooms.domain.links import LINK_MAX
 from bot.features.rooms.domain.rooms import TOPIC_MAX, USER_LIMIT_MAX, USER_LIMIT_MIN, Room
 from bot.features.rooms.render import RoomsRender
 from bot.features.rooms.service import RoomService
-from bot.features.rooms.views import RoomOpener
+from bot.features.rooms.views import HallwayGuide, RoomOpener
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
 
 Topic = app_commands.Range[str, 1, TOPIC_MAX]
 Limit = app_commands.Range[int, USER_LIMIT_MIN, USER_LIMIT_MAX]
+Link = app_commands.Range[str, 1, LINK_MAX]
 
 
 def _rooms(interaction: discord.Interaction[Any]) -> RoomService:
@@ -83,14 +85,16 @@ class RoomCog(commands.Cog):
     @app_commands.describe(
         topic="What the room is about (1-100 characters; it becomes the channel name)",
         limit="At most this many people inside (2-99; none if omitted)",
+        link="A whiteboard or document for the room (https://…: Miro, Mural, Google Docs)",
     )
     async def open(
         self,
         interaction: discord.Interaction[WorkshopBot],
         topic: Topic,
         limit: Limit | None = None,
+        link: Link | None = None,
     ) -> None:
-        await self.opener.open_and_reply(interaction, topic, limit)
+        await self.opener.open_and_reply(interaction, topic, limit, link)
 
     @room.command(name="list", description="Open topic rooms: topic, owner, who is inside")
     async def list(self, interaction: discord.Interaction[WorkshopBot]) -> None:
@@ -140,6 +144,18 @@ class RoomCog(commands.Cog):
         )
         text = self.render.t("rooms.closed", locale_of(interaction), topic=one_line(target.topic))
         await interaction.followup.send(text, ephemeral=True)
+
+
+class HallwayCog(commands.Cog):
+    def __init__(self, guide: HallwayGuide) -> None:
+        self.guide = guide
+
+    @app_commands.command(
+        name="hallway", description="Take me to a conversation: a topic room with a few people"
+    )
+    @app_commands.guild_only()
+    async def hallway(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        await self.guide.answer(interaction)
 
 
 class VoiceEvents(commands.Cog):

@@ -18,7 +18,7 @@ from bot.features.rooms.domain.board import (
     room_line,
 )
 from bot.features.rooms.service import RoomView
-from bot.features.rooms.views import OpenRoomButton
+from bot.features.rooms.views import JoinConversationButton, OpenRoomButton
 from bot.i18n import Catalog
 
 BOARD_COLOUR = discord.Colour(0x3B82F6)
@@ -31,8 +31,19 @@ BoardMessage = tuple[discord.Embed, discord.ui.View]
 class RoomsRender:
     """`locale` None means the workshop's own locale (what the bot posts to channels)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        open_button: type[OpenRoomButton] = OpenRoomButton,
+        join_button: type[JoinConversationButton] = JoinConversationButton,
+    ) -> None:
         self.catalog = catalog
+        # The bound button classes (wire.py): discord.py registers the class of every dynamic
+        # item of a view it sends as the handler of its custom id, so the board must carry the
+        # classes that know this bot's services, or a press in this process finds none.
+        self._open_button = open_button
+        self._join_button = join_button
 
     def t(self, key: str, locale: str | None = None, /, **params: Any) -> str:
         return self.catalog.t(key, locale, **params)
@@ -53,7 +64,8 @@ class RoomsRender:
     def board_message(self, board: RoomBoard, locale: str | None = None) -> BoardMessage:
         """The live room board with its "Open a room" button (which survives restarts)."""
         view = discord.ui.View(timeout=None)
-        view.add_item(OpenRoomButton(label=self.t("board.open_room", locale)))
+        view.add_item(self._open_button(label=self.t("board.open_room", locale)))
+        view.add_item(self._join_button(label=self.t("board.join_conversation", locale)))
         return self.board(board, locale), view
 
     def room_list(self, views: list[RoomView], locale: str) -> discord.Embed:
@@ -79,6 +91,7 @@ def list_lines(views: list[RoomView], texts: BoardTexts, owner_label: str) -> li
                 title=view.room.topic,
                 occupants=view.occupants,
                 user_limit=view.room.user_limit,
+                link=view.room.link,
             ),
             texts,
             "🔊" if view.occupants else "🔈",

@@ -10,7 +10,7 @@ from bot.domain.clock import from_epoch, to_epoch
 from bot.features.rooms.domain.rooms import CloseReason, Room, RoomState
 from bot.store.db import Database
 
-_COLUMNS = "id, guild_id, owner_id, topic, user_limit, state, empty_since, opened_at"
+_COLUMNS = "id, guild_id, owner_id, topic, user_limit, state, empty_since, opened_at, link"
 
 
 def _room(row: aiosqlite.Row) -> Room:
@@ -23,6 +23,7 @@ def _room(row: aiosqlite.Row) -> Room:
         state=RoomState(row["state"]),
         empty_since=None if row["empty_since"] is None else from_epoch(row["empty_since"]),
         opened_at=from_epoch(row["opened_at"]),
+        link=row["link"],
     )
 
 
@@ -38,12 +39,13 @@ class RoomRepository:
         topic: str,
         user_limit: int | None,
         now: datetime,
+        link: str | None = None,
     ) -> int:
         """A new open room, empty since now (inside the caller's transaction)."""
         cursor = await conn.execute(
             "INSERT INTO rooms (guild_id, owner_id, topic, user_limit, state, empty_since, "
-            "opened_at) VALUES (?, ?, ?, ?, 'open', ?, ?)",
-            (guild_id, owner_id, topic, user_limit, to_epoch(now), to_epoch(now)),
+            "opened_at, link) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
+            (guild_id, owner_id, topic, user_limit, to_epoch(now), to_epoch(now), link),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid

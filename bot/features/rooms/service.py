@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from bot.core.scheduler import Handler
 from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
-from bot.domain.errors import NotFound
+from bot.domain.errors import DiscordRefused, DiscordUnavailable, NotFound
 from bot.domain.limits import CHANNELS_PER_CATEGORY
 from bot.domain.ports import RoomPort
+from bot.features.rooms.domain.links import clean_link
 from bot.features.rooms.domain.rooms import (
     RENAME_WINDOW,
     CloseReason,
@@ -54,6 +55,8 @@ class RoomsConfig:
     idle: timedelta
     category_name: Callable[[int], str]  # part (1, 2, ...) -> localized category name
     per_category: int = CHANNELS_PER_CATEGORY
+    # (topic, link) -> what the room's chat says about its link (in the workshop's language)
+    link_text: Callable[[str, str], str] = lambda topic, link: link
 
 
 @dataclass(frozen=True)
@@ -148,11 +151,18 @@ class RoomService:
     # -- commands --------------------------------------------------------------------------------
 
     async def open(
-        self, guild_id: int, owner_id: int, topic: str, user_limit: int | None
+        self,
+        guild_id: int,
+        owner_id: int,
+        topic: str,
+        user_limit: int | None,
+        link: str | None = None,
     ) -> tuple[Room, int]:
-        """Open a room (checked against every limit first); returns it and its channel id."""
+        """Open a room (checked against every limit first); returns it and its channel id. A
+        link (https only) is kept with the room and posted in its chat."""
         topic = clean_topic(topic)
         check_user_limit(user_limit)
+        link = clean_link(link)
         async with self._locks[guild_id]:
             now = self._clock.now()
             limits = self.config.limits
@@ -172,7 +182,9 @@ class RoomService:
                 limits,
             )
             async with self._db.transaction() as conn:
-                room_id = await self._repo.add(conn, guild_id, owner_id, topic, user_limit, now)
+                room_id = await self._repo.add(
+                    conn, guild_id, owner_id, topic, user_limit, now, link
+                )
                 await self._jobs.schedule(
                     conn, guild_id, JOB_ROOM_IDLE, room_id, now + self.config.idle, now
                 )
@@ -189,6 +201,8 @@ class RoomService:
                 raise
             self._by_channel[channel_id] = (guild_id, room_id)
             self._empty[room_id] = True
+        if link is not None:
+            await self._post_link(room, channel_id)
         await self._audit.add(
             guild_id, owner_id, "room.open", {"room": room_id, "topic": topic}, now
         )
@@ -308,6 +322,18 @@ class RoomService:
         return JobOutcome.DONE
 
     # -- internals -------------------------------------------------------------------------------
+
+    async def _post_link(self, room: Room, channel_id: int) -> None:
+        """The room's link in its chat; a refusal leaves the room open (the board shows it)."""
+        assert room.link is not None
+        try:
+            await self._port.post(
+                channel_id,
+                self.config.link_text(room.topic, room.link),
+                marker=f"room {room.id}: link",
+            )
+        except (DiscordRefused, DiscordUnavailable) as exc:
+            log.warning("could not post the link of room %s: %s", room.id, exc)
 
     async def _set_empty(self, guild_id: int, room_id: int, since: datetime | None) -> None:
         now = self._clock.now()

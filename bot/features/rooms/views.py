@@ -16,12 +16,14 @@ import discord
 from bot.core.tree import ShuttingDown, answer_error
 from bot.core.ui import WorkshopButton, bind, locale_of
 from bot.domain.errors import InvalidInput
+from bot.features.rooms.domain.links import clean_link
 from bot.features.rooms.domain.rooms import (
     TOPIC_MAX,
     USER_LIMIT_MAX,
     USER_LIMIT_MIN,
     check_user_limit,
 )
+from bot.features.rooms.hallway import Hallway, Way
 from bot.features.rooms.service import RoomService
 from bot.i18n import Catalog
 
@@ -52,13 +54,18 @@ class RoomOpener:
     idle_seconds: int
 
     async def open_and_reply(
-        self, interaction: discord.Interaction[WorkshopBot], topic: str, limit: int | None
+        self,
+        interaction: discord.Interaction[WorkshopBot],
+        topic: str,
+        limit: int | None,
+        link: str | None = None,
     ) -> None:
         """Defer, open, answer with the room's link."""
         assert interaction.guild_id is not None
+        clean_link(link)  # a bad link is refused before anything (even the defer) happens
         await interaction.response.defer(ephemeral=True, thinking=True)
         _, channel_id = await self.rooms.open(
-            interaction.guild_id, interaction.user.id, topic, limit
+            interaction.guild_id, interaction.user.id, topic, limit, link
         )
         text = self.catalog.t(
             "rooms.opened",
@@ -126,3 +133,58 @@ class OpenRoomButton(WorkshopButton, template=re.escape(OPEN_ROOM_ID)):
         if interaction.client.closing:
             raise ShuttingDown()
         await interaction.response.send_modal(OpenRoomModal(self.opener, locale_of(interaction)))
+
+
+JOIN_CONVERSATION_ID = "board:join-conversation"  # released: never change
+
+
+@dataclass(frozen=True)
+class HallwayGuide:
+    """The answer of `/hallway` and of the board's "Join a conversation" button."""
+
+    hallway: Hallway
+    catalog: Catalog
+    open_button: type[OpenRoomButton] = OpenRoomButton  # the bound class (see render.py)
+
+    async def answer(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        assert interaction.guild_id is not None
+        if interaction.client.closing:
+            raise ShuttingDown()
+        locale = locale_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        taken = await self.hallway.take(interaction.guild_id, interaction.user.id)
+        if taken.way is Way.NONE:
+            view = discord.ui.View(timeout=None)
+            view.add_item(self.open_button(label=self.catalog.t("board.open_room", locale)))
+            await interaction.followup.send(
+                self.catalog.t("hallway.none", locale), view=view, ephemeral=True
+            )
+            return
+        key = "hallway.moved" if taken.way is Way.MOVED else "hallway.link"
+        text = self.catalog.t(key, locale, channel=f"<#{taken.channel_id}>")
+        await interaction.followup.send(text, ephemeral=True)
+
+
+class JoinConversationButton(WorkshopButton, template=re.escape(JOIN_CONVERSATION_ID)):
+    guide: ClassVar[HallwayGuide]
+
+    @classmethod
+    def bound(cls, guide: HallwayGuide) -> type[JoinConversationButton]:
+        return bind(cls, re.escape(JOIN_CONVERSATION_ID), guide=guide)
+
+    def __init__(self, *, label: str = "Join a conversation") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji="🚶",
+                style=discord.ButtonStyle.secondary,
+                custom_id=JOIN_CONVERSATION_ID,
+            )
+        )
+
+    @classmethod
+    def decode(cls, match: re.Match[str]) -> JoinConversationButton:
+        return cls()
+
+    async def run(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        await self.guide.answer(interaction)

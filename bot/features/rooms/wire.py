@@ -10,13 +10,19 @@ from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
 from bot.features.rooms.board import BoardService
 from bot.features.rooms.board_repo import BoardRepository
-from bot.features.rooms.cog import RoomCog, VoiceEvents
+from bot.features.rooms.cog import HallwayCog, RoomCog, VoiceEvents
 from bot.features.rooms.domain.rooms import RoomLimits
+from bot.features.rooms.hallway import Hallway
 from bot.features.rooms.keys import PREFIXES
 from bot.features.rooms.render import RoomsRender
 from bot.features.rooms.repo import RoomRepository
 from bot.features.rooms.service import RoomsConfig, RoomService
-from bot.features.rooms.views import OpenRoomButton, RoomOpener
+from bot.features.rooms.views import (
+    HallwayGuide,
+    JoinConversationButton,
+    OpenRoomButton,
+    RoomOpener,
+)
 from bot.features.sessions.service import SessionService
 
 PROBLEM = "rooms"
@@ -49,13 +55,19 @@ def wire(core: Core) -> Feature:
             ),
             idle=timedelta(seconds=config.idle_close_seconds),
             category_name=category_name,
+            link_text=lambda topic, link: core.text("rooms.link_posted", link=link),
         ),
         poke=core.scheduler.poke,
         on_change=lambda guild_id: board.touch(guild_id),  # the board should look again
     )
     # The posters feature, when present, tells how busy a running poster session is.
     posters = core.services.find("posters", object)
-    render = RoomsRender(core.catalog)
+    opener = RoomOpener(rooms, core.catalog, config.idle_close_seconds)
+    open_button = OpenRoomButton.bound(opener)
+    hallway = Hallway(rooms, core.gateway)
+    guide = HallwayGuide(hallway, core.catalog, open_button)
+    join_button = JoinConversationButton.bound(guide)
+    render = RoomsRender(core.catalog, open_button=open_button, join_button=join_button)
     board = BoardService(
         BoardRepository(core.db),
         core.objects,
@@ -79,17 +91,17 @@ def wire(core: Core) -> Feature:
     async def channel_gone(guild_id: int, purpose: str, discord_id: int) -> None:
         await rooms.channel_gone(guild_id, purpose)
 
-    opener = RoomOpener(rooms, core.catalog, config.idle_close_seconds)
     return Feature(
         name="rooms",
         cogs=(
             lambda bot: RoomCog(rooms, render, opener),
             lambda bot: VoiceEvents(bot, rooms, board),
+            lambda bot: HallwayCog(guide),
         ),
-        dynamic_items=(OpenRoomButton.bound(opener),),
+        dynamic_items=(open_button, join_button),
         jobs=rooms.jobs(),
         converge=(Converge(rooms.reconcile, PROBLEM, WHAT),),
         repairs=(Repair(channel_gone, PREFIXES, PROBLEM, WHAT),),
         stop=(board.stop,),
-        exposes={"rooms": rooms, "board": board},
+        exposes={"rooms": rooms, "board": board, "hallway": hallway},
     )

@@ -108,4 +108,5 @@ def _register_routes() -> None:
         pins_reactions,
         stage,
         threads,
+        voice_status,
     )

@@ -43,6 +43,7 @@ class BoardRoom(BaseModel):
     user_limit: int | None = None
     has_voice: bool = True  # False: a session held elsewhere (e.g. Zoom) with a text channel
     poster: tuple[int, int, int] | None = None  # a poster session: boards, people, presenters
+    link: str | None = None  # a topic room's whiteboard or document (checked: https only)
 
 
 class RoomBoard(BaseModel):
@@ -98,6 +99,8 @@ def room_line(room: BoardRoom, texts: BoardTexts, icon: str, *, names: bool = Tr
     else:
         state = texts.inside.format(count=count)
     line = f"{icon} <#{room.channel_id}> {as_typed(room.title, TITLE_MAX)} · {state}"
+    if room.link is not None:
+        line += f" · [🔗]({room.link})"
     if names and count:
         line += f": {names_line(room.occupants, texts)}"
     return line

@@ -48,6 +48,7 @@ class Room(BaseModel):
     state: RoomState
     empty_since: datetime | None
     opened_at: datetime
+    link: str | None = None  # a whiteboard or document (https only)
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,1 @@
+"""Pure rules of breakouts (no discord, no aiosqlite)."""
