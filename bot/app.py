@@ -6,17 +6,28 @@ from __future__ import annotations
 from bot.core.bot import Wire, WorkshopBot
 from bot.domain.clock import Clock, SystemClock
 from bot.features.attendance.wire import wire as attendance
+from bot.features.feedback.wire import wire as feedback
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
 from bot.features.rooms.wire import wire as rooms
 from bot.features.sessions.wire import wire as sessions
 from bot.features.structure.wire import wire as structure
+from bot.features.wrapup.wire import wire as wrapup
 from bot.gateway import point_client_at
 from bot.i18n import Catalog
 from bot.settings import Settings
 from bot.store.db import Database
 
-FEATURES: tuple[Wire, ...] = (structure, sessions, posters, rooms, attendance, help_guide)
+FEATURES: tuple[Wire, ...] = (
+    structure,
+    sessions,
+    posters,
+    rooms,
+    attendance,
+    help_guide,
+    feedback,
+    wrapup,  # last: its archive holds the files of every feature before it
+)
 
 
 def build_bot(
