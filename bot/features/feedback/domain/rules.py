@@ -33,12 +33,14 @@ class RatingInput(BaseModel):
     @field_validator("rating", mode="before")
     @classmethod
     def _rating(cls, value: Any) -> int:
-        text = str(value).strip() if not isinstance(value, int) else value
+        # An integer, or its digits as typed in the form (full-width ones too: ５).
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError("rating")
         try:
-            number = int(text)
-        except (TypeError, ValueError):
+            number = int(value.strip()) if isinstance(value, str) else value
+        except ValueError:
             raise ValueError("rating") from None
-        if isinstance(value, bool) or not RATING_MIN <= number <= RATING_MAX:
+        if not RATING_MIN <= number <= RATING_MAX:
             raise ValueError("rating")
         return number
 
