@@ -107,11 +107,14 @@ class WrapUpService:
 
     # -- the archive -----------------------------------------------------------------------------
 
-    async def archive(self, guild_id: int) -> tuple[list[ArchiveFile], list[bytes]]:
+    async def archive(
+        self, guild_id: int, *, limit: int | None = None
+    ) -> tuple[list[ArchiveFile], list[bytes]]:
+        """Every feature's files and the zip(s): split to fit `limit` bytes (default: the
+        guild's upload limit; offline there is none to fit)."""
         files = await collect(self._parts, guild_id)
-        packed = volumes(
-            files, self._readme(guild_id), self._clock.now(), self._upload_limit(guild_id)
-        )
+        most = self._upload_limit(guild_id) if limit is None else limit
+        packed = volumes(files, self._readme(guild_id), self._clock.now(), most)
         return files, packed
 
     # -- wrap-up ---------------------------------------------------------------------------------
