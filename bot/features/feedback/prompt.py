@@ -11,12 +11,13 @@ prompt was never recorded get their job (a crash between the close and the sched
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Protocol
 
 import discord
 
 from bot.core.bus import SessionClosed
+from bot.core.direct import DirectMessages
 from bot.core.scheduler import Handler, Outcome
 from bot.domain.clock import Clock
 from bot.domain.ports import SessionPort, StructurePort
@@ -24,7 +25,7 @@ from bot.domain.structure import ItemKind
 from bot.features.feedback.render import FeedbackRender, prompt_marker
 from bot.features.feedback.service import FeedbackService
 from bot.features.feedback.views import RateButton
-from bot.features.sessions.domain.model import SessionKind, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.features.sessions.service import SessionService
 from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
@@ -60,7 +61,7 @@ class FeedbackPrompts:
         *,
         locale: str,
         poke: Callable[[], None],
-        dm: Callable[[int, int], Awaitable[int]] | None = None,
+        direct: DirectMessages | None = None,
     ) -> None:
         self._db = db
         self._jobs = jobs
@@ -73,7 +74,7 @@ class FeedbackPrompts:
         self._button = button
         self._locale = locale
         self._poke = poke
-        self._dm = dm  # (guild, session) -> DMs sent; None: no DMs
+        self._direct = direct  # None: no DMs (feedback.dm is off)
 
     def jobs(self) -> dict[str, Handler]:
         return {JOB_PROMPT: self._prompt_job}
@@ -99,6 +100,18 @@ class FeedbackPrompts:
             if now >= self._feedback.window(session).closes:
                 continue
             await self._schedule(guild_id, session.id)
+
+    async def _send_dms(self, session: Session, closes: int) -> int:
+        """The prompt by DM to each person who attended long enough, at most once each (the
+        claim is written before the DM goes); people who do not take DMs are skipped."""
+        assert self._direct is not None
+        sent = 0
+        for user_id in await self._feedback.attendees_of(session.guild_id, session):
+            if not await self._feedback.claim_dm(session, user_id):
+                continue
+            embed = self._render.prompt(session.title, session.id, closes, self._locale)
+            sent += await self._direct.send(user_id, embed=embed, view=self.view(session.id))
+        return sent
 
     def view(self, session_id: int) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
@@ -134,7 +147,7 @@ class FeedbackPrompts:
                 )
                 found = await self._port.post_board(channel_id, embed, self.view(session.id))
             await self._objects.record(guild_id, purpose, found, self._clock.now())
-        if self._dm is not None:
-            sent = await self._dm(guild_id, session.id)
+        if self._direct is not None:
+            sent = await self._send_dms(session, int(window.closes.timestamp()))
             log.info("feedback prompt for session %s sent by DM to %s people", session.id, sent)
         return Outcome.DONE

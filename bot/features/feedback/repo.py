@@ -117,3 +117,13 @@ class FeedbackRepository:
                 "DELETE FROM feedback WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
             return cursor.rowcount
+
+    async def claim_dm(self, session_id: int, user_id: int, now: datetime) -> bool:
+        """Note that the person gets the session's DM now; False when they had it already."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO feedback_dms (session_id, user_id, sent_at) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (session_id, user_id, to_epoch(now)),
+            )
+            return cursor.rowcount == 1

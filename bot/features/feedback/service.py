@@ -148,6 +148,17 @@ class FeedbackService:
         ratings = await self._repo.of_guild(guild_id)
         return ratings_csv(ratings, titles, self.config.zone, named=self.config.named)
 
+    async def attendees_of(self, guild_id: int, session: Session) -> list[int]:
+        """Who attended the session long enough to rate it."""
+        if self._attendance is None or not self._attendance.enabled:
+            return []
+        present = await self._attendance.present_in_session(guild_id, session.id)
+        least = self.config.min_minutes * 60
+        return sorted(user for user, seconds in present.items() if seconds >= least)
+
+    async def claim_dm(self, session: Session, user_id: int) -> bool:
+        return await self._repo.claim_dm(session.id, user_id, self._clock.now())
+
     # -- personal data ---------------------------------------------------------------------------
 
     async def count_person(self, guild_id: int, user_id: int) -> int:

@@ -36,9 +36,9 @@ async def open_form(
     render: FeedbackRender,
     session: Session,
 ) -> None:
-    """Check the person may rate, then open the form (a modal must be the first response)."""
-    assert interaction.guild_id is not None
-    before = await feedback.check(interaction.guild_id, session, interaction.user.id)
+    """Check the person may rate, then open the form (a modal must be the first response).
+    The session names the guild (a button pressed in a DM has none)."""
+    before = await feedback.check(session.guild_id, session, interaction.user.id)
     await interaction.response.send_modal(
         RatingModal(feedback, render, locale_of(interaction), session, before)
     )

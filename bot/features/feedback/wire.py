@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.core.archive import ArchivePart
 from bot.core.bus import SessionClosed
 from bot.core.feature import Core, Feature
+from bot.core.privacy import PersonalData
 from bot.core.reconcile import Converge, Repair
 from bot.features.attendance.service import AttendanceService
 from bot.features.feedback.cog import FeedbackCog
@@ -50,6 +51,7 @@ def wire(core: Core) -> Feature:
         button,
         locale=settings.locale,
         poke=core.scheduler.poke,
+        direct=core.direct if config.dm else None,
     )
     core.bus.subscribe(SessionClosed, prompts.closed)
 
@@ -67,5 +69,13 @@ def wire(core: Core) -> Feature:
         converge=(Converge(prompts.converge),),  # schedules jobs only: no Discord call
         repairs=(Repair(left_alone, (PREFIX,)),),
         exposes={"feedback": feedback},
+        personal=(
+            PersonalData(
+                "feedback",
+                feedback.count_person,
+                feedback.forget_person,
+                "feedback.personal_label",
+            ),
+        ),
         archive=(ArchivePart("feedback.csv", "feedback.archive_file", ratings_file),),
     )

@@ -16,6 +16,15 @@ CREATE TABLE feedback (
 
 CREATE INDEX feedback_guild ON feedback (guild_id, session_id);
 
+-- Who was sent the feedback button by DM (`feedback.dm`): written before the DM goes, so a rerun
+-- of the prompt after a crash never sends one twice (at most once per person and session).
+CREATE TABLE feedback_dms (
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL,
+    sent_at    INTEGER NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+) STRICT;
+
 -- The end of a guild's workshop: when /workshop wrap-up ran, and the teardown (asked, finished).
 -- While a guild is wrapped up the reconciler leaves its Discord objects alone (nothing is
 -- re-created or unlocked); the teardown deletes only objects recorded in guild_structure, one

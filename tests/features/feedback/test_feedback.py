@@ -290,3 +290,62 @@ async def test_a_session_that_ends_while_the_bot_is_down_is_prompted_once_after(
     assert result.ephemeral and await ratings(world) == [
         {"user_id": ana, "rating": 4, "comment": None}
     ]
+
+
+async def test_with_feedback_dm_attendees_get_the_button_by_dm_once(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot(feedback=FeedbackSettings(dm=True))
+    closed = person(world, "dora", "Dora")
+    sb.close_dms(closed)
+    session_id, talk = await session_channel(world, bot, "Graph learning")
+    await world.run_jobs(JST_10)
+    ana, ben = person(world, "ana", "Ana"), person(world, "ben", "Ben")
+    await move(world, bot, {ana: talk, ben: talk, closed: talk})
+    world.clock.set(JST_10 + timedelta(minutes=2))
+    await move(world, bot, {ben: None})
+    world.clock.set(JST_10 + timedelta(minutes=30))
+    await move(world, bot, {ana: None, closed: None})
+    await world.run_jobs(CLOSED)
+    await bot.services.scheduler.idle()
+
+    prompt_message(world, talk)  # in the chat as always
+    (dm,) = sb.dms(ana)
+    assert dm["embeds"][0]["title"] == "⭐ How was “Graph learning”?"
+    assert sb.dms(ben) == [], "two minutes are not enough to be asked"
+    assert sb.dms(closed) == [], "DMs closed: skipped, no error"
+    # A rerun (the close job again after a crash) sends nobody a second DM.
+    await bot.db.conn.execute("DELETE FROM guild_structure WHERE purpose LIKE 'feedback:%'")
+    await bot.db.conn.commit()
+    await bot.services.sessions.announce_closed(
+        await bot.services.sessions.get(world.guild_id, session_id)
+    )
+    await bot.services.scheduler.idle()
+    assert len(sb.dms(ana)) == 1
+
+    # The DM's button works there (no guild in the interaction).
+    custom_id = dm["components"][0]["components"][0]["custom_id"]
+    opened = await sb.click(world.guild_id, ana, dm["id"], custom_id, locale="en-US")
+    assert opened.modal is not None, opened
+    done = await sb.submit_modal(
+        world.guild_id, ana, opened.modal["custom_id"], {"rating": "5", "comment": ""}
+    )
+    assert done.ephemeral
+    assert await ratings(world) == [{"user_id": ana, "rating": 5, "comment": None}]
+
+
+async def test_forget_me_deletes_a_persons_ratings_too(world: World) -> None:
+    sb = world.sb
+    bot = await world.start_bot()
+    session_id, _, people = await attended_session(world, bot, "Graph learning", {"ana": 30})
+    ana = people["ana"]
+    rated = await sb.invoke(
+        world.guild_id, ana, "feedback session", options={"session": str(session_id), "rating": 2}
+    )
+    assert rated.ephemeral
+    asked = await sb.invoke(world.guild_id, ana, "attendance forget-me", locale="en-US")
+    assert "• feedback ratings: 1" in (asked.content or "")
+    done = await sb.click(
+        world.guild_id, ana, asked.message_id, f"att:forget:yes:{ana}", locale="en-US"
+    )
+    assert "• feedback ratings: 1" in (done.content or "")
+    assert await ratings(world) == []
