@@ -29,6 +29,7 @@ from bot.features.posters import keys as poster_keys
 from bot.features.sessions.domain.model import Session, SessionKind
 from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.crowd import Crowd
+from bot.rehearsal.feedback import Finale
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
 from bot.rehearsal.show import Plain
@@ -61,6 +62,7 @@ class Rehearsal(Crowd):
         self._sessions: list[Session] = []
         self._parsed: ImportResult | None = None
         self._end_limit: datetime | None = None
+        self.finale = Finale(self, options.seed, Path("rehearsal-archive.zip"))  # set in run()
 
     @property
     def observed(self) -> Observed:
@@ -90,6 +92,8 @@ class Rehearsal(Crowd):
         try:
             with tempfile.TemporaryDirectory(prefix="rehearsal-") as tmp:
                 database = self.options.database or Path(tmp) / "rehearsal.db"
+                archive = database.with_name(f"{database.stem}-archive.zip")
+                self.finale = Finale(self, self.options.seed, archive)
                 return await self._run(data, database)
         finally:
             await self.sb.stop()
@@ -215,17 +219,20 @@ class Rehearsal(Crowd):
                 index += 1
             await self._act(batch, plan)
             await self.watch.step(bot, self.guild_id, self.stamp())
+            await self.finale.step()  # ratings for the sessions that closed
             if target >= end and index >= len(actions) and (due is None or due > end):
                 break
         self.truth.close_all(self.clock.now())
         for user in list(self.truth.current):
             self.sb.set_voice_state(self.guild_id, user, None)
         await self._leave_everyone()
+        archived = await self.finale.wrap_up()  # the workshop ends: the archive, checked
         wall = time.perf_counter() - self._started
         # The live board edits at its own (real-time) pace: let it show the end before it is read.
         bot.services.board.touch(self.guild_id)
         await bot.services.board.settled(self.guild_id)
-        return await print_summary(self, wall, speed)
+        code = await print_summary(self, wall, speed)
+        return code or (0 if archived else 1)
 
     # -- setting the camp up through real interactions ---------------------------------------------
 
