@@ -59,7 +59,7 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     start = lines.index("Feedback and the wrap-up")
     finale = lines[start + 1 : start + 6]
     assert " ratings given in " in finale[0] and "(refused 0)" in finale[0]
-    assert finale[1].startswith("  /workshop wrap-up: the archive written to ")
+    assert finale[1].startswith("  `/workshop wrap-up`: the archive written to ")
     assert [line.split(":")[0].strip() for line in finale[2:]] == [
         "programme.csv",
         "attendance.csv",

@@ -187,10 +187,19 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
     code, stdout, stderr = await cli(world.tmp, "sync", "--guild", str(world.guild_id), env=env)
     assert code == 0, stdout + stderr
     names = "、".join(
-        ["/attendance", "/help", "/poster", "/room", "/schedule", "/session", "/workshop"]
+        [
+            "/attendance",
+            "/feedback",
+            "/help",
+            "/poster",
+            "/room",
+            "/schedule",
+            "/session",
+            "/workshop",
+        ]
     )
     assert stdout.strip().splitlines()[-1] == (
-        f"サーバー {world.guild_id} にコマンドを 7 個登録しました：{names}"
+        f"サーバー {world.guild_id} にコマンドを 8 個登録しました：{names}"
     )
 
     wrong = {**env, "DISCORD_TOKEN": "not-the-sandbox-token"}

@@ -112,9 +112,15 @@ class FeedbackRepository:
         )
 
     async def forget_person(self, guild_id: int, user_id: int) -> int:
+        """Delete a person's ratings (returned: how many) and the note of the DMs they got."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "DELETE FROM feedback WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            await conn.execute(
+                "DELETE FROM feedback_dms WHERE user_id = ? AND session_id IN "
+                "(SELECT id FROM sessions WHERE guild_id = ?)",
+                (user_id, guild_id),
             )
             return cursor.rowcount
 
