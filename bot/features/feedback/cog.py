@@ -51,7 +51,7 @@ class FeedbackCog(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         if rating is None:
-            await open_form(interaction, self.service, self.render, session)
+            await open_form(interaction, self.service, self.render, session, comment)
             return
         first = await self.service.rate(
             interaction.guild_id,

@@ -35,12 +35,13 @@ async def open_form(
     feedback: FeedbackService,
     render: FeedbackRender,
     session: Session,
+    comment: str | None = None,
 ) -> None:
     """Check the person may rate, then open the form (a modal must be the first response).
     The session names the guild (a button pressed in a DM has none)."""
     before = await feedback.check(session.guild_id, session, interaction.user.id)
     await interaction.response.send_modal(
-        RatingModal(feedback, render, locale_of(interaction), session, before)
+        RatingModal(feedback, render, locale_of(interaction), session, before, comment)
     )
 
 
@@ -87,6 +88,7 @@ class RatingModal(discord.ui.Modal):
         locale: str,
         session: Session,
         before: Rating | None,
+        comment: str | None = None,
     ) -> None:
         t = render.t
         super().__init__(title=t("form_title", locale)[:45], custom_id=f"fbm:{session.id}")
@@ -103,7 +105,7 @@ class RatingModal(discord.ui.Modal):
             custom_id="comment",
             label=t("form_comment", locale)[:45],
             style=discord.TextStyle.paragraph,
-            default=(before.comment or None) if before else None,
+            default=comment or ((before.comment or None) if before else None),
             required=False,
             max_length=COMMENT_MAX,
         )

@@ -17,6 +17,7 @@ class WorkshopEnd:
     wrap_done: bool
     teardown_asked: bool
     teardown_done: bool
+    teardown_by: int | None = None
 
 
 class EndRepository:
@@ -25,7 +26,7 @@ class EndRepository:
 
     async def get(self, guild_id: int) -> WorkshopEnd | None:
         row = await self._db.fetch_one(
-            "SELECT guild_id, wrapped_at, wrap_done_at, teardown_at, teardown_done_at "
+            "SELECT guild_id, wrapped_at, wrap_done_at, teardown_at, teardown_by, teardown_done_at "
             "FROM workshop_end WHERE guild_id = ?",
             (guild_id,),
         )
@@ -37,6 +38,7 @@ class EndRepository:
             wrap_done=row["wrap_done_at"] is not None,
             teardown_asked=row["teardown_at"] is not None,
             teardown_done=row["teardown_done_at"] is not None,
+            teardown_by=row["teardown_by"],
         )
 
     async def guilds(self) -> list[int]:

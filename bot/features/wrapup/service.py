@@ -19,7 +19,7 @@ export archive` still works.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -82,6 +82,7 @@ class WrapUpService:
         thanks: Callable[[], str],
         upload_limit: Callable[[int], int],
         poke: Callable[[], None],
+        told: Callable[[int, int, int], Awaitable[object]] | None = None,
     ) -> None:
         self._db = db
         self.repo = repo
@@ -94,6 +95,7 @@ class WrapUpService:
         self._thanks = thanks
         self._upload_limit = upload_limit
         self._poke = poke
+        self._told = told  # (organizer, objects, requests): the teardown is done
         self.requests = 0  # Discord requests the last teardown made (for the bench)
 
     def jobs(self) -> dict[str, Handler]:
@@ -223,6 +225,8 @@ class WrapUpService:
             await self._objects.forget(guild_id, item.purpose)
         await self.repo.teardown_done(guild_id, self._clock.now())
         log.info("guild %s torn down: %s objects, %s requests", guild_id, len(items), self.requests)
+        if self._told is not None and state.teardown_by is not None:
+            await self._told(state.teardown_by, len(items), self.requests)
         return Outcome.DONE
 
     async def _delete(self, guild_id: int, kind: ItemKind, discord_id: int) -> None:

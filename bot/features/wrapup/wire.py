@@ -34,6 +34,13 @@ def wire(core: Core) -> Feature:
             now=core.clock.now,
         )
 
+    async def told(organizer_id: int, objects: int, requests: int) -> None:
+        # The channel the teardown was asked in is gone: the organizer hears by DM (if they
+        # take DMs; else the log line is all).
+        await core.direct.send(
+            organizer_id, content=core.text("wrapup.teardown_done", count=objects)
+        )
+
     wrapup = WrapUpService(
         core.db,
         repo,
@@ -46,6 +53,7 @@ def wire(core: Core) -> Feature:
         thanks=lambda: core.text("wrapup.thanks"),
         upload_limit=core.gateway.upload_limit,
         poke=core.scheduler.poke,
+        told=told,
     )
     core.reconciler.hold(wrapup.held)
     wrap_button = WrapUpButton.bound(wrapup, core.catalog)

@@ -114,6 +114,14 @@ async def test_the_prompt_comes_at_the_close_and_only_attendees_may_rate(world: 
         options={"session": "Graph learning", "rating": 5}, locale="en-US",
     )  # fmt: skip
     assert changed.content == "Your rating was changed to 5."
+    # A comment without a rating opens the form with the comment in it.
+    form = await sb.invoke(
+        world.guild_id, ana, "feedback session",
+        options={"session": "Graph learning", "comment": "Typed first"}, locale="en-US",
+    )  # fmt: skip
+    assert form.modal is not None
+    values = [row["components"][0].get("value") for row in form.modal["components"]]
+    assert values == ["5", "Typed first"]
     assert await ratings(world) == [{"user_id": ana, "rating": 5, "comment": None}]
 
     # Ratings close feedback.open_hours (48) after the end.

@@ -89,6 +89,8 @@ async def test_a_kill_9_during_teardown_resumes_and_deletes_only_what_the_bot_ma
     assert deleted <= set(owned), "never a delete of anything the bot did not record"
     assert _db(world.database, "SELECT count(*) FROM guild_structure")[0][0] == 0
     assert _db(world.database, "SELECT count(*) FROM feedback")[0][0] == 2, "the database stays"
+    told = sb.dms(world.organizer_id)[-1]["content"]
+    assert told.startswith("The teardown is done: "), "the organizer hears by DM when it is done"
 
     out = world.tmp / "after.zip"
     code, _, stderr = await run_cli(world, "export", "archive", "--out", str(out))
