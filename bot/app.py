@@ -8,11 +8,13 @@ from bot.domain.clock import Clock, SystemClock
 from bot.features.agenda.wire import wire as agenda
 from bot.features.attendance.wire import wire as attendance
 from bot.features.breakouts.wire import wire as breakouts
+from bot.features.feedback.wire import wire as feedback
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
 from bot.features.rooms.wire import wire as rooms
 from bot.features.sessions.wire import wire as sessions
 from bot.features.structure.wire import wire as structure
+from bot.features.wrapup.wire import wire as wrapup
 from bot.gateway import point_client_at
 from bot.i18n import Catalog
 from bot.settings import Settings
@@ -27,6 +29,8 @@ FEATURES: tuple[Wire, ...] = (
     agenda,
     breakouts,
     help_guide,
+    feedback,
+    wrapup,  # last: its archive holds the files of every feature before it
 )
 
 

@@ -130,11 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "what",
-        choices=["schedule", "attendance"],
-        help="what to export: the programme, or every recorded voice stay",
+        choices=["schedule", "attendance", "archive"],
+        help="what to export: the programme, every recorded voice stay, or the wrap-up "
+        "archive (a zip of every feature's files and a README.txt; needs --out)",
     )
     export.add_argument(
-        "--format", dest="fmt", choices=["csv", "ics"], required=True, help="file format"
+        "--format",
+        dest="fmt",
+        choices=["csv", "ics"],
+        help="file format (schedule and attendance; required there)",
     )
     export.add_argument(
         "--out",
@@ -182,7 +186,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and args.what != "archive" and args.fmt is None:
+        parser.error("the following arguments are required: --format")
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -224,6 +231,10 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.database is not None:
         settings = settings.model_copy(update={"database": args.database})
+    if args.what == "archive":
+        from bot.cli_archive import export_archive
+
+        return export_archive(settings, args.out, args.guild)
     if args.what == "attendance":
         return export_attendance(
             settings, args.fmt, args.out, args.guild, per_person=args.per_person

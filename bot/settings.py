@@ -169,6 +169,19 @@ class AgendaSettings(Section):
     )
 
 
+class FeedbackSettings(Section):
+    min_minutes: int = Field(
+        5, ge=0, le=720, description="minutes in a session's voice channel needed to rate it"
+    )
+    open_hours: int = Field(
+        48, ge=1, le=24 * 60, description="ratings can be given or changed this long after the end"
+    )
+    dm: bool = Field(False, description="also send the Rate button by DM to who attended")
+    named: bool = Field(
+        False, description="reports name who rated (false: ratings and comments are anonymous)"
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="WORKSHOP_",
@@ -202,6 +215,7 @@ class Settings(BaseSettings):
     attendance: AttendanceSettings = AttendanceSettings()
     agenda: AgendaSettings = AgendaSettings()
     breakouts: BreakoutsSettings = BreakoutsSettings()
+    feedback: FeedbackSettings = FeedbackSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

@@ -15,6 +15,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from bot.core.archive import ArchivePart
 from bot.core.budget import ChannelBudget
 from bot.core.bus import Bus
 from bot.core.direct import DirectMessages
@@ -88,6 +89,7 @@ class WorkshopBot(commands.Bot):
         self.services = self.core.services
         self.features: list[Feature] = []
         self._taps: list[Tap] = []
+        self.archive_parts: list[ArchivePart] = []
         for wire in features:
             self._add(wire(self.core))
         self._add(Feature(name="core", jobs=self.reconciler.jobs()))
@@ -139,6 +141,7 @@ class WorkshopBot(commands.Bot):
             self.core.scheduler.register(kind, handler)
         self.reconciler.add(tuple(feature.converge), tuple(feature.repairs))
         self._taps.extend(feature.taps)
+        self.archive_parts.extend(feature.archive)
         for name, item in feature.exposes.items():
             self.services.add(name, item)
         self.core.privacy.add(feature.personal)

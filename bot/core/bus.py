@@ -33,6 +33,15 @@ class SessionChanged(Event):
 
 
 @dataclass(frozen=True)
+class SessionClosed(Event):
+    """A session closed (its close job ran, or `/session close`): what follows a session's end
+    (the feedback prompt) starts now. May come more than once for one session (a job rerun
+    after a crash): handlers are idempotent."""
+
+    session_id: int
+
+
+@dataclass(frozen=True)
 class BoardTouched(Event):
     """Something the live room board shows may have changed (a room, a poster board, voice)."""
 

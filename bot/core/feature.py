@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.core.archive import ArchivePart
 from bot.core.bus import Bus
 from bot.core.privacy import PersonalData, PersonalDataRegistry
 from bot.core.reconcile import Converge, Reconciler, Repair
@@ -77,6 +78,8 @@ class Feature:
     exposes: Mapping[str, object] = field(default_factory=dict)
     # What it keeps about a person: one forget-me deletes every kind (bot/core/privacy.py).
     personal: Sequence[PersonalData] = ()
+    # Files of the wrap-up archive (`/workshop wrap-up`, `workshop-bot export archive`).
+    archive: Sequence[ArchivePart] = ()
 
 
 class Services:

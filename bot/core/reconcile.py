@@ -21,6 +21,8 @@ from bot.store.structure_repo import StructureRepository
 log = logging.getLogger(__name__)
 
 GuildHook = Callable[[int], Awaitable[object]]
+# guild id -> True while the guild's Discord objects must be left alone (a wrapped-up workshop)
+Hold = Callable[[int], Awaitable[bool]]
 # (guild id, the owned object's purpose, its Discord id) -> converge it back
 RepairHook = Callable[[int, str, int], Awaitable[object]]
 
@@ -55,10 +57,22 @@ class Reconciler:
         self._clock = clock
         self._converge: list[Converge] = []
         self._repairs: list[Repair] = []
+        self._holds: list[Hold] = []
 
     def add(self, converge: tuple[Converge, ...] = (), repairs: tuple[Repair, ...] = ()) -> None:
         self._converge.extend(converge)
         self._repairs.extend(repairs)
+
+    def hold(self, predicate: Hold) -> None:
+        """While `predicate(guild)` holds, nothing is converged or repaired in that guild (after
+        the workshop's wrap-up its places stay locked, and a teardown's deletions stay deleted)."""
+        self._holds.append(predicate)
+
+    async def held(self, guild_id: int) -> bool:
+        for predicate in self._holds:
+            if await predicate(guild_id):
+                return True
+        return False
 
     def jobs(self) -> dict[str, Handler]:
         return {JOB_RETRY: self._retry}
@@ -82,6 +96,9 @@ class Reconciler:
     async def guild_available(self, guild_id: int) -> None:
         """On start, after a new gateway session and when the bot's permissions changed:
         converge whatever changed while away."""
+        if await self.held(guild_id):
+            log.info("guild %s is wrapped up: its Discord objects are left as they are", guild_id)
+            return
         for hook in self._converge:
             async with self._guarded(guild_id, hook.problem, hook.what):
                 await hook.run(guild_id)
@@ -92,6 +109,8 @@ class Reconciler:
         item = await self._objects.mark_gone(discord_id, self._clock.now())
         if item is None:
             return False
+        if await self.held(guild_id):
+            return True  # wrapped up: what is deleted stays deleted
         log.warning("owned %s %s (%s) was deleted", item.kind.value, discord_id, item.purpose)
         owners = [r for r in self._repairs if r.prefixes and item.purpose.startswith(r.prefixes)]
         for repair in owners or [r for r in self._repairs if r.fallback]:

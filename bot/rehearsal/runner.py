@@ -31,6 +31,7 @@ from bot.features.sessions.domain.schedule_import import ImportResult
 from bot.rehearsal.agenda import AgendaTruth, press_interested
 from bot.rehearsal.breakouts import BreakoutRehearsal
 from bot.rehearsal.crowd import Crowd
+from bot.rehearsal.feedback import Finale
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
 from bot.rehearsal.show import Plain
@@ -64,6 +65,7 @@ class Rehearsal(Crowd):
         self._parsed: ImportResult | None = None
         self._end_limit: datetime | None = None
         self.agenda_truth: AgendaTruth | None = None
+        self.finale = Finale(self, options.seed, Path("rehearsal-archive.zip"))  # set in run()
 
     @property
     def observed(self) -> Observed:
@@ -93,6 +95,8 @@ class Rehearsal(Crowd):
         try:
             with tempfile.TemporaryDirectory(prefix="rehearsal-") as tmp:
                 database = self.options.database or Path(tmp) / "rehearsal.db"
+                archive = database.with_name(f"{database.stem}-archive.zip")
+                self.finale = Finale(self, self.options.seed, archive)
                 return await self._run(data, database)
         finally:
             await self.sb.stop()
@@ -223,6 +227,7 @@ class Rehearsal(Crowd):
             await self._act(batch, plan)
             await self.breakouts.step()
             await self.watch.step(bot, self.guild_id, self.stamp())
+            await self.finale.step()  # ratings for the sessions that closed
             breakout = self.breakouts.next_at()
             if (
                 target >= end
@@ -235,11 +240,13 @@ class Rehearsal(Crowd):
         for user in list(self.truth.current):
             self.sb.set_voice_state(self.guild_id, user, None)
         await self._leave_everyone()
+        archived = await self.finale.wrap_up()  # the workshop ends: the archive, checked
         wall = time.perf_counter() - self._started
         # The live board edits at its own (real-time) pace: let it show the end before it is read.
         bot.services.board.touch(self.guild_id)
         await bot.services.board.settled(self.guild_id)
-        return await print_summary(self, wall, speed)
+        code = await print_summary(self, wall, speed)
+        return code or (0 if archived else 1)
 
     # -- setting the camp up through real interactions ---------------------------------------------
 

@@ -96,6 +96,21 @@ class JobRepository:
             (subject_id, *kinds),
         )
 
+    async def cancel_guild(self, conn: Writer, guild_id: int, keep: tuple[str, ...]) -> int:
+        """Cancel every pending job of a guild except the kinds `keep` (or starting with a
+        `keep` entry ending in `.`); returns how many."""
+        kept = " ".join(
+            "AND substr(kind, 1, ?) != ?" if k.endswith(".") else "AND kind != ?" for k in keep
+        )
+        params: list[object] = []
+        for k in keep:
+            params.extend((len(k), k) if k.endswith(".") else (k,))
+        cursor = await conn.execute(
+            f"DELETE FROM jobs WHERE guild_id = ? AND state = 'pending' {kept}",
+            (guild_id, *params),
+        )
+        return cursor.rowcount
+
     async def due(self, now: datetime, limit: int = 100) -> list[Job]:
         """Interrupted jobs first, then pending ones whose time has come, oldest first."""
         rows = await self._db.fetch_all(

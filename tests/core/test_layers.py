@@ -16,6 +16,7 @@ TOP_MODULES = (
     "bot.__main__",
     "bot.app",
     "bot.cli",
+    "bot.cli_archive",
     "bot.cli_exit",
     "bot.cli_export",
     "bot.cli_permissions",

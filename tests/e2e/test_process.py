@@ -54,7 +54,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     log = world.tmp / "sync.log"
     proc = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
     assert await asyncio.wait_for(proc.wait(), 60) == 0, log.read_text()
-    assert "registered 10 commands" in log.read_text()
+    assert "registered 11 commands" in log.read_text()
     commands = {c["name"]: c for c in world.sb.commands(world.guild_id)}
     assert set(commands) == {
         "workshop",
@@ -67,6 +67,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
         "help",
         "breakout",
         "hallway",
+        "feedback",
     }
     assert commands["help"]["name_localizations"]["ja"] == "ヘルプ"
     workshop = commands["workshop"]
@@ -74,6 +75,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     assert workshop["name_localizations"]["ja"] == "ワークショップ"
     names = {o["name"]: o for o in workshop["options"]}
     assert names["setup"]["name_localizations"]["ja"] == "セットアップ"
+    assert names["wrap-up"]["name_localizations"]["ja"] == "締めくくり"
     assert world.sb.token not in log.read_text()
 
 

@@ -54,6 +54,19 @@ def test_a_short_rehearsal_matches_its_truth_and_is_deterministic(tmp_path: Path
     assert "reminders 7;" in table[-1], "one per session; the attendance notice is not one"
     assert (tmp_path / "kept.db").is_file(), "--database keeps the rehearsal's database"
     assert "voice will NOT be supported" not in out + first.stderr
+    # It ends with feedback from the attendees and the wrap-up: the archive on disk, checked.
+    lines = out.splitlines()
+    start = lines.index("Feedback and the wrap-up")
+    finale = lines[start + 1 : start + 6]
+    assert " ratings given in " in finale[0] and "(refused 0)" in finale[0]
+    assert finale[1].startswith("  `/workshop wrap-up`: the archive written to ")
+    assert [line.split(":")[0].strip() for line in finale[2:]] == [
+        "programme.csv",
+        "attendance.csv",
+        "feedback.csv",
+    ]
+    assert all(line.endswith("✓") for line in finale[2:])
+    assert (tmp_path / "kept-archive.zip").is_file()
 
     # What people saw, as plain text: a reminder, the room board, a poster's post.
     saw = section(out, "What people saw (as plain text)", "Channel layout")

@@ -191,6 +191,7 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
             "/agenda",
             "/attendance",
             "/breakout",
+            "/feedback",
             "/hallway",
             "/help",
             "/poster",
@@ -201,7 +202,7 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
         ]
     )
     assert stdout.strip().splitlines()[-1] == (
-        f"サーバー {world.guild_id} にコマンドを 10 個登録しました：{names}"
+        f"サーバー {world.guild_id} にコマンドを 11 個登録しました：{names}"
     )
 
     wrong = {**env, "DISCORD_TOKEN": "not-the-sandbox-token"}

@@ -199,7 +199,7 @@ def test_help_lists_check_and_export(tmp_path: Path) -> None:
     assert result.returncode == 0
     for option in ("--format", "--out", "--guild", "{csv,ics}"):
         assert option in result.stdout
-    assert "{schedule,attendance}" in result.stdout
+    assert "{schedule,attendance,archive}" in result.stdout
     result = run_cli("check", "--help", cwd=tmp_path, env={})
     assert "SCHEDULE_FILE" in result.stdout
 

@@ -11,6 +11,7 @@ a formula (see bot/domain/csv_safe.py).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -96,3 +97,12 @@ def write_people(people: Iterable[PersonSummary], zone: ZoneInfo, out: TextIO) -
         )
         for p in people
     )
+
+
+async def stays_csv(repo: AttendanceRepository, guild_id: int, zone: ZoneInfo) -> tuple[bytes, int]:
+    """Every stay of the guild as CSV bytes with a BOM (the wrap-up archive's file), a stay
+    still open counting until the bot's last heartbeat; (bytes, rows)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    rows = await write_export(repo, guild_id, zone, out, await repo.heartbeat() or 0)
+    return out.getvalue().encode("utf-8"), rows

@@ -273,6 +273,13 @@ class AttendanceService:
             png=png,
         )
 
+    async def present_in_session(self, guild_id: int, session_id: int) -> dict[int, int]:
+        """user id -> seconds present in a session's places (overlaps counted once), what
+        later features ask ("did this person attend?"); includes what is queued."""
+        await self._caught_up()
+        stays = await self._repo.session_stays(guild_id, session_id, self._now())
+        return {p.user_id: p.seconds for p in per_person(stays)}
+
     async def session_totals(self, guild_id: int) -> dict[int, tuple[int, int]]:
         """session id -> (people who were there, seconds present), poster boards included."""
         await self.flush()

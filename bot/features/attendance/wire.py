@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.archive import ArchivePart
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
 from bot.core.privacy import PersonalData
 from bot.features.attendance.cog import AttendanceCog
+from bot.features.attendance.export import stays_csv
 from bot.features.attendance.recorder import AttendanceRecorder
 from bot.features.attendance.render import AttendanceRender
 from bot.features.attendance.repo import AttendanceRepository
@@ -72,6 +74,11 @@ def wire(core: Core) -> Feature:
             zone_name=settings.timezone,
         )
 
+    async def archive_file(guild_id: int) -> tuple[bytes, int]:
+        # Every stay, a stay still open counting until the last heartbeat (as offline).
+        await attendance.flush()
+        return await stays_csv(repo, guild_id, settings.zone)
+
     return Feature(
         name="attendance",
         cogs=(cog,),
@@ -87,4 +94,5 @@ def wire(core: Core) -> Feature:
                 "attendance", attendance.count, attendance.forget, "attendance.personal_label"
             ),
         ),
+        archive=(ArchivePart("attendance.csv", "archive.attendance_csv", archive_file),),
     )

@@ -94,6 +94,7 @@ class SessionJobs:
             if session.status is not SessionStatus.CLOSED:
                 await self._service.set_status(session, SessionStatus.CLOSED)
             await self._service.converge_locked(session.guild_id)
+        await self._service.announce_closed(session)
         return Outcome.DONE
 
     async def window(self, job: Job) -> Outcome:

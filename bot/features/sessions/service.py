@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.budget import ChannelBudget
-from bot.core.bus import Bus, SessionChanged
+from bot.core.bus import Bus, SessionChanged, SessionClosed
 from bot.core.problems import Problems
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordUnavailable, InvalidInput, NotFound
@@ -237,6 +237,7 @@ class SessionService:
             await self._set_status_now(guild_id, current, SessionStatus.CLOSED, now)
             await self._audit.add(guild_id, actor_id, "session.close", {"id": current.id}, now)
             await self._converge(guild_id)
+        await self.announce_closed(current)
         return await self.get(guild_id, session.id)
 
     async def _set_status_now(
@@ -332,6 +333,10 @@ class SessionService:
         return touched
 
     # -- used by jobs and the reconciler ---------------------------------------------------------
+
+    async def announce_closed(self, session: Session) -> None:
+        """Tell the features that follow a session's end (feedback) that it closed."""
+        await self._bus.publish(SessionClosed(session.guild_id, session.id))
 
     async def set_status(self, session: Session, status: SessionStatus) -> None:
         async with self._uow.transaction() as tx:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
+from bot.core.archive import ArchivePart
 from bot.core.feature import Core, Feature
 from bot.core.reconcile import Converge, Repair
 from bot.core.untrusted import UntrustedRunner
 from bot.features.sessions import keys
 from bot.features.sessions.announcer import Announcer
+from bot.features.sessions.archive import ProgrammeFiles
 from bot.features.sessions.cog import SessionCog
 from bot.features.sessions.hooks import READER, ReaderAgenda
 from bot.features.sessions.import_repo import ImportRepository
@@ -122,6 +124,10 @@ def wire(core: Core) -> Feature:
             workshop_title=imports.workshop_title,
         )
 
+    programme_files = ProgrammeFiles(
+        repo, core.objects, WorkshopRepository(core.db), core.clock, settings, core.catalog
+    )
+
     return Feature(
         name="sessions",
         cogs=(session_cog, schedule_cog),
@@ -134,4 +140,8 @@ def wire(core: Core) -> Feature:
             "texts": texts,
             "imports": imports,
         },
+        archive=(
+            ArchivePart("programme.ics", "archive.programme_ics", programme_files.ics),
+            ArchivePart("programme.csv", "archive.programme_csv", programme_files.csv),
+        ),
     )

@@ -219,7 +219,8 @@ async def test_reminder_open_and_close_follow_the_clock(world: World) -> None:
     assert deny & Perm.CONNECT and deny & Perm.SEND_MESSAGES
     (event,) = sb.scheduled_events(world.guild_id)
     assert event["status"] == 3
-    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1, EDIT_MESSAGE: 1})
+    # ... and the feedback prompt is posted in its chat (the feedback feature).
+    assert routes(sb) == Counter({EDIT_CHANNEL: 1, EDIT_EVENT: 1, EDIT_MESSAGE: 1, POST_MESSAGE: 1})
 
 
 async def test_restart_between_due_job_and_its_run_no_double_no_miss(world: World) -> None:

@@ -1,0 +1,1 @@
+"""The feedback feature's pure rules (no discord, no aiosqlite)."""
