@@ -20,6 +20,7 @@ from bot.core.budget import ChannelBudget
 from bot.core.bus import Bus
 from bot.core.direct import DirectMessages
 from bot.core.feature import Core, Feature, Services, Tap
+from bot.core.gate import Gate
 from bot.core.permission_watch import PermissionWatch
 from bot.core.privacy import PersonalDataRegistry
 from bot.core.problems import Problems
@@ -130,6 +131,13 @@ class WorkshopBot(commands.Bot):
             services=services,
             direct=DirectMessages(self),
             privacy=PersonalDataRegistry(),
+            gate=Gate(
+                enabled=self.settings.registration.gate,
+                member_roles=tuple(self.settings.registration.roles.values()),
+                organizer_roles=self.settings.organizer_roles,
+                roles=gateway.roles,
+                bot_user_id=lambda: gateway.bot_user_id,
+            ),
         )
         services.add("scheduler", core.scheduler)
         services.add("audit", core.audit)

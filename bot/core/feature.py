@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
     from bot.core.budget import ChannelBudget
     from bot.core.direct import DirectMessages
+    from bot.core.gate import Gate
     from bot.core.owned import SetupReport
     from bot.core.permission_watch import PermissionWatch
     from bot.core.problems import Problems
@@ -136,6 +137,7 @@ class Core:
     services: Services
     direct: DirectMessages
     privacy: PersonalDataRegistry
+    gate: Gate  # the registration gate every owned channel follows
 
     def text(self, key: str, **params: object) -> str:
         """A catalog text in the workshop's language (what the bot posts to channels)."""

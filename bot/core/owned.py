@@ -7,10 +7,11 @@ and parent) instead of being created twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.core.gate import Gate
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, RenameLimited
 from bot.domain.ports import ChannelPort, ChannelState
@@ -41,17 +42,27 @@ class ChannelWish:
     user_limit: int | None = None
     enforce_name: bool = False
     enforce_overwrites: bool = False
+    public: bool = False  # outside the registration gate (#welcome)
 
 
 class OwnedChannels:
-    def __init__(self, port: ChannelPort, repo: StructureRepository, clock: Clock) -> None:
+    """`gate`: the registration gate every owned channel follows (bot/core/gate.py); it is
+    required so that no feature can make a channel that escapes it."""
+
+    def __init__(
+        self, port: ChannelPort, repo: StructureRepository, clock: Clock, *, gate: Gate
+    ) -> None:
         self._port = port
         self._repo = repo
         self._clock = clock
+        self._gate = gate
         # The earliest time a rename Discord refused (rate limit) can be tried again.
         self.retry_renames_at: datetime | None = None
 
     async def ensure(self, guild_id: int, wish: ChannelWish, reason: str) -> tuple[Outcome, int]:
+        gated = self._gate.apply(guild_id, wish.overwrites, public=wish.public)
+        if gated != wish.overwrites:
+            wish = replace(wish, overwrites=gated)
         item = await self._repo.get(guild_id, wish.purpose)
         if item is not None and item.discord_id is not None:
             state = self._port.channel_state(guild_id, item.discord_id)
@@ -108,9 +119,11 @@ class OwnedChannels:
             if wish.parent_id is not None and state.ref.parent_id != wish.parent_id
             else None
         )
+        differs = state.overwrites != frozenset(wish.overwrites)
         overwrites = (
             wish.overwrites
-            if wish.enforce_overwrites and state.overwrites != frozenset(wish.overwrites)
+            if differs
+            and (wish.enforce_overwrites or self._gate.drifted(state.overwrites, wish.overwrites))
             else None
         )
         if name is None and parent is None and overwrites is None:

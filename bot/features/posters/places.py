@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.limits import CHANNELS_PER_CATEGORY
@@ -55,12 +56,13 @@ class PosterPlaces:
         objects: StructureRepository,
         clock: Clock,
         config: PosterPlacesConfig,
+        gate: Gate | None = None,
     ) -> None:
         self._port = port
         self._objects = objects
         self._clock = clock
         self.config = config
-        self._channels = OwnedChannels(port, objects, clock)
+        self._channels = OwnedChannels(port, objects, clock, gate=gate or Gate.open())
 
     def prepared(self, session: Session, now: datetime | None = None) -> bool:
         """Whether the boards' voice channels should exist now."""

@@ -74,6 +74,7 @@ def wire(core: Core) -> Feature:
             category_name=category_name,
             post_message=post_message,
         ),
+        gate=core.gate,
     )
     posters = PosterService(
         UnitOfWork(core.db),

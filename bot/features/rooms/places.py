@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.ports import RoomPort
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
 
 class RoomPlaces:
     def __init__(
-        self, port: RoomPort, objects: StructureRepository, clock: Clock, config: RoomsConfig
+        self,
+        port: RoomPort,
+        objects: StructureRepository,
+        clock: Clock,
+        config: RoomsConfig,
+        gate: Gate | None = None,
     ) -> None:
         self._port = port
         self._objects = objects
         self.config = config
-        self._channels = OwnedChannels(port, objects, clock)
+        self._channels = OwnedChannels(port, objects, clock, gate=gate or Gate.open())
 
     async def remove_room(self, guild_id: int, room_id: int, reason: str) -> None:
         await self._channels.remove(guild_id, room_purpose(room_id), reason)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.gate import Gate
 from bot.core.scheduler import Handler
 from bot.core.scheduler import Outcome as JobOutcome
 from bot.domain.clock import Clock
@@ -82,6 +83,7 @@ class RoomService:
         *,
         poke: Callable[[], None],
         on_change: Callable[[int], None],
+        gate: Gate | None = None,
     ) -> None:
         self._db = db
         self._repo = repo
@@ -93,7 +95,7 @@ class RoomService:
         self.config = config
         self._poke = poke
         self._on_change = on_change  # the live room board should look again
-        self._places = RoomPlaces(port, objects, clock, config)
+        self._places = RoomPlaces(port, objects, clock, config, gate)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         # channel id -> (guild id, room id) of open rooms, and whether each room was empty:
         # voice events touch the database only when a room turns empty or occupied.

@@ -59,6 +59,7 @@ def wire(core: Core) -> Feature:
         ),
         poke=core.scheduler.poke,
         on_change=lambda guild_id: board.touch(guild_id),  # the board should look again
+        gate=core.gate,
     )
     # The posters feature, when present, tells how busy a running poster session is.
     posters = core.services.find("posters", object)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.organizers import configured_role_ids
@@ -69,13 +70,14 @@ class SessionPlaces:
         config: PlacesConfig,
         *,
         event_text: Callable[[Session], str | None],
+        gate: Gate | None = None,
     ) -> None:
         self._port = port
         self._objects = objects
         self._sessions = sessions
         self._clock = clock
         self._config = config
-        self._channels = OwnedChannels(port, objects, clock)
+        self._channels = OwnedChannels(port, objects, clock, gate=gate or Gate.open())
         self._event_text = event_text  # a text channel's topic is the event's description
         self._events = SessionEvents(port, objects, clock, event_text=event_text)
         # The last convergence left upcoming sessions without an event (the cap was reached).

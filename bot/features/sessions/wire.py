@@ -51,6 +51,7 @@ def wire(core: Core) -> Feature:
             cap=settings.sessions.events_cap,
         ),
         event_text=texts.event_description,
+        gate=core.gate,
     )
     sessions = SessionService(
         UnitOfWork(core.db),

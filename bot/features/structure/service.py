@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.core.bus import BoardPosted, Bus
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, Outcome, OwnedChannels, SetupReport
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused
@@ -50,6 +51,7 @@ class StructureService:
         organizer_roles: tuple[str, ...],
         bus: Bus,
         board_post: Callable[[], BoardPost],
+        gate: Gate | None = None,
     ) -> None:
         self._bus = bus
         self._board_post = board_post  # the lobby's board message, as first posted
@@ -60,7 +62,7 @@ class StructureService:
         self._names = names  # catalog key -> text in the workshop's locale
         self._organizer_roles = organizer_roles
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._channels = OwnedChannels(port, repo, clock)
+        self._channels = OwnedChannels(port, repo, clock, gate=gate or Gate.open())
 
     async def ensure(self, guild_id: int, actor_id: int | None = None) -> SetupReport:
         """`/workshop setup`. Discord refusing any part removes what this run made (the server

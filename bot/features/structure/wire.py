@@ -32,6 +32,7 @@ def wire(core: Core) -> Feature:
         organizer_roles=settings.organizer_roles,
         bus=core.bus,
         board_post=board_post,
+        gate=core.gate,
     )
 
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
