@@ -11,6 +11,7 @@ from bot.features.breakouts.wire import wire as breakouts
 from bot.features.feedback.wire import wire as feedback
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
+from bot.features.registration.wire import wire as registration
 from bot.features.rooms.wire import wire as rooms
 from bot.features.sessions.wire import wire as sessions
 from bot.features.structure.wire import wire as structure
@@ -29,6 +30,7 @@ FEATURES: tuple[Wire, ...] = (
     agenda,
     breakouts,
     help_guide,
+    registration,
     feedback,
     wrapup,  # last: its archive holds the files of every feature before it
 )

@@ -168,6 +168,37 @@ class AgendaSettings(Section):
         "sessions.reminder_minutes; 0: none)",
     )
 
+class RegistrationSettings(Section):
+    enabled: bool = Field(
+        False,
+        description="/workshop setup adds #welcome with the Register button and the onboarding",
+    )
+    gate: bool = Field(
+        False,
+        description="everything the bot creates is visible only to registered roles and "
+        "organizers (#welcome stays public)",
+    )
+    roles: dict[str, str] = Field(
+        default_factory=lambda: {"*": "Participant"},
+        description="ticket type -> role name or id (`*`: every ticket); missing roles are "
+        "created below the bot's role",
+    )
+    columns: dict[Literal["ticket", "type", "name", "status"], str] = Field(
+        default_factory=dict,
+        description="header of the registrants file for ticket, type, name, status "
+        "(for Google Forms and other free headers)",
+    )
+    set_nickname: bool = Field(
+        False, description="set a registered member's nickname to the registered name (≤ 32)"
+    )
+
+    @field_validator("roles")
+    @classmethod
+    def _role_values(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not k.strip() or not v.strip() for k, v in value.items()):
+            raise ValueError("ticket types and role names must not be empty")
+        return {k.strip(): v.strip() for k, v in value.items()}
+
 
 class FeedbackSettings(Section):
     min_minutes: int = Field(
@@ -216,6 +247,7 @@ class Settings(BaseSettings):
     agenda: AgendaSettings = AgendaSettings()
     breakouts: BreakoutsSettings = BreakoutsSettings()
     feedback: FeedbackSettings = FeedbackSettings()
+    registration: RegistrationSettings = RegistrationSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

@@ -46,6 +46,7 @@ CATALOGUE: tuple[Needed, ...] = (
     Needed(Perm.VIEW_CHANNEL, "view_channel"),
     Needed(Perm.MANAGE_CHANNELS, "manage_channels"),
     Needed(Perm.MANAGE_ROLES, "manage_roles"),
+    Needed(Perm.MANAGE_NICKNAMES, "manage_nicknames"),
     Needed(Perm.MANAGE_EVENTS, "manage_events"),
     Needed(Perm.SEND_MESSAGES, "send_messages"),
     Needed(Perm.SEND_MESSAGES_IN_THREADS, "send_messages_in_threads"),

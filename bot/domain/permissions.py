@@ -26,6 +26,7 @@ class Perm(IntFlag):
     SPEAK = 1 << 21
     MUTE_MEMBERS = 1 << 22
     MOVE_MEMBERS = 1 << 24
+    MANAGE_NICKNAMES = 1 << 27
     MANAGE_ROLES = 1 << 28
     REQUEST_TO_SPEAK = 1 << 32
     MANAGE_EVENTS = 1 << 33

@@ -7,6 +7,7 @@ import yarl
 
 from bot.gateway.channels import ChannelsMixin, channel_ref
 from bot.gateway.events import EventsMixin
+from bot.gateway.members import MembersMixin
 from bot.gateway.messages import MessagesMixin
 from bot.gateway.moves import MovesMixin
 from bot.gateway.posters import PostersMixin
@@ -23,9 +24,16 @@ def point_client_at(api_base: str, gateway_url: str) -> None:
 
 
 class DiscordGateway(
-    ChannelsMixin, EventsMixin, MessagesMixin, VoiceMixin, PostersMixin, MovesMixin
+    ChannelsMixin,
+    EventsMixin,
+    MessagesMixin,
+    VoiceMixin,
+    PostersMixin,
+    MovesMixin,
+    MembersMixin,
 ):
-    """Implements StructurePort, SessionPort, RoomPort, BoardPort and PosterPort."""
+    """Implements StructurePort, SessionPort, RoomPort, BoardPort, PosterPort, the moves of
+    breakouts and the registration's roles and members."""
 
 
 __all__ = ["DiscordGateway", "channel_ref", "point_client_at"]

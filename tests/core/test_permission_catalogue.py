@@ -80,8 +80,9 @@ def test_topic_rooms_inherit_and_write_no_overwrite() -> None:
 
 def test_the_invite_integer_is_the_catalogue() -> None:
     assert sum(int(n.perm) for n in CATALOGUE) == INVITE_PERMISSIONS
-    # with Pin Messages (the guide in #help) and Set Voice Channel Status (the sidebar)
-    assert INVITE_PERMISSIONS == 2533614385482768
+    # with Pin Messages (the guide in #help), Set Voice Channel Status (the sidebar) and
+    # Manage Nicknames (registration.set_nickname)
+    assert INVITE_PERMISSIONS == 2533614519700496
     assert len({n.perm for n in CATALOGUE}) == len(CATALOGUE)
     for perm, _ in NOT_ASKED:
         assert not INVITE_PERMISSIONS & perm

@@ -212,6 +212,13 @@ async def edit_member(ctx: Ctx) -> Reply:
             errs = FormErrors()
             errs.length(["nick"], str(body["nick"]), 1, 32)
             errs.raise_if_any()
+        if uid != ctx.sb.bot_user_id:
+            # Discord: never the owner's nickname, nor that of a member whose highest role is
+            # not below the bot's (role hierarchy): 403 / 50013.
+            if int(guild.data["owner_id"]) == uid:
+                raise errors.missing_permissions("cannot change the server owner's nickname")
+            if guild.top_role_position(uid) >= guild.top_role_position(ctx.sb.bot_user_id):
+                raise errors.missing_permissions("member's top role is not below the bot's")
         member["nick"] = body["nick"]
     if body.get("roles") is not None:
         wanted = {str(r) for r in body["roles"]}

@@ -1,0 +1,10 @@
+"""Names of what registration owns and does (released: never change)."""
+
+from __future__ import annotations
+
+WELCOME = "welcome"  # the #welcome channel's purpose
+WELCOME_MESSAGE = "welcome_message"  # its message with the buttons
+PREFIXES = (WELCOME,)  # both purposes start with it
+ATTEMPT = "registration.attempt"  # a submitted Register form (rate-limited)
+REGISTER_ID = "reg:register"
+ONBOARD_TEMPLATE = r"onb:(?P<topic>now|rooms|agenda)"
