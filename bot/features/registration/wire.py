@@ -4,6 +4,7 @@ gate itself is the core's (bot/core/gate.py): every owned channel follows it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 import discord
@@ -13,6 +14,7 @@ from bot.core.owned import SetupReport
 from bot.core.ratelimit import MemberLimits
 from bot.core.reconcile import Converge, Repair
 from bot.core.untrusted import UntrustedRunner
+from bot.domain.errors import DiscordRefused, InvalidInput, Refusal
 from bot.domain.ratelimit import Rule
 from bot.features.registration.cog import RegistrationCog
 from bot.features.registration.keys import ATTEMPT, PREFIXES
@@ -103,20 +105,34 @@ def wire(core: Core) -> Feature:
         view=welcome_view,
     )
 
+    async def refused_if_unusable(work: Awaitable[bool]) -> bool:
+        """A mapped role the bot cannot give, in background work: a refusal (a problem shown in
+        /workshop status, retried later), not an error."""
+        try:
+            return await work
+        except InvalidInput as cannot:
+            raise DiscordRefused(
+                Refusal.PERMISSIONS,
+                status=403,
+                code=50013,
+                detail=core.catalog.t(cannot.key, "en", **cannot.params),
+            ) from None
+
     async def converge(guild_id: int) -> None:
         if not settings.enabled:
             return
-        if await service.reconcile(guild_id) and core.gate.enabled:
-            await core.reconciler.guild_available(guild_id)  # gated places see the new roles
         await welcome.ensure(guild_id, verify=True)
+        created = await refused_if_unusable(service.reconcile(guild_id))
+        if created and core.gate.enabled:
+            await core.reconciler.guild_available(guild_id)  # gated places see the new roles
 
     async def setup(guild_id: int, report: SetupReport) -> None:
         if not settings.enabled:
             return
-        if await service.ensure_roles(guild_id) and core.gate.enabled:
-            await core.reconciler.guild_available(guild_id)
         for purpose, outcome, discord_id in await welcome.ensure(guild_id):
             report.add(purpose, outcome, discord_id)
+        if await refused_if_unusable(service.ensure_roles(guild_id)) and core.gate.enabled:
+            await core.reconciler.guild_available(guild_id)
 
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
         if settings.enabled:

@@ -9,6 +9,8 @@ import csv
 import io
 from datetime import timedelta
 
+from bot.core.permissions import INVITE_PERMISSIONS
+from bot.sandbox import permissions as p
 from tests.features.registration.conftest import (
     CONNPASS,
     confirm,
@@ -16,6 +18,7 @@ from tests.features.registration.conftest import (
     member_roles,
     nick,
     register,
+    registration,
     start,
     welcome,
 )
@@ -192,3 +195,38 @@ async def test_reimport_cancels_and_takes_the_roles(world: World) -> None:
     )
     await confirm(world, again.followups[0])
     assert member_roles(world, world.attendee_id) == set()
+
+
+async def test_a_role_above_the_bots_or_no_manage_roles_is_refused_with_the_fix(
+    world: World,
+) -> None:
+    sb = world.sb
+    sb.add_role(world.guild_id, "Participant", above_bot=True)
+    await world.start_bot(registration=registration(roles={"*": "Participant"}))
+    await confirm(world, (await import_file(world)).followups[0])
+    refused = await register(world, world.attendee_id, "1001", "山田 太郎")
+    assert "drag the bot's role above it" in refused.followups[0]["content"]
+    assert member_roles(world, world.attendee_id) == set()
+    lookup = await sb.invoke(
+        world.guild_id,
+        world.organizer_id,
+        "registration lookup",
+        options={"member": world.attendee_id},
+        locale="en-US",
+    )
+    assert "is not registered" in (lookup.content or ""), "the refused binding was undone"
+
+
+async def test_without_manage_roles_the_refusal_names_it(world: World) -> None:
+    sb = world.sb
+    await start(world)
+    await confirm(world, (await import_file(world)).followups[0])
+    sb.set_bot_permissions(world.guild_id, INVITE_PERMISSIONS & ~p.MANAGE_ROLES)
+    await world.settle(0.2)
+    refused = await register(world, world.attendee_id, "1001", "山田 太郎")
+    assert "Manage Roles" in refused.followups[0]["content"]
+    assert member_roles(world, world.attendee_id) == set()
+    sb.set_bot_permissions(world.guild_id, INVITE_PERMISSIONS)
+    await world.settle(0.2)
+    ok = await register(world, world.attendee_id, "1001", "山田 太郎")
+    assert "You are registered" in ok.followups[0]["content"]
