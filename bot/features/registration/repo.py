@@ -218,6 +218,43 @@ class RegistrationRepository:
                 total += max(cursor.rowcount, 0)
         return total
 
+    async def has_rows(self, guild_id: int) -> bool:
+        found = await self._db.fetch_value(
+            "SELECT EXISTS (SELECT 1 FROM registrants WHERE guild_id = ?) OR EXISTS "
+            "(SELECT 1 FROM registration_links WHERE guild_id = ?)",
+            (guild_id, guild_id),
+        )
+        return bool(found)
+
+    async def purge_older(self, guild_id: int, cutoff: int) -> int:
+        """Registrants last imported before `cutoff` (epoch seconds), the links and refusals
+        of tickets no longer listed, and links bound before it."""
+        total = 0
+        async with self._db.transaction() as conn:
+            for sql, params in (
+                (
+                    "DELETE FROM registrants WHERE guild_id = ? AND updated_at < ?",
+                    (guild_id, cutoff),
+                ),
+                (
+                    "DELETE FROM registration_links WHERE guild_id = ? AND (bound_at < ? OR "
+                    "ticket_key NOT IN (SELECT ticket_key FROM registrants WHERE guild_id = ?))",
+                    (guild_id, cutoff, guild_id),
+                ),
+                (
+                    "DELETE FROM registration_refusals WHERE guild_id = ? AND (at < ? OR "
+                    "ticket_key NOT IN (SELECT ticket_key FROM registrants WHERE guild_id = ?))",
+                    (guild_id, cutoff, guild_id),
+                ),
+                (
+                    "DELETE FROM registration_imports WHERE guild_id = ? AND created_at < ?",
+                    (guild_id, cutoff),
+                ),
+            ):
+                cursor = await conn.execute(sql, params)
+                total += max(cursor.rowcount, 0)
+        return total
+
     # -- pending files -----------------------------------------------------------------------
     async def add_file(
         self, guild_id: int, actor_id: int, filename: str, content: bytes, now: datetime

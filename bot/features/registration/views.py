@@ -5,6 +5,7 @@ in its custom_id); what it needs is bound to the class wire.py registers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import discord
@@ -138,9 +139,17 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
     service: ClassVar[RegistrationService]
     render: ClassVar[RegistrationRender]
 
+    on_applied: ClassVar[Callable[[int], Awaitable[None]]]
+
     @classmethod
-    def bound(cls, service: RegistrationService, render: RegistrationRender) -> type[ImportButton]:
-        return bind(cls, IMPORT_TEMPLATE, service=service, render=render)
+    def bound(
+        cls,
+        service: RegistrationService,
+        render: RegistrationRender,
+        *,
+        on_applied: Callable[[int], Awaitable[None]],
+    ) -> type[ImportButton]:
+        return bind(cls, IMPORT_TEMPLATE, service=service, render=render, on_applied=on_applied)
 
     def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
         super().__init__(
@@ -184,6 +193,7 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
             return
         await interaction.response.defer()
         done = await self.service.apply(interaction.guild_id, self.import_id)
+        await type(self).on_applied(interaction.guild_id)  # the retention purge is planned
         await interaction.edit_original_response(
             content=None, embed=self.render.preview(done, locale), view=None
         )

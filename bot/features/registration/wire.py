@@ -21,6 +21,7 @@ from bot.features.registration.keys import ATTEMPT, PREFIXES
 from bot.features.registration.onboarding import Agenda, OnboardingAnswers, Welcome
 from bot.features.registration.render import RegistrationRender
 from bot.features.registration.repo import RegistrationRepository
+from bot.features.registration.retention import Retention
 from bot.features.registration.service import (
     WORKER_MODULES,
     RegistrationConfig,
@@ -63,8 +64,9 @@ def _agenda(core: Core) -> Agenda | None:
 def wire(core: Core) -> Feature:
     settings = core.settings.registration
     render = RegistrationRender(core.catalog, core.settings.locale)
+    repo = RegistrationRepository(core.db)
     service = RegistrationService(
-        RegistrationRepository(core.db),
+        repo,
         core.gateway,
         core.clock,
         MemberLimits(MemberActionRepository(core.db), core.clock, {ATTEMPT: ATTEMPTS}),
@@ -74,6 +76,14 @@ def wire(core: Core) -> Feature:
             set_nickname=settings.set_nickname,
         ),
         UntrustedRunner(preload=WORKER_MODULES),
+    )
+    retention = Retention(
+        core.db,
+        repo,
+        core.jobs,
+        core.clock,
+        keep=timedelta(days=core.settings.attendance.retention_days),
+        poke=core.scheduler.poke,
     )
     register_button = RegisterButton.bound(service, render)
     sessions = core.services.find("sessions", SessionService)
@@ -119,6 +129,7 @@ def wire(core: Core) -> Feature:
             ) from None
 
     async def converge(guild_id: int) -> None:
+        await retention.schedule(guild_id)  # also when registration was turned off since
         if not settings.enabled:
             return
         await welcome.ensure(guild_id, verify=True)
@@ -138,11 +149,12 @@ def wire(core: Core) -> Feature:
         if settings.enabled:
             await welcome.ensure(guild_id)
 
-    import_button = ImportButton.bound(service, render)
+    import_button = ImportButton.bound(service, render, on_applied=retention.schedule)
     return Feature(
         name="registration",
         cogs=(lambda bot: RegistrationCog(service, render, import_button),),
         dynamic_items=(register_button, onboard_button, import_button),
+        jobs=retention.jobs(),
         converge=(Converge(converge, PROBLEM, WHAT),),
         repairs=(Repair(repair, PREFIXES, PROBLEM, WHAT),),
         setup=(SetupStep(setup, PROBLEM, WHAT),),

@@ -5,13 +5,15 @@ language."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.sandbox import permissions as p
+from bot.settings import AttendanceSettings
 from tests.features.registration.conftest import (
     confirm,
     import_file,
     member_roles,
+    register,
     registration,
     start,
     welcome,
@@ -85,3 +87,19 @@ async def test_onboarding_buttons_answer_in_the_readers_language(world: World) -
     # The welcome is in the workshop's language, the other one below.
     body = message["embeds"][0]["description"]
     assert body.index("Press **Register**") < body.index("「参加登録」を押し")
+
+
+async def test_retention_purges_registrant_data_with_attendance_roles_stay(world: World) -> None:
+    await world.start_bot(
+        registration=registration(), attendance=AttendanceSettings(retention_days=30)
+    )
+    await confirm(world, (await import_file(world)).followups[0])
+    await register(world, world.attendee_id, "1002", "佐藤 花子")
+    await world.run_jobs(world.clock.now() + timedelta(days=10))
+    with sqlite3.connect(world.database) as db:
+        assert db.execute("SELECT count(*) FROM registrants").fetchone() == (7,)
+    await world.run_jobs(world.clock.now() + timedelta(days=25))
+    with sqlite3.connect(world.database) as db:
+        for table in ("registrants", "registration_links", "registration_imports"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    assert member_roles(world, world.attendee_id) == {"Student", "Participant"}
