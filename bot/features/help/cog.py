@@ -29,6 +29,7 @@ def guide_text(
     lobby_id: int | None,
     workshop_locale: str,
     organizer: bool = False,
+    registration: bool = False,
 ) -> tuple[str, str]:
     """The guide's title and text in `locale`; the organizers' part only when `organizer`."""
 
@@ -40,11 +41,23 @@ def guide_text(
     sections = [
         f"**{t(f'help.{part}_heading')}**\n{t(f'help.{part}', lobby=lobby)}" for part in parts
     ]
+    if registration:  # the Register button, and the organizers' /registration commands
+        sections.insert(1, f"**{t('registration.help_heading')}**\n{t('registration.help')}")
+        if organizer:
+            sections[-1] += "\n" + t("registration.help_organizer")
     return t("help.title"), "\n\n".join(sections)
 
 
 class HelpCog(commands.Cog):
-    def __init__(self, structure: StructureService, catalog: Catalog, workshop_locale: str) -> None:
+    def __init__(
+        self,
+        structure: StructureService,
+        catalog: Catalog,
+        workshop_locale: str,
+        *,
+        registration: bool = False,
+    ) -> None:
+        self._registration = registration
         self._structure = structure
         self._catalog = catalog
         self._workshop_locale = workshop_locale
@@ -69,6 +82,7 @@ class HelpCog(commands.Cog):
             lobby_id=lobby,
             workshop_locale=self._workshop_locale,
             organizer=member_is_organizer(interaction),
+            registration=self._registration,
         )
         embed = discord.Embed(title=title, description=text, colour=COLOUR)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -22,7 +22,11 @@ def wire(core: Core) -> Feature:
         core.gateway,
         core.clock,
         text=lambda lobby_id: guide_text(
-            core.catalog, locale, lobby_id=lobby_id, workshop_locale=locale
+            core.catalog,
+            locale,
+            lobby_id=lobby_id,
+            workshop_locale=locale,
+            registration=core.settings.registration.enabled,
         ),
     )
 
@@ -36,7 +40,14 @@ def wire(core: Core) -> Feature:
 
     return Feature(
         name="help",
-        cogs=(lambda bot: HelpCog(structure, core.catalog, locale),),
+        cogs=(
+            lambda bot: HelpCog(
+                structure,
+                core.catalog,
+                locale,
+                registration=core.settings.registration.enabled,
+            ),
+        ),
         converge=(Converge(lambda guild_id: guide.ensure(guild_id, verify=True), PROBLEM, WHAT),),
         repairs=(
             Repair(repair, (PREFIX,), PROBLEM, WHAT),

@@ -20,9 +20,10 @@ DESCRIPTION_MAX = 4096
 
 
 class RegistrationRender:
-    def __init__(self, catalog: Catalog, workshop_locale: str) -> None:
+    def __init__(self, catalog: Catalog, workshop_locale: str, *, retention_days: int) -> None:
         self._catalog = catalog
         self.workshop_locale = workshop_locale
+        self.retention_days = retention_days
 
     def t(self, key: str, locale: str | None, /, **params: object) -> str:
         return self._catalog.t(f"registration.{key}", locale, **params)
@@ -146,9 +147,11 @@ class RegistrationRender:
         """In the workshop's language, the other one below."""
         first = self.workshop_locale
         other = "en" if first == "ja" else "ja"
+        days = self.retention_days
         text = (
             f"{self.t('welcome_body', first)}\n\n"
-            f"**{self.t('welcome_title', other)}**\n{self.t('welcome_body', other)}"
+            f"**{self.t('welcome_title', other)}**\n{self.t('welcome_body', other)}\n\n"
+            f"-# {self.t('privacy', first, days=days)}\n-# {self.t('privacy', other, days=days)}"
         )
         return discord.Embed(title=self.t("welcome_title", first), description=text, colour=COLOUR)
 

@@ -63,7 +63,9 @@ def _agenda(core: Core) -> Agenda | None:
 
 def wire(core: Core) -> Feature:
     settings = core.settings.registration
-    render = RegistrationRender(core.catalog, core.settings.locale)
+    render = RegistrationRender(
+        core.catalog, core.settings.locale, retention_days=core.settings.attendance.retention_days
+    )
     repo = RegistrationRepository(core.db)
     service = RegistrationService(
         repo,

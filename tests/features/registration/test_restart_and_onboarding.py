@@ -103,3 +103,16 @@ async def test_retention_purges_registrant_data_with_attendance_roles_stay(world
         for table in ("registrants", "registration_links", "registration_imports"):
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
     assert member_roles(world, world.attendee_id) == {"Student", "Participant"}
+
+
+async def test_help_lists_registration_for_attendees_and_organizers(world: World) -> None:
+    sb = world.sb
+    await start(world)
+    mine = await sb.invoke(world.guild_id, world.attendee_id, "help", locale="ja")
+    text = mine.embeds[0]["description"]
+    assert "**参加登録**" in text and "「ようこそ」チャンネルの「参加登録」" in text
+    assert "/registration import" not in text and "</registration import:" not in text
+    organizer = await sb.invoke(world.guild_id, world.organizer_id, "help", locale="en-US")
+    assert "</registration import:" in organizer.embeds[0]["description"]
+    _, message = welcome(world)
+    assert "deletes them 365 days after the last import" in message["embeds"][0]["description"]
