@@ -47,6 +47,7 @@ async def stage(
     *,
     clock: FakeClock | None = None,
     discord_like_rate_limits: bool = False,
+    settings: dict[str, object] | None = None,
 ) -> AsyncIterator[Stage]:
     """A guild with an organizer, the bot connected and its commands synced. With a clock, the
     bot and the sandbox share that simulated time."""
@@ -67,6 +68,7 @@ async def stage(
             discord_api_base=sb.api_base,
             discord_gateway_url=sb.gateway_url,
             log_level="WARNING",
+            **(settings or {}),  # type: ignore[arg-type]
         )
         bot = build_bot(settings, clock=clock, guild_ready_timeout=0.1)
         await bot.login(sb.token)
