@@ -1,6 +1,7 @@
 """Registration through the real bot and the sandbox: a 5000-row connpass file imported
 (preview, Confirm), then N people pressing Register and filling in the form: REST requests per
-registration (besides answering the interaction), the time from submit to answer, and the same
+registration (besides answering the interaction: one PATCH of the member with the roles
+and the nickname), the time from submit to answer, and the same
 for someone registering again after leaving and rejoining the server.
 
     python bench/registration.py [--people 200] [--nickname] [--discord-like-rate-limits]

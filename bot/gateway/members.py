@@ -64,6 +64,35 @@ class MembersMixin(GatewayBase):
         return True
 
     @translate_errors
+    async def edit_member(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        roles: list[int] | None,
+        nick: str | None,
+        reason: str,
+    ) -> bool:
+        """One request for the member's whole role list and/or nickname (Discord replaces the
+        list: `roles` must hold the roles they keep)."""
+        fields: dict[str, object] = {}
+        needs = 0
+        if roles is not None:
+            fields["roles"] = [str(r) for r in roles]
+            needs |= Perm.MANAGE_ROLES
+        if nick is not None:
+            fields["nick"] = nick
+            needs |= Perm.MANAGE_NICKNAMES
+        if not fields:
+            return True
+        try:
+            with self._needs(guild_id, needs):
+                await self._client.http.edit_member(guild_id, user_id, reason=reason, **fields)
+        except discord.NotFound:
+            return False
+        return True
+
+    @translate_errors
     async def set_nick(self, guild_id: int, user_id: int, nick: str, reason: str) -> bool:
         try:
             with self._needs(guild_id, Perm.MANAGE_NICKNAMES):

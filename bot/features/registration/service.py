@@ -55,6 +55,16 @@ class RolePort(Protocol):
 
     async def set_nick(self, guild_id: int, user_id: int, nick: str, reason: str) -> bool: ...
 
+    async def edit_member(
+        self,
+        guild_id: int,
+        user_id: int,
+        *,
+        roles: list[int] | None,
+        nick: str | None,
+        reason: str,
+    ) -> bool: ...
+
 
 class RoleInfoLike(Protocol):
     @property
@@ -282,12 +292,13 @@ class RegistrationService:
             raise InvalidInput("registration.taken")
         again = link.state == "given"
         try:
-            role_ids = await self.give(guild_id, user_id, has_roles)
+            role_ids, new_nick = await self._give_at_once(
+                guild_id, user_id, has_roles, self._wanted_nick(guild_id, user_id, registrant, nick)
+            )
         except (DiscordRefused, InvalidInput):
             if not again:  # the command's effect is undone: nothing half-made is kept
                 await self._repo.unbind_ticket(guild_id, key)
             raise
-        new_nick = await self._nick(guild_id, user_id, registrant.name, nick)
         tickets = [
             r
             for link in await self._repo.links_of_user(guild_id, user_id)
@@ -295,20 +306,40 @@ class RegistrationService:
         ]
         return Registered(tuple(tickets), tuple(role_ids), again, new_nick)
 
-    async def _nick(
-        self, guild_id: int, user_id: int, name: str, current: str | None
-    ) -> str | None:
+    def _wanted_nick(
+        self, guild_id: int, user_id: int, registrant: Registrant, current: str | None
+    ) -> tuple[str, bool] | None:
+        """(the nickname, whether it must be written), or None when none is set."""
         if not self.config.set_nickname or self._port.owner_id(guild_id) == user_id:
-            return None
-        wanted = name[:NICK_MAX]
-        if current == wanted:
-            return wanted
+            return None  # Discord never lets a bot change the owner's nickname
+        wanted = registrant.name[:NICK_MAX]
+        return wanted, current != wanted
+
+    async def _give_at_once(
+        self, guild_id: int, user_id: int, has: frozenset[int], nick: tuple[str, bool] | None
+    ) -> tuple[list[int], str | None]:
+        """The Register form knows the member's roles (the interaction carries them): the
+        roles they lack and the nickname go in ONE request (PATCH member). A nickname Discord
+        refuses (a member whose role is not below the bot's) does not cost the roles."""
+        role_ids = await self._role_ids_of(guild_id, user_id, create=True)
+        missing = [r for r in role_ids if r not in has]
+        roles = sorted({r for r in has if r != guild_id} | set(missing)) if missing else None
+        write_nick = nick[0] if nick is not None and nick[1] else None
+        shown = nick[0] if nick is not None else None
         try:
-            done = await self._port.set_nick(guild_id, user_id, wanted, "registration")
+            await self._port.edit_member(
+                guild_id, user_id, roles=roles, nick=write_nick, reason="registration"
+            )
         except DiscordRefused as refused:
+            if write_nick is None:
+                raise
             log.info("registration: nickname not set for %s (%s)", user_id, refused.one_line())
-            return None
-        return wanted if done else None
+            shown = None
+            await self._port.edit_member(
+                guild_id, user_id, roles=roles, nick=None, reason="registration"
+            )
+        await self._repo.set_state(guild_id, user_id, "given")
+        return role_ids, shown
 
     # -- organizers --------------------------------------------------------------------------
     async def link(self, guild_id: int, user_id: int, ticket: str) -> Registered:

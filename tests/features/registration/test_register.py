@@ -59,13 +59,37 @@ async def test_import_preview_then_confirm_then_register(world: World) -> None:
         r for r in sb.requests if "/interactions/" not in r.route and "/webhooks/" not in r.route
     ]
     print("REST per registration (besides answering):", [(r.method, r.route) for r in rest])
-    assert len(rest) == 3, "two role PUTs and one nickname PATCH"
+    assert [r.route for r in rest] == ["PATCH /guilds/{guild_id}/members/{user_id}"], (
+        "the roles and the nickname in one request"
+    )
 
     # Pressing again changes nothing and gives nothing twice.
     sb.clear_requests()
     again = await register(world, world.attendee_id, "1001", "山田太郎")
     assert "Welcome back" in again.followups[0]["content"]
     assert sb.count("PUT /guilds/{guild_id}/members/{user_id}/roles/{role_id}") == 0
+    assert sb.count("PATCH /guilds/{guild_id}/members/{user_id}") == 0, "nothing to change"
+
+
+async def test_a_nickname_discord_refuses_does_not_cost_the_roles(world: World) -> None:
+    sb = world.sb
+    high = sb.add_role(world.guild_id, "Staff", above_bot=True)
+    staff = int(sb.add_member(world.guild_id, name="staff", roles=[int(high["id"])])["id"])
+    owner = sb.guild(world.guild_id).owner_id
+    await start(world, set_nickname=True)
+    await confirm(world, (await import_file(world)).followups[0])
+    done = await register(world, staff, "1001", "山田 太郎")
+    assert "You are registered" in done.followups[0]["content"]
+    assert "nickname" not in done.followups[0]["content"]
+    assert member_roles(world, staff) == {"Staff", "General", "Participant"}
+    assert nick(world, staff) is None
+    assert [(r.status, r.route) for r in sb.rejected] == [
+        (403, "PATCH /guilds/{guild_id}/members/{user_id}")
+    ]
+    sb.clear_requests()
+    mine = await register(world, owner, "1002", "佐藤 花子")
+    assert "You are registered" in mine.followups[0]["content"]
+    assert not sb.rejected, "the owner's nickname is not even tried"
 
 
 async def test_rejoin_gives_the_roles_back(world: World) -> None:
