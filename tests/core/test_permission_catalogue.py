@@ -23,9 +23,11 @@ from bot.core.permissions import (
     missing,
     uncovered,
 )
+from bot.domain.gate import GateTargets, gated
 from bot.domain.permissions import Perm
-from bot.domain.structure import BASE_CHANNELS, OverwriteSpec
+from bot.domain.structure import BASE_CHANNELS, OverwriteSpec, resolve_overwrites
 from bot.features.posters import places as poster_places
+from bot.features.registration import onboarding
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.places import Phase, place_overwrites
 from bot.i18n import Catalog
@@ -42,6 +44,22 @@ def every_overwrite() -> Iterator[tuple[str, int, int]]:
                     where = f"place {kind}{' posters' if posters else ''} {phase} {ow.target}"
                     yield where, int(ow.allow), int(ow.deny)
     yield "poster presenter", int(poster_places.PRESENTER_ALLOW), 0
+    for ow in onboarding._WELCOME_OVERWRITES:
+        yield f"#welcome {ow.target}", int(ow.allow), int(ow.deny)
+    # The registration gate on every place above: what it adds to the overwrites.
+    targets = GateTargets(1, (2, 3), (4,), 5)
+    specs = [spec.overwrites for spec in BASE_CHANNELS] + [
+        place_overwrites(kind, phase, posters=posters)
+        for kind in LayoutKind
+        for phase in Phase
+        for posters in (False, True)
+    ]
+    for spec in [*specs, ()]:  # (): a topic room writes none of its own
+        resolved = resolve_overwrites(
+            spec, everyone_role_id=1, organizer_role_ids=[4], bot_user_id=5
+        )
+        for ow in gated(resolved, targets):
+            yield f"gated {ow.target_id}", ow.allow, ow.deny
 
 
 @pytest.mark.parametrize(("where", "allow", "deny"), list(every_overwrite()))

@@ -134,3 +134,29 @@ def test_the_sandbox_always_validates_against_discords_openapi_description() -> 
     assert sb.spec_path is not None and sb.spec_path.is_relative_to(
         Path(bot.sandbox.__file__).parent
     )
+
+
+async def test_nicknames_follow_discords_rules(
+    sb: Sandbox, guild: SandboxGuild, client: discord.Client
+) -> None:
+    """Manage Nicknames; never the owner's; never a member whose top role is not below the
+    bot's (403 / 50013); 1-32 characters (50035)."""
+    low = int(sb.add_member(guild.id, name="low")["id"])
+    high_role = sb.add_role(guild.id, "Staff", above_bot=True)
+    high = int(sb.add_member(guild.id, name="high", roles=[int(high_role["id"])])["id"])
+    http = client.http
+    await http.edit_member(guild.id, low, nick="山田 太郎")
+    assert (
+        next(m for m in sb.members(guild.id) if int(m["user"]["id"]) == low)["nick"] == "山田 太郎"
+    )
+    for user in (guild.owner_id, high):
+        with pytest.raises(discord.Forbidden) as refused:
+            await http.edit_member(guild.id, user, nick="x")
+        assert refused.value.code == 50013
+    with pytest.raises(discord.HTTPException) as long:
+        await http.edit_member(guild.id, low, nick="x" * 33)
+    assert long.value.code == 50035
+    sb.set_bot_permissions(guild.id, INVITE_PERMISSIONS & ~p.MANAGE_NICKNAMES)
+    await asyncio.sleep(0.1)
+    with pytest.raises(discord.Forbidden):
+        await http.edit_member(guild.id, low, nick="y")
