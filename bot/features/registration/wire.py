@@ -11,6 +11,7 @@ import discord
 
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
+from bot.core.privacy import PersonalData
 from bot.core.ratelimit import MemberLimits
 from bot.core.reconcile import Converge, Repair
 from bot.core.untrusted import UntrustedRunner
@@ -157,6 +158,15 @@ def wire(core: Core) -> Feature:
         cogs=(lambda bot: RegistrationCog(service, render, import_button),),
         dynamic_items=(register_button, onboard_button, import_button),
         jobs=retention.jobs(),
+        # forget-me deletes the person's linkage; the roles stay unless they ask an organizer
+        personal=(
+            PersonalData(
+                "registration",
+                service.count_person,
+                service.forget_person,
+                "registration.personal_label",
+            ),
+        ),
         converge=(Converge(converge, PROBLEM, WHAT),),
         repairs=(Repair(repair, PREFIXES, PROBLEM, WHAT),),
         setup=(SetupStep(setup, PROBLEM, WHAT),),

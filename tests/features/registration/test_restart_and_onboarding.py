@@ -116,3 +116,28 @@ async def test_help_lists_registration_for_attendees_and_organizers(world: World
     assert "</registration import:" in organizer.embeds[0]["description"]
     _, message = welcome(world)
     assert "deletes them 365 days after the last import" in message["embeds"][0]["description"]
+
+
+async def test_forget_me_deletes_the_linkage_and_keeps_the_roles(world: World) -> None:
+    sb = world.sb
+    await start(world)
+    await confirm(world, (await import_file(world)).followups[0])
+    await register(world, world.attendee_id, "1002", "佐藤 花子")
+    asked = await sb.invoke(
+        world.guild_id, world.attendee_id, "attendance forget-me", locale="en-US"
+    )
+    assert "registration (your ticket linked to this account" in (asked.content or "")
+    yes = next(
+        c["custom_id"]
+        for row in asked.components
+        for c in row["components"]
+        if c["label"].startswith("Delete")
+    )
+    done = await sb.click(world.guild_id, world.attendee_id, asked.message_id, yes, locale="en-US")
+    assert "registration (your ticket linked to this account, second-account attempts): 1" in (
+        done.content or ""
+    )
+    with sqlite3.connect(world.database) as db:
+        assert db.execute("SELECT count(*) FROM registration_links").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM registrants").fetchone() == (7,), "the list stays"
+    assert member_roles(world, world.attendee_id) == {"Student", "Participant"}
