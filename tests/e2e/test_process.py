@@ -54,7 +54,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     log = world.tmp / "sync.log"
     proc = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
     assert await asyncio.wait_for(proc.wait(), 60) == 0, log.read_text()
-    assert "registered 11 commands" in log.read_text()
+    assert "registered 12 commands" in log.read_text()
     commands = {c["name"]: c for c in world.sb.commands(world.guild_id)}
     assert set(commands) == {
         "workshop",
@@ -68,7 +68,9 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
         "breakout",
         "hallway",
         "feedback",
+        "registration",
     }
+    assert commands["registration"]["name_localizations"]["ja"] == "参加登録"
     assert commands["help"]["name_localizations"]["ja"] == "ヘルプ"
     workshop = commands["workshop"]
     assert workshop["name"] == "workshop"

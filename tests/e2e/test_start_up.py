@@ -195,6 +195,7 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
             "/hallway",
             "/help",
             "/poster",
+            "/registration",
             "/room",
             "/schedule",
             "/session",
@@ -202,7 +203,7 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
         ]
     )
     assert stdout.strip().splitlines()[-1] == (
-        f"サーバー {world.guild_id} にコマンドを 11 個登録しました：{names}"
+        f"サーバー {world.guild_id} にコマンドを 12 個登録しました：{names}"
     )
 
     wrong = {**env, "DISCORD_TOKEN": "not-the-sandbox-token"}
