@@ -168,6 +168,7 @@ class AgendaSettings(Section):
         "sessions.reminder_minutes; 0: none)",
     )
 
+
 class RegistrationSettings(Section):
     enabled: bool = Field(
         False,

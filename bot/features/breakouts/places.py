@@ -4,6 +4,7 @@ other place), all owned through guild_structure; removed with their categories a
 
 from __future__ import annotations
 
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels
 from bot.domain.clock import Clock
 from bot.domain.ports import ChannelPort
@@ -21,11 +22,16 @@ from bot.store.structure_repo import StructureRepository
 
 class BreakoutPlaces:
     def __init__(
-        self, port: ChannelPort, objects: StructureRepository, clock: Clock, per_category: int
+        self,
+        port: ChannelPort,
+        objects: StructureRepository,
+        clock: Clock,
+        per_category: int,
+        gate: Gate | None = None,
     ) -> None:
         self._port = port
         self._objects = objects
-        self._channels = OwnedChannels(port, objects, clock)
+        self._channels = OwnedChannels(port, objects, clock, gate=gate or Gate.open())
         self.per_category = per_category
 
     def plan(self, guild_id: int, home_id: int, rooms: int, mine: int = 0) -> list[RoomPlace]:

@@ -29,7 +29,9 @@ def wire(core: Core) -> Feature:
     breakouts = BreakoutService(
         core.db,
         BreakoutRepository(core.db),
-        BreakoutPlaces(core.gateway, core.objects, core.clock, CHANNELS_PER_CATEGORY),
+        BreakoutPlaces(
+            core.gateway, core.objects, core.clock, CHANNELS_PER_CATEGORY, gate=core.gate
+        ),
         core.jobs,
         core.gateway,
         core.audit,

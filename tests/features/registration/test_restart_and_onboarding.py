@@ -83,7 +83,15 @@ async def test_onboarding_buttons_answer_in_the_readers_language(world: World) -
     rooms = await press("onb:rooms", "ja")
     assert rooms.ephemeral and "ボイスチャンネル（🔊）をクリック" in (rooms.content or "")
     agenda = await press("onb:agenda", "en-US")
-    assert "/agenda show" in (agenda.content or "")  # no agenda feature here: how to use it
+    assert agenda.ephemeral and agenda.embeds[0]["title"] == "My agenda"
+    assert "Your agenda is empty" in agenda.embeds[0]["description"]
+    added = await sb.invoke(
+        world.guild_id, world.attendee_id, "agenda add", options={"session": "Posters"}
+    )
+    if added.response_type == 5:
+        await added.wait_followups(1)
+    agenda = await press("onb:agenda", "ja")
+    assert "**Posters**" in agenda.embeds[0]["description"], "the agenda feature's answer"
     # The welcome is in the workshop's language, the other one below.
     body = message["embeds"][0]["description"]
     assert body.index("Press **Register**") < body.index("「参加登録」を押し")
