@@ -4,11 +4,14 @@ gate itself is the core's (bot/core/gate.py): every owned channel follows it."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
 import discord
 
+from bot.core.archive import ArchivePart
+from bot.core.csv_out import CsvOut
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.owned import SetupReport
 from bot.core.privacy import PersonalData
@@ -152,6 +155,19 @@ def wire(core: Core) -> Feature:
         if settings.enabled:
             await welcome.ensure(guild_id)
 
+    async def counts_file(guild_id: int) -> tuple[bytes, int]:
+        """The wrap-up archive's registration counts: per ticket type, then the totals (no
+        names, no tickets: counts only)."""
+        status = await service.status(guild_id)
+        out = io.StringIO()
+        csv = CsvOut(out, ("ticket_type", "tickets", "registered", "not_registered"))
+        for kind, count in sorted(status.by_type.items()):
+            csv.row((kind, count.total, count.registered, count.total - count.registered))
+        csv.row(("(all)", status.total, status.registered, status.total - status.registered))
+        csv.row(("(cancelled)", status.cancelled, "", ""))
+        csv.row(("(second accounts refused)", len(status.refusals), "", ""))
+        return out.getvalue().encode("utf-8-sig"), len(status.by_type) + 3
+
     import_button = ImportButton.bound(service, render, on_applied=retention.schedule)
     return Feature(
         name="registration",
@@ -171,4 +187,5 @@ def wire(core: Core) -> Feature:
         repairs=(Repair(repair, PREFIXES, PROBLEM, WHAT),),
         setup=(SetupStep(setup, PROBLEM, WHAT),),
         exposes={"registration": service, "registration_counts": service.counts},
+        archive=(ArchivePart("registration.csv", "registration.archive_file", counts_file),),
     )

@@ -20,7 +20,14 @@ from tests.features.wrapup.wrapup_helpers import (
 )
 from tests.world import World
 
-FILES = ["README.txt", "programme.ics", "programme.csv", "attendance.csv", "feedback.csv"]
+FILES = [
+    "README.txt",
+    "programme.ics",
+    "programme.csv",
+    "attendance.csv",
+    "registration.csv",
+    "feedback.csv",
+]
 
 
 def rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
@@ -61,7 +68,7 @@ async def test_wrap_up_locks_thanks_and_archives(world: World) -> None:
     sb.clear_requests()
     result = await wrap_up(world)
     text = result.followups[0]["content"]
-    assert text.startswith("Wrapped up: ") and "The archive (4 files," in text
+    assert text.startswith("Wrapped up: ") and "The archive (5 files," in text
     assert result.followups[0]["flags"] & 64, "the archive (personal data) only to the organizer"
 
     # Every place the bot made is locked; the channel made by hand is left alone.
@@ -83,6 +90,12 @@ async def test_wrap_up_locks_thanks_and_archives(world: World) -> None:
     # The archive: every file, rows as in the database.
     archive = archive_of(result)
     assert archive.namelist() == FILES
+    assert rows(archive, "registration.csv")[0] == {
+        "ticket_type": "(all)",
+        "tickets": "0",
+        "registered": "0",
+        "not_registered": "0",
+    }, "registration counts only (none imported here)"
     readme = archive.read(README).decode()
     db = bot.db
     sessions = await db.fetch_value("SELECT count(*) FROM sessions")
@@ -110,7 +123,7 @@ async def test_wrap_up_locks_thanks_and_archives(world: World) -> None:
     out = world.tmp / "archive.zip"
     code, stdout, stderr = await run_cli(world, "export", "archive", "--out", str(out))
     assert code == 0, stderr
-    assert stdout.startswith(f"{out}: the archive of guild {world.guild_id}, 4 files")
+    assert stdout.startswith(f"{out}: the archive of guild {world.guild_id}, 5 files")
     offline = zipfile.ZipFile(out)
     assert offline.namelist() == FILES
     for name in ("programme.csv", "attendance.csv", "feedback.csv"):
