@@ -30,6 +30,7 @@ class ItemKind(StrEnum):
     FORUM = "forum"
     MESSAGE = "message"
     EVENT = "event"
+    ROLE = "role"  # a role the bot created (registration's ticket roles)
 
 
 class Target(StrEnum):

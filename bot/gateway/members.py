@@ -44,6 +44,18 @@ class MembersMixin(GatewayBase):
             )
         return role.id
 
+    def role_exists(self, guild_id: int, role_id: int) -> bool:
+        return self._guild(guild_id).get_role(role_id) is not None
+
+    @translate_errors
+    async def delete_role(self, guild_id: int, role_id: int, reason: str) -> None:
+        """Delete a role the bot created (a role deleted meanwhile is fine)."""
+        try:
+            with self._needs(guild_id, Perm.MANAGE_ROLES):
+                await self._client.http.delete_role(guild_id, role_id, reason=reason)
+        except discord.NotFound:
+            pass
+
     @translate_errors
     async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> bool:
         """False when the member is not in the server (left)."""

@@ -19,6 +19,7 @@ from bot.core.untrusted import UntrustedRunner
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, InvalidInput, NotFound
 from bot.domain.organizers import configured_role_ids
+from bot.domain.structure import ItemKind
 from bot.features.registration.domain.matching import names_match, receipt_key
 from bot.features.registration.domain.registrants import (
     Plan,
@@ -27,8 +28,9 @@ from bot.features.registration.domain.registrants import (
     read_and_plan,
     roles_for,
 )
-from bot.features.registration.keys import ATTEMPT
+from bot.features.registration.keys import ATTEMPT, role_purpose
 from bot.features.registration.repo import Link, RegistrationRepository
+from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +129,9 @@ class RegistrationService:
         limits: MemberLimits,
         config: RegistrationConfig,
         runner: UntrustedRunner | None = None,
+        objects: StructureRepository | None = None,
     ) -> None:
+        self._objects = objects  # the roles it creates are the bot's: teardown deletes them
         self._repo = repo
         self._port = port
         self._clock = clock
@@ -230,7 +234,7 @@ class RegistrationService:
             if not found:
                 if entry.isdigit():
                     raise InvalidInput("registration.role_missing", role=entry)
-                found = [await self._port.create_role(guild_id, entry, "registration role")]
+                found = [await self._create_role(guild_id, entry)]
                 if created is not None:
                     created.extend(found)
                 log.info("registration: created role %r in guild %s", entry, guild_id)
@@ -240,7 +244,34 @@ class RegistrationService:
                     raise InvalidInput("registration.role_above_bot", role=info.name)
                 if role_id not in ids:
                     ids.append(role_id)
+            if len(found) == 1:
+                await self._adopt(guild_id, entry, found[0])
         return ids
+
+    async def _create_role(self, guild_id: int, name: str) -> int:
+        """Create a ticket role, recorded as the bot's own (intent first, then the id: a crash
+        in between leaves an intent the next `_ensure` fulfils with the role found by name)."""
+        purpose = role_purpose(name)
+        if self._objects is not None:
+            await self._objects.intend(guild_id, purpose, ItemKind.ROLE, None, self._clock.now())
+        try:
+            role_id = await self._port.create_role(guild_id, name, "registration role")
+        except BaseException:
+            if self._objects is not None:
+                await self._objects.forget(guild_id, purpose)
+            raise
+        if self._objects is not None:
+            await self._objects.record(guild_id, purpose, role_id, self._clock.now())
+        return role_id
+
+    async def _adopt(self, guild_id: int, name: str, role_id: int) -> None:
+        """A role this bot began to create before a crash, found by name: record it. A role
+        an organizer made by hand has no intent and stays theirs."""
+        if self._objects is None:
+            return
+        item = await self._objects.get(guild_id, role_purpose(name))
+        if item is not None and item.discord_id is None:
+            await self._objects.record(guild_id, item.purpose, role_id, self._clock.now())
 
     async def _role_ids_of(self, guild_id: int, user_id: int, *, create: bool) -> list[int]:
         entries: list[str] = []

@@ -82,6 +82,7 @@ def wire(core: Core) -> Feature:
             set_nickname=settings.set_nickname,
         ),
         UntrustedRunner(preload=WORKER_MODULES),
+        objects=core.objects,
     )
     retention = Retention(
         core.db,

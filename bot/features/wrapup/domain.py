@@ -60,7 +60,8 @@ TEARDOWN_ORDER: dict[ItemKind, int] = {
     ItemKind.VOICE: 2,
     ItemKind.STAGE: 2,
     ItemKind.FORUM: 2,
-    ItemKind.CATEGORY: 3,  # last: empty by then
+    ItemKind.CATEGORY: 3,  # empty by then
+    ItemKind.ROLE: 4,  # last: nothing refers to them any more
 }
 
 

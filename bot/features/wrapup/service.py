@@ -22,6 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from bot.core.archive import ArchiveFile, ArchivePart, ReadmeText, collect, volumes
 from bot.core.scheduler import Handler, Outcome
@@ -57,6 +58,12 @@ class TornDown(DomainError):
     key = "errors.wrapup.torn_down"
 
 
+class RolePort(Protocol):
+    def role_exists(self, guild_id: int, role_id: int) -> bool: ...
+
+    async def delete_role(self, guild_id: int, role_id: int, reason: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class WrapResult:
     jobs: int
@@ -83,6 +90,7 @@ class WrapUpService:
         upload_limit: Callable[[int], int],
         poke: Callable[[], None],
         told: Callable[[int, int, int], Awaitable[object]] | None = None,
+        roles: RolePort | None = None,
     ) -> None:
         self._db = db
         self.repo = repo
@@ -96,6 +104,7 @@ class WrapUpService:
         self._upload_limit = upload_limit
         self._poke = poke
         self._told = told  # (organizer, objects, requests): the teardown is done
+        self._roles = roles  # roles the bot created (registration) go last
         self.requests = 0  # Discord requests the last teardown made (for the bench)
 
     def jobs(self) -> dict[str, Handler]:
@@ -237,6 +246,10 @@ class WrapUpService:
                 self.requests += 1
         elif kind is ItemKind.MESSAGE:
             return  # it goes with its channel
+        elif kind is ItemKind.ROLE:
+            if self._roles is not None and self._roles.role_exists(guild_id, discord_id):
+                await self._roles.delete_role(guild_id, discord_id, reason)
+                self.requests += 1
         elif self._port.channel(guild_id, discord_id) is not None:
             await self._port.delete_channel(discord_id, reason)
             self.requests += 1

@@ -54,6 +54,7 @@ def wire(core: Core) -> Feature:
         upload_limit=core.gateway.upload_limit,
         poke=core.scheduler.poke,
         told=told,
+        roles=core.gateway,
     )
     core.reconciler.hold(wrapup.held)
     wrap_button = WrapUpButton.bound(wrapup, core.catalog)
