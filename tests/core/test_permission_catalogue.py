@@ -29,7 +29,7 @@ from bot.domain.structure import BASE_CHANNELS, OverwriteSpec, resolve_overwrite
 from bot.features.posters import places as poster_places
 from bot.features.registration import onboarding
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
-from bot.features.sessions.domain.places import Phase, place_overwrites
+from bot.features.sessions.domain.places import Phase, people_overwrite, place_overwrites
 from bot.i18n import Catalog
 
 
@@ -60,6 +60,8 @@ def every_overwrite() -> Iterator[tuple[str, int, int]]:
         )
         for ow in gated(resolved, targets):
             yield f"gated {ow.target_id}", ow.allow, ow.deny
+    for kind in LayoutKind:
+        yield f"chair and speakers on a {kind}", int(people_overwrite(kind)), 0
 
 
 @pytest.mark.parametrize(("where", "allow", "deny"), list(every_overwrite()))

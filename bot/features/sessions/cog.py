@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -11,11 +12,11 @@ from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 
-from bot.core.checks import organizer_only
+from bot.core.checks import member_is_organizer, organizer_only
 from bot.core.ui import locale_of
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import InvalidInput, NotOrganizer
 from bot.domain.text_safety import one_line
-from bot.features.sessions.domain.model import CREATE_KINDS, Session, make_draft
+from bot.features.sessions.domain.model import CREATE_KINDS, Session, make_draft, may_chair
 from bot.features.sessions.domain.schedule_import import MAX_IMPORT_BYTES
 from bot.features.sessions.domain.timeparse import local_date, parse_time
 from bot.features.sessions.render import SessionRenderer
@@ -36,6 +37,7 @@ KIND_CHOICES = [
     for kind in CREATE_KINDS
 ]
 Title = app_commands.Range[str, 1, 100]
+MENTION = re.compile(r"^<@!?(\d{15,21})>$")
 Duration = app_commands.Range[int, 5, 720]
 
 
@@ -151,6 +153,8 @@ class SessionCog(commands.Cog):
         start="New start (a bare time keeps the session's day)",
         duration="New length in minutes (5-720)",
         description="New description",
+        chair="The member who chairs it (may open, close and moderate it)",
+        speakers="Its speakers: mention them all in one text (@ada @grace); - removes them",
     )
     @organizer_only()
     async def edit(
@@ -161,9 +165,17 @@ class SessionCog(commands.Cog):
         start: str | None = None,
         duration: Duration | None = None,
         description: app_commands.Range[str, 1, 1000] | None = None,
+        chair: discord.Member | None = None,
+        speakers: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         changes: dict[str, Any] = {}
+        if chair is not None:
+            if chair.bot:
+                raise InvalidInput("qa.chair_is_bot")
+            changes["chair_id"] = chair.id
+        if speakers is not None:
+            changes["speaker_ids"] = speaker_mentions(speakers)
         if title is not None:
             changes["title"] = title
         if description is not None:
@@ -197,24 +209,28 @@ class SessionCog(commands.Cog):
         updated = await self._sessions.cancel(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.cancelled", updated)
 
-    @session.command(name="open", description="Open a session's place now (organizers)")
+    @session.command(
+        name="open", description="Open a session's place now (organizers or its chair)"
+    )
     @app_commands.describe(session="The session (type to search by title)")
-    @organizer_only()
     async def open_(
         self, interaction: discord.Interaction[WorkshopBot], session: SessionOption
     ) -> None:
         assert interaction.guild_id is not None
+        require_chair(interaction, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated = await self._sessions.open_now(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.opened", updated)
 
-    @session.command(name="close", description="Close a session's place now (organizers)")
+    @session.command(
+        name="close", description="Close a session's place now (organizers or its chair)"
+    )
     @app_commands.describe(session="The session (type to search by title)")
-    @organizer_only()
     async def close(
         self, interaction: discord.Interaction[WorkshopBot], session: SessionOption
     ) -> None:
         assert interaction.guild_id is not None
+        require_chair(interaction, session)
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated = await self._sessions.close_now(interaction.guild_id, interaction.user.id, session)
         await self._reply(interaction, "sessions.closed", updated)
@@ -242,3 +258,28 @@ class SessionCog(commands.Cog):
             plan.import_id, locale, can_apply=not plan.preview.has_errors
         )
         await interaction.followup.send(embed=embed, view=view, ephemeral=True)
+
+
+def require_chair(interaction: discord.Interaction[WorkshopBot], session: Session) -> None:
+    """Organizers, and the session's own chair (checked on the server side)."""
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    if not may_chair(session, interaction.user.id, member_is_organizer(interaction)):
+        raise NotOrganizer("qa.not_chair", title=one_line(session.title))
+
+
+def speaker_mentions(text: str) -> tuple[int, ...]:
+    """The members a `speakers` text mentions (`<@id>`, separated by spaces or commas); `-`
+    (or `none`) removes them all. Anything else is refused, naming it."""
+    words = text.replace(",", " ").split()
+    if [w.casefold() for w in words] in (["-"], ["none"], ["なし"]):
+        return ()
+    ids: list[int] = []
+    for word in words:
+        found = MENTION.match(word)
+        if found is None:
+            raise InvalidInput("qa.speakers_not_mentions", value=word[:100])
+        ids.append(int(found.group(1)))
+    if not ids:
+        raise InvalidInput("qa.speakers_not_mentions", value=text[:100])
+    return tuple(dict.fromkeys(ids))

@@ -12,7 +12,7 @@ file cannot delay anyone else's command. What a re-import changes is described i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,12 +21,14 @@ from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, DomainError, InvalidInput, NotFound
 from bot.domain.limits import board_channels
 from bot.features.sessions.domain.model import Session, SessionKind
+from bot.features.sessions.domain.people import Person
 from bot.features.sessions.domain.schedule_import import (
     FileInfo,
     ImportPreview,
     PlannedImport,
     plan_import,
 )
+from bot.features.sessions.domain.schedule_import.plan import named_people
 from bot.features.sessions.domain.schedule_import.rows import ImportProblem, ImportRow
 from bot.features.sessions.import_repo import ImportRepository, PendingImport
 from bot.features.sessions.repo import SessionRepository
@@ -68,7 +70,10 @@ class ImportService:
         runner: UntrustedRunner,
         boards: Callable[[], PosterBoards | None],
         workshops: WorkshopRepository,
+        *,
+        people: Callable[[int, Sequence[str]], Awaitable[Sequence[Person]]] | None = None,
     ) -> None:
+        self._people = people  # the members a file's chairs and speakers may name
         self._boards = boards
         self._workshops = workshops
         self._imports = imports
@@ -91,14 +96,17 @@ class ImportService:
     async def _plan(self, guild_id: int, filename: str, data: bytes) -> PlannedImport:
         existing = await self._repo.in_guild(guild_id)
         imported = frozenset(await self._repo.imported_ids(guild_id))
+        zone, now = self._sessions.config.zone, self._clock.now()
+        planned = await self.runner.run(
+            plan_import, filename, data, zone, now, existing, imported, ()
+        )
+        names = named_people(planned)
+        if not names or self._people is None:
+            return planned
+        # Read again with the members the names may be (asked of Discord in between).
+        people = tuple(await self._people(guild_id, names))
         return await self.runner.run(
-            plan_import,
-            filename,
-            data,
-            self._sessions.config.zone,
-            self._clock.now(),
-            existing,
-            imported,
+            plan_import, filename, data, zone, now, existing, imported, people
         )
 
     async def _pending(self, guild_id: int, import_id: int) -> PendingImport:

@@ -33,7 +33,7 @@ from bot.features.sessions.domain.events_window import sessions_needing_events
 from bot.features.sessions.domain.layout import ChannelKind as LayoutKind
 from bot.features.sessions.domain.layout import LayoutPlan, compatible_kinds, plan
 from bot.features.sessions.domain.model import Session, SessionDraft, SessionKind, SessionStatus
-from bot.features.sessions.domain.places import phase_of, place_overwrites
+from bot.features.sessions.domain.places import people_overwrite, phase_of, place_overwrites
 from bot.features.sessions.events import SessionEvents
 from bot.features.sessions.keys import channel_purpose, day_purpose
 from bot.features.sessions.repo import SessionRepository
@@ -242,7 +242,7 @@ class SessionPlaces:
         organizer_ids, _ = configured_role_ids(
             self._config.organizer_roles, self._port.roles(guild_id)
         )
-        return resolve_overwrites(
+        resolved = resolve_overwrites(
             place_overwrites(
                 LayoutKind(kind.value),
                 phase_of(session.status),
@@ -252,6 +252,16 @@ class SessionPlaces:
             organizer_role_ids=organizer_ids,
             bot_user_id=self._port.bot_user_id,
         )
+        # The chair and the speakers moderate their keynote's Stage (closed: read-only for all).
+        allow = int(people_overwrite(LayoutKind(kind.value)))
+        if allow and session.status in (SessionStatus.SCHEDULED, SessionStatus.OPEN):
+            taken = {o.target_id for o in resolved if not o.is_role}
+            resolved.extend(
+                ResolvedOverwrite(target_id=uid, is_role=False, allow=allow, deny=0)
+                for uid in session.people
+                if uid not in taken
+            )
+        return resolved
 
     async def _drop_orphans(self, guild_id: int, known: set[int]) -> None:
         """Channels and events of sessions that are no longer in the database (a change that

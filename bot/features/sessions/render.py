@@ -130,10 +130,17 @@ class SessionRenderer:
                 name=self.t("sessions.field.track", locale),
                 value=one_line(session.track, FIELD_MAX),
             )
-        if session.speakers:
+        if session.chair_id is not None:
+            embed.add_field(
+                name=self.t("qa.field_chair", locale), value=f"<@{session.chair_id}>", inline=False
+            )
+        speakers = [f"<@{uid}>" for uid in session.speaker_ids]
+        if session.speakers:  # the names as the schedule file wrote them (some may be no member)
+            speakers.append(one_line(session.speakers, FIELD_MAX))
+        if speakers:
             embed.add_field(
                 name=self.t("sessions.field.speakers", locale),
-                value=one_line(session.speakers, FIELD_MAX),
+                value=_clip("\n".join(speakers), FIELD_MAX),
                 inline=False,
             )
         embed.add_field(
@@ -241,6 +248,18 @@ class SessionRenderer:
                 embed.add_field(
                     name=self.t(key, locale), value=_clip(shown, FIELD_MAX), inline=False
                 )
+        if preview.unmatched:
+            people = [
+                f"• {self.problem_where(where, locale)}: {_clip(one_line(names, 200), 200)}"
+                for where, names in preview.unmatched[:10]
+            ]
+            if len(preview.unmatched) > 10:
+                people.append(self.t("import.more", locale, count=len(preview.unmatched) - 10))
+            embed.add_field(
+                name=self.t("qa.unmatched_field", locale, count=len(preview.unmatched)),
+                value=_clip("\n".join(people), FIELD_MAX),
+                inline=False,
+            )
         problems = preview.problems
         if problems:
             lines = []

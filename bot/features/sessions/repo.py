@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from bot.store.uow import Transaction
 
 _COLUMNS = (
     "id, guild_id, title, kind, start_at, end_at, track, description, location, external_id, "
-    "speakers, status, created_at, updated_at"
+    "speakers, chair_id, speaker_ids, status, created_at, updated_at"
 )
 
 
@@ -32,6 +33,8 @@ def _session(row: aiosqlite.Row) -> Session:
         location=row["location"],
         external_id=row["external_id"],
         speakers=row["speakers"],
+        chair_id=row["chair_id"],
+        speaker_ids=tuple(json.loads(row["speaker_ids"] or "[]")),
         status=SessionStatus(row["status"]),
         created_at=from_epoch(row["created_at"]),
         updated_at=from_epoch(row["updated_at"]),
@@ -49,6 +52,8 @@ def _draft_values(draft: SessionDraft) -> tuple[Any, ...]:
         draft.location,
         draft.external_id,
         draft.speakers,
+        draft.chair_id,
+        json.dumps(list(draft.speaker_ids)),
     )
 
 
@@ -68,8 +73,8 @@ class SessionRepository:
         or poster (a re-import only ever removes sessions that came from a file)."""
         cursor = await tx.execute(
             "INSERT INTO sessions (guild_id, title, kind, start_at, end_at, track, description, "
-            "location, external_id, speakers, source, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+            "location, external_id, speakers, chair_id, speaker_ids, source, status, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
             (guild_id, *_draft_values(draft), source, to_epoch(now), to_epoch(now)),
         )
         assert cursor.lastrowid is not None
@@ -80,8 +85,8 @@ class SessionRepository:
     ) -> None:
         await tx.execute(
             "UPDATE sessions SET title = ?, kind = ?, start_at = ?, end_at = ?, track = ?, "
-            "description = ?, location = ?, external_id = ?, speakers = ?, updated_at = ? "
-            "WHERE id = ?",
+            "description = ?, location = ?, external_id = ?, speakers = ?, chair_id = ?, "
+            "speaker_ids = ?, updated_at = ? WHERE id = ?",
             (*_draft_values(draft), to_epoch(now), session_id),
         )
 

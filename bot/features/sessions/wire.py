@@ -18,6 +18,7 @@ from bot.features.sessions.hooks import READER, ReaderAgenda
 from bot.features.sessions.import_repo import ImportRepository
 from bot.features.sessions.imports import WORKER_MODULES, ImportService, PosterBoards
 from bot.features.sessions.jobs import SessionJobs
+from bot.features.sessions.people_lookup import MemberLookup
 from bot.features.sessions.places import PlacesConfig, SessionPlaces
 from bot.features.sessions.render import SessionRenderer
 from bot.features.sessions.repo import SessionRepository
@@ -88,6 +89,7 @@ def wire(core: Core) -> Feature:
         UntrustedRunner(preload=WORKER_MODULES),
         boards,
         WorkshopRepository(core.db),
+        people=MemberLookup(core.bot),
     )
 
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:

@@ -30,6 +30,7 @@ from bot.features.sessions.domain.model import (
     draft_problems,
     kind_from_text,
     make_draft,
+    may_chair,
     parse_kind,
 )
 from bot.features.sessions.domain.rules import (
@@ -82,6 +83,7 @@ __all__ = [
     "local_date",
     "localize",
     "make_draft",
+    "may_chair",
     "parse_duration",
     "parse_kind",
     "parse_time",

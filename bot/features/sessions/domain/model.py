@@ -27,6 +27,7 @@ DESCRIPTION_MAX = 1000
 LOCATION_MAX = 512
 EXTERNAL_ID_MAX = 200
 SPEAKERS_MAX = 500
+SPEAKER_IDS_MAX = 25  # members named as a session's speakers
 DURATION_MIN = 5
 DURATION_MAX = 720
 
@@ -129,6 +130,8 @@ DRAFT_FIELDS: tuple[str, ...] = (
     "location",
     "external_id",
     "speakers",
+    "chair_id",
+    "speaker_ids",
 )
 
 
@@ -201,6 +204,31 @@ class SessionDraft(BaseModel):
         text = _optional_text(value, "speakers", SPEAKERS_MAX)
         return " ".join(text.split()) if text else None
 
+    @field_validator("chair_id", mode="before")
+    @classmethod
+    def _chair_id(cls, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise _err("errors.field_invalid", field="chair", value=str(value)[:100])
+        return value
+
+    @field_validator("speaker_ids", mode="before")
+    @classmethod
+    def _speaker_ids(cls, value: Any) -> tuple[int, ...]:
+        if value is None:
+            return ()
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        kept: list[int] = []
+        for item in items:
+            if isinstance(item, bool) or not isinstance(item, int) or item <= 0:
+                raise _err("errors.field_invalid", field="speakers", value=str(item)[:100])
+            if item not in kept:
+                kept.append(item)
+        if len(kept) > SPEAKER_IDS_MAX:
+            raise _err("qa.too_many_speakers", max=SPEAKER_IDS_MAX, count=len(kept))
+        return tuple(kept)
+
     @field_validator("location", mode="before")
     @classmethod
     def _location(cls, value: Any) -> str | None:
@@ -237,6 +265,12 @@ class SessionDraft(BaseModel):
                 max=DURATION_MAX,
             )
         return self
+
+    @property
+    def people(self) -> tuple[int, ...]:
+        """The chair and the speakers, each once (chair first)."""
+        first = (self.chair_id,) if self.chair_id is not None else ()
+        return first + tuple(i for i in self.speaker_ids if i != self.chair_id)
 
     @property
     def duration_minutes(self) -> int:
@@ -276,13 +310,19 @@ class Session(SessionDraft):
         return self.status is SessionStatus.CANCELLED
 
 
+def may_chair(session: SessionDraft, user_id: int, is_organizer: bool) -> bool:
+    """Whether this person may run `session` (open/close it, run breakouts in it, moderate its
+    questions, read its feedback): an organizer, or the session's chair."""
+    return is_organizer or (session.chair_id is not None and session.chair_id == user_id)
+
+
 def draft_problems(exc: ValidationError) -> list[tuple[str, dict[str, Any]]]:
     """(catalog key, params) for each failure in a `ValidationError` from these models."""
     found: list[tuple[str, dict[str, Any]]] = []
     for error in exc.errors():
         kind = error["type"]
         field = ".".join(str(part) for part in error["loc"]) or "session"
-        if kind.startswith("errors."):
+        if kind.startswith(("errors.", "qa.")):
             found.append((kind, dict(error.get("ctx") or {})))
         elif kind == "missing":
             found.append(("errors.field_missing", {"field": field}))

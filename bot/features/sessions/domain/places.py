@@ -48,11 +48,22 @@ def _use(kind: ChannelKind) -> Perm:
     return Perm(0)
 
 
+#: What makes a member a stage moderator (Mute Members + Move Members on the stage; Discord also
+#: counts Manage Channels, which the bot does not hand out), plus entering and speaking.
+STAGE_MODERATOR = _READ | _WRITE | Perm.CONNECT | Perm.SPEAK | Perm.MUTE_MEMBERS | Perm.MOVE_MEMBERS
+
+
+def people_overwrite(kind: ChannelKind) -> Perm:
+    """What a session's chair and speakers get on their own place, as member overwrites: stage
+    moderators on a Stage (in every phase: they prepare before the doors open); nothing else."""
+    return STAGE_MODERATOR if kind is ChannelKind.STAGE else Perm(0)
+
+
 def _organizers(kind: ChannelKind) -> OverwriteSpec:
     allow = _READ | _WRITE
     if kind is ChannelKind.STAGE:
         # Stage moderators: Manage Channels + Mute Members + Move Members on the stage.
-        allow |= Perm.CONNECT | Perm.SPEAK | Perm.MUTE_MEMBERS | Perm.MOVE_MEMBERS
+        allow |= STAGE_MODERATOR
     elif kind is ChannelKind.VOICE:
         allow |= _VOICE_USE
     return OverwriteSpec(target=Target.ORGANIZERS, allow=allow)

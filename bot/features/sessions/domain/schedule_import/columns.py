@@ -42,6 +42,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "speakers", "speaker", "presenters", "presenter", "persons",
         "登壇者", "発表者", "講演者", "スピーカー", "演者",
     ),
+    "chair": ("chair", "moderator", "host", "座長", "司会", "司会者", "モデレーター"),
     "boards": ("boards", "board count", "poster boards", "ボード数", "ボード", "ポスター数"),
 }  # fmt: skip
 

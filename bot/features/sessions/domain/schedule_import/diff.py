@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -56,6 +56,8 @@ class ImportPreview:
     removed: list[Session] = field(default_factory=list)
     per_day: dict[date, int] = field(default_factory=dict)  # listed sessions per local day
     problems: list[ImportProblem] = field(default_factory=list)
+    # (where, names) of chairs and speakers kept as names: no member matched them exactly
+    unmatched: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -189,7 +191,7 @@ def diff_import(
         listed.append(row)
         before = matcher.match(row.draft)
         if before is not None and own_reference(row.draft, before):
-            row = ImportRow(row.where, row.draft.with_changes(external_id=None), row.start_text)
+            row = replace(row, draft=row.draft.with_changes(external_id=None))
         changed = () if before is None else _changed_fields(row.draft, before)
         if before is None:
             preview.new.append(row)

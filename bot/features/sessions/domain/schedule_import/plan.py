@@ -11,16 +11,22 @@ are never removed by a file, and the file's sessions must not overlap them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import to_epoch
 from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
+from bot.features.sessions.domain.people import Person, match_all, names_of
 from bot.features.sessions.domain.rules import find_conflicts
 from bot.features.sessions.domain.schedule_import.diff import ImportPreview, preview_import
 from bot.features.sessions.domain.schedule_import.reader import parse_schedule
-from bot.features.sessions.domain.schedule_import.rows import FileInfo, ImportFormat, ImportProblem
+from bot.features.sessions.domain.schedule_import.rows import (
+    FileInfo,
+    ImportFormat,
+    ImportProblem,
+    ImportResult,
+)
 
 
 @dataclass(frozen=True)
@@ -38,16 +44,51 @@ def plan_import(
     now: datetime,
     existing: Sequence[Session],
     imported_ids: frozenset[int],
+    people: Sequence[Person] | None = None,
 ) -> PlannedImport:
     """Parse `data` and compare it with `existing` (the guild's sessions; `imported_ids` those
-    that came from a file). Raises `InvalidInput` for an unreadable file."""
+    that came from a file). `people`: the members the file's chairs and speakers may name (None:
+    not looked up yet, see `named_people`). Raises `InvalidInput` for an unreadable file."""
     result = parse_schedule(filename, data, zone, now=now)
+    unmatched = _match_people(result, people) if people is not None else []
     preview = preview_import(result, existing, zone, now=now, remove_unlisted=True)
+    preview.unmatched = unmatched
     kept = [s for s in preview.removed if s.id not in imported_ids]
     preview.removed = [s for s in preview.removed if s.id in imported_ids]
     _check_against_kept(preview, kept)
     _warn_boardless_posters(preview)
     return PlannedImport(result.format, result.info, preview, result.title)
+
+
+def named_people(planned: PlannedImport) -> list[str]:
+    """Every chair and speaker name the file's sessions give, each once."""
+    found: list[str] = []
+    for row in planned.preview.rows:
+        for name in names_of(row.chair) + names_of(row.draft.speakers):
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def _match_people(result: ImportResult, people: Sequence[Person]) -> list[tuple[str, str]]:
+    """Each row's chair and speakers as members; names that match nobody stay names (the
+    speakers text keeps them all) and are returned as (where, names) for the preview."""
+    found: list[tuple[str, str]] = []
+    for index, row in enumerate(result.rows):
+        chair_ids, chair_left = match_all(names_of(row.chair), people)
+        speaker_ids, speakers_left = match_all(names_of(row.draft.speakers), people)
+        unmatched = chair_left + [n for n in speakers_left if n not in chair_left]
+        if chair_ids or speaker_ids:
+            draft = row.draft.model_copy(
+                update={
+                    "chair_id": chair_ids[0] if chair_ids else None,
+                    "speaker_ids": tuple(speaker_ids[:25]),
+                }
+            )
+            result.rows[index] = replace(row, draft=draft)
+        if unmatched:
+            found.append((row.where, ", ".join(unmatched)))
+    return found
 
 
 def _warn_boardless_posters(preview: ImportPreview) -> None:

@@ -75,6 +75,7 @@ class ImportRow:
     draft: SessionDraft
     start_text: str | None = None  # the start as the file wrote it (for messages)
     boards: int | None = None  # a poster session's board count, when the file gives it
+    chair: str | None = None  # the chair as the file names them (a username or an id)
 
 
 @dataclass(frozen=True)
@@ -285,6 +286,8 @@ class RowBuilder:
         )
         if row is None:
             return None
+        if values["chair"] is not None:
+            row = replace(row, chair=" ".join(values["chair"].split())[:100])
         if row.draft.kind is not SessionKind.POSTER:
             if boards is not None:
                 self.problem(where, "import.boards_not_poster", "warning")
