@@ -11,6 +11,7 @@ from bot.features.breakouts.wire import wire as breakouts
 from bot.features.feedback.wire import wire as feedback
 from bot.features.help.wire import wire as help_guide
 from bot.features.posters.wire import wire as posters
+from bot.features.qa.wire import wire as qa
 from bot.features.registration.wire import wire as registration
 from bot.features.rooms.wire import wire as rooms
 from bot.features.sessions.wire import wire as sessions
@@ -31,6 +32,7 @@ FEATURES: tuple[Wire, ...] = (
     breakouts,
     help_guide,
     registration,
+    qa,  # before feedback and wrap-up: they read its questions
     feedback,
     wrapup,  # last: its archive holds the files of every feature before it
 )

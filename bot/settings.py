@@ -77,11 +77,33 @@ class SessionsSettings(Section):
     events_cap: int = Field(
         95, ge=1, le=100, description="at most this many Scheduled Events at once (Discord: 100)"
     )
+    checkin_minutes: int = Field(
+        15, ge=0, le=240, description="speakers are asked to check in this long before the start"
+    )
+    time_signals: tuple[int, ...] = Field(
+        (5, 0), description="minutes before a session's end when its chat is told the time left"
+    )
+
+    @field_validator("time_signals")
+    @classmethod
+    def _signals(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(value) > 5 or any(not 0 <= m <= 120 for m in value):
+            raise ValueError("time_signals: at most 5 values, each 0-120 minutes")
+        return tuple(sorted(set(value), reverse=True))
 
     @property
     def events_window(self) -> timedelta | None:
         """The events horizon, None for none (every upcoming session, up to the cap)."""
         return timedelta(hours=self.events_window_hours) if self.events_window_hours else None
+
+
+class QaSettings(Section):
+    card_edit_seconds: float = Field(
+        1.0,
+        ge=0.05,
+        le=60,
+        description="question cards of one channel are edited at most once per this many seconds",
+    )
 
 
 class RoomsSettings(Section):
@@ -249,6 +271,8 @@ class Settings(BaseSettings):
     breakouts: BreakoutsSettings = BreakoutsSettings()
     feedback: FeedbackSettings = FeedbackSettings()
     registration: RegistrationSettings = RegistrationSettings()
+
+    qa: QaSettings = QaSettings()
 
     discord_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("discord_token", "DISCORD_TOKEN")

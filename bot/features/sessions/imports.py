@@ -74,6 +74,8 @@ class ImportService:
         people: Callable[[int, Sequence[str]], Awaitable[Sequence[Person]]] | None = None,
     ) -> None:
         self._people = people  # the members a file's chairs and speakers may name
+        # What the preview found of them, by import id: Confirm reads the file once, not twice.
+        self._people_seen: dict[int, tuple[Person, ...]] = {}
         self._boards = boards
         self._workshops = workshops
         self._imports = imports
@@ -83,8 +85,10 @@ class ImportService:
         self.runner = runner
 
     async def preview(self, guild_id: int, actor_id: int, filename: str, data: bytes) -> ImportPlan:
-        planned = await self._plan(guild_id, filename, data)
+        planned, people = await self._plan(guild_id, filename, data)
         import_id = await self._imports.add(guild_id, actor_id, filename, data, self._clock.now())
+        if people is not None:
+            self._people_seen[import_id] = people
         return ImportPlan(
             import_id, filename, planned.format.value, planned.preview, planned.info, planned.title
         )
@@ -93,21 +97,31 @@ class ImportService:
         """The workshop's title from the last confirmed import that named one."""
         return await self._workshops.title(guild_id)
 
-    async def _plan(self, guild_id: int, filename: str, data: bytes) -> PlannedImport:
+    async def _plan(
+        self,
+        guild_id: int,
+        filename: str,
+        data: bytes,
+        people: tuple[Person, ...] | None = None,
+    ) -> tuple[PlannedImport, tuple[Person, ...] | None]:
+        """The plan, and the members its names were matched against (None: it names none)."""
         existing = await self._repo.in_guild(guild_id)
         imported = frozenset(await self._repo.imported_ids(guild_id))
         zone, now = self._sessions.config.zone, self._clock.now()
         planned = await self.runner.run(
-            plan_import, filename, data, zone, now, existing, imported, ()
+            plan_import, filename, data, zone, now, existing, imported, people or ()
         )
+        if people is not None:
+            return planned, people
         names = named_people(planned)
         if not names or self._people is None:
-            return planned
+            return planned, None
         # Read again with the members the names may be (asked of Discord in between).
-        people = tuple(await self._people(guild_id, names))
-        return await self.runner.run(
-            plan_import, filename, data, zone, now, existing, imported, people
+        found = tuple(await self._people(guild_id, names))
+        planned = await self.runner.run(
+            plan_import, filename, data, zone, now, existing, imported, found
         )
+        return planned, found
 
     async def _pending(self, guild_id: int, import_id: int) -> PendingImport:
         pending = await self._imports.get(import_id)
@@ -133,7 +147,9 @@ class ImportService:
         pending = await self._pending(guild_id, import_id)
         if pending.state != "previewed":
             raise InvalidInput(f"errors.import_already_{pending.state}")
-        planned = await self._plan(guild_id, pending.filename, pending.content)
+        planned, _ = await self._plan(
+            guild_id, pending.filename, pending.content, self._people_seen.pop(import_id, None)
+        )
         preview = planned.preview
         if preview.has_errors:
             raise InvalidInput("errors.import_has_problems", count=len(preview.problems))

@@ -1,0 +1,1 @@
+"""qa: a session's questions with upvotes, and its time signals."""
