@@ -105,6 +105,11 @@ class Services:
         """`get`, or None when no feature exposes `name` (an optional neighbour)."""
         return self.get(name, kind) if name in self._items else None
 
+    def named(self, prefix: str) -> list[object]:
+        """What every feature exposed under a name starting with `prefix` (feature order):
+        hooks several features offer, e.g. `status:<part>` for `/workshop status`."""
+        return [item for name, item in self._items.items() if name.startswith(prefix)]
+
     def __contains__(self, name: str) -> bool:
         return name in self._items
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -12,6 +13,7 @@ from discord.ext import commands
 from bot.core.checks import member_is_organizer
 from bot.core.ui import locale_of
 from bot.domain.text_safety import one_line
+from bot.features.qa.checkin import SpeakerCheckin
 from bot.features.qa.render import QaRenderer
 from bot.features.qa.service import QuestionService
 from bot.features.qa.views import QuestionButton
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
     from bot.i18n import Catalog
 
 
+log = logging.getLogger(__name__)
+
+
 class QaCog(commands.Cog):
     def __init__(
         self,
@@ -30,7 +35,9 @@ class QaCog(commands.Cog):
         render: QaRenderer,
         button: type[QuestionButton],
         catalog: Catalog,
+        checkin: SpeakerCheckin,
     ) -> None:
+        self._checkin = checkin
         self._questions = questions
         self._render = render
         self._button = button
@@ -104,3 +111,16 @@ class QaCog(commands.Cog):
             file=discord.File(io.BytesIO(data), filename=f"questions-{target.id}.csv"),
             ephemeral=True,
         )
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """Joining a session's voice or stage channel checks its chair or speaker in."""
+        joined = after.channel.id if after.channel is not None else None  # read at once: live
+        if joined is None or (before.channel is not None and before.channel.id == joined):
+            return
+        try:
+            await self._checkin.joined_voice(member.guild.id, member.id, joined)
+        except Exception:
+            log.exception("check-in by voice failed for user %s", member.id)

@@ -148,40 +148,47 @@ class QuestionRepository:
 
     # -- personal data: a person's questions and votes -------------------------------------------
 
-    async def count_person(self, guild_id: int, user_id: int) -> int:
-        asked = await self._db.fetch_value(
+    async def count_questions(self, guild_id: int, user_id: int) -> int:
+        value = await self._db.fetch_value(
             "SELECT count(*) FROM questions WHERE guild_id = ? AND author_id = ?",
             (guild_id, user_id),
         )
-        votes = await self._db.fetch_value(
+        return int(value or 0)
+
+    async def forget_questions(self, guild_id: int, user_id: int) -> int:
+        """The person's questions go (their votes with them)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM questions WHERE guild_id = ? AND author_id = ?", (guild_id, user_id)
+            )
+            return max(cursor.rowcount, 0)
+
+    async def count_votes(self, guild_id: int, user_id: int) -> int:
+        value = await self._db.fetch_value(
             "SELECT count(*) FROM question_votes v JOIN questions q ON q.id = v.question_id "
             "WHERE q.guild_id = ? AND v.user_id = ?",
             (guild_id, user_id),
         )
-        return int(asked or 0) + int(votes or 0)
+        return int(value or 0)
 
-    async def forget_person(self, guild_id: int, user_id: int) -> int:
-        """The person's votes go (the counts follow); their questions stay, without an author
-        (author 0, anonymous): the session's Q&A keeps its record."""
+    async def forget_votes(self, guild_id: int, user_id: int) -> list[int]:
+        """The person's upvotes go and the counts follow; the questions whose count changed."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM question_votes WHERE user_id = ? AND question_id IN "
-                "(SELECT id FROM questions WHERE guild_id = ?)",
-                (user_id, guild_id),
-            )
-            removed = max(cursor.rowcount, 0)
-            await conn.execute(
-                "UPDATE questions SET votes = (SELECT count(*) FROM question_votes v "
-                "WHERE v.question_id = questions.id) WHERE guild_id = ?",
-                (guild_id,),
-            )
-            cursor = await conn.execute(
-                "UPDATE questions SET author_id = 0, anonymous = 1 "
-                "WHERE guild_id = ? AND author_id = ?",
+            async with conn.execute(
+                "SELECT v.question_id FROM question_votes v JOIN questions q "
+                "ON q.id = v.question_id WHERE q.guild_id = ? AND v.user_id = ?",
                 (guild_id, user_id),
-            )
-            removed += max(cursor.rowcount, 0)
-        return removed
+            ) as cur:
+                touched = [int(r[0]) for r in await cur.fetchall()]
+            for question_id in touched:
+                await conn.execute(
+                    "DELETE FROM question_votes WHERE question_id = ? AND user_id = ?",
+                    (question_id, user_id),
+                )
+                await conn.execute(
+                    "UPDATE questions SET votes = votes - 1 WHERE id = ?", (question_id,)
+                )
+        return touched
 
     # -- notices said once (time signals) --------------------------------------------------------
 

@@ -174,10 +174,21 @@ class QuestionService:
             questions = [q for q in questions if q.guild_id == guild_id]
         return questions_csv(questions)
 
-    # -- personal data -------------------------------------------------------------------------
+    # -- personal data (forget-me) -------------------------------------------------------------
 
-    async def count_person(self, guild_id: int, user_id: int) -> int:
-        return await self._repo.count_person(guild_id, user_id)
+    async def count_questions(self, guild_id: int, user_id: int) -> int:
+        return await self._repo.count_questions(guild_id, user_id)
 
-    async def forget_person(self, guild_id: int, user_id: int) -> int:
-        return await self._repo.forget_person(guild_id, user_id)
+    async def forget_questions(self, guild_id: int, user_id: int) -> int:
+        return await self._repo.forget_questions(guild_id, user_id)
+
+    async def count_votes(self, guild_id: int, user_id: int) -> int:
+        return await self._repo.count_votes(guild_id, user_id)
+
+    async def forget_votes(self, guild_id: int, user_id: int) -> int:
+        touched = await self._repo.forget_votes(guild_id, user_id)
+        for question_id in touched:
+            question = await self._repo.get(question_id)
+            if question is not None:
+                self.cards.touch(question)  # the card shows the new count
+        return len(touched)

@@ -11,6 +11,8 @@ import discord
 
 from bot.core.checks import member_is_organizer
 from bot.core.ui import WorkshopButton, bind, locale_of
+from bot.domain.text_safety import one_line
+from bot.features.qa.checkin import SpeakerCheckin
 from bot.features.qa.domain import Question, QuestionState
 from bot.features.qa.service import QuestionService
 from bot.i18n import Catalog
@@ -108,4 +110,46 @@ class QuestionButton(WorkshopButton, template=TEMPLATE):
         )
         await interaction.response.send_message(
             t(f"qa.now_{updated.state.value}", locale, id=updated.id), ephemeral=True
+        )
+
+
+HERE_TEMPLATE = r"qa:here:(?P<id>\d+)"
+
+
+class CheckinButton(WorkshopButton, template=HERE_TEMPLATE):
+    """**I'm here**, in a check-in prompt (a DM, or #backstage): works without a guild."""
+
+    checkin: ClassVar[SpeakerCheckin]
+    catalog: ClassVar[Catalog]
+    locale: ClassVar[str]
+
+    @classmethod
+    def bound(cls, checkin: SpeakerCheckin, catalog: Catalog, locale: str) -> type[CheckinButton]:
+        return bind(cls, HERE_TEMPLATE, checkin=checkin, catalog=catalog, locale=locale)
+
+    def __init__(self, session_id: int, *, label: str = "I'm here") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.success, custom_id=f"qa:here:{session_id}"
+            )
+        )
+        self.session_id = session_id
+
+    @classmethod
+    def decode(cls, match: re.Match[str]) -> CheckinButton:
+        return cls(int(match["id"]))
+
+    @classmethod
+    def prompt_view(cls, session_id: int) -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        view.add_item(cls(session_id, label=cls.catalog.t("qa.button_here", cls.locale)))
+        return view
+
+    async def run(self, interaction: discord.Interaction[WorkshopBot]) -> None:
+        session = await self.checkin.here(self.session_id, interaction.user.id)
+        await interaction.response.send_message(
+            self.catalog.t(
+                "qa.checked_in", locale_of(interaction), title=one_line(session.title, 100)
+            ),
+            ephemeral=interaction.guild_id is not None,
         )

@@ -77,4 +77,7 @@ class WorkshopCog(commands.Cog):
             problems=await self._problems.open(guild.id),
             community=self._gateway.is_community(guild.id),
         )
+        for name, value in await self._status.extra_fields(guild.id, locale_of(interaction)):
+            if len(embed.fields) < 25 and len(embed) + len(name) + len(value) <= 6000:
+                embed.add_field(name=name, value=value, inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
 from bot.store.db import Database
+
+
+@runtime_checkable
+class StatusPart(Protocol):
+    """A later feature's part of `/workshop status`, exposed as `status:<name>`: one embed
+    field (name, value ≤ 1024 characters), or None when it has nothing to say."""
+
+    async def status_field(self, guild_id: int, locale: str) -> tuple[str, str] | None: ...
+
 
 # label -> (table whose rows are counted per guild, extra condition)
 COUNTED = {
@@ -16,8 +28,19 @@ class StatusService:
     """Programme counts per guild. Sessions, topic rooms and posters are added to the schema by
     their own features; until a feature's table exists its count is zero."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, parts: Callable[[], Sequence[object]] = tuple) -> None:
         self._db = db
+        self._parts = parts
+
+    async def extra_fields(self, guild_id: int, locale: str) -> list[tuple[str, str]]:
+        """The fields the later features add (see `StatusPart`)."""
+        found = []
+        for part in self._parts():
+            if isinstance(part, StatusPart):
+                field = await part.status_field(guild_id, locale)
+                if field is not None:
+                    found.append((field[0][:256], field[1][:1024]))
+        return found
 
     async def counts(self, guild_id: int) -> dict[str, int]:
         tables = {

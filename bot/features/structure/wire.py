@@ -38,7 +38,7 @@ def wire(core: Core) -> Feature:
     async def repair(guild_id: int, purpose: str, discord_id: int) -> None:
         await structure.reconcile(guild_id)
 
-    status = StatusService(core.db)
+    status = StatusService(core.db, lambda: core.services.named("status:"))
     render = StructureRenderer(core.catalog)
     setup = WorkshopSetup(
         structure,

@@ -171,4 +171,4 @@ async def test_time_signals_name_the_chair_once_even_across_a_restart(world: Wor
         f"<@{world.admin_id}> ⏱ Time is up.",
     ]
     bot = world.bots[-1]
-    assert await bot.db.fetch_value("SELECT count(*) FROM qa_notices") == 2
+    assert await bot.db.fetch_value("SELECT count(*) FROM qa_notices WHERE kind = 'signal'") == 2

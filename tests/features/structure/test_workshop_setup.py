@@ -14,7 +14,8 @@ from tests.world import World
 CATEGORY, TEXT = 4, 0
 SETUP_ROUTES = Counter(
     {
-        "POST /guilds/{guild_id}/channels": 4,  # category + 3 text channels, overwrites included
+        # category + 3 text channels + #backstage (qa), overwrites included
+        "POST /guilds/{guild_id}/channels": 5,
         # the first board message, the attendance notice, the guide in #help
         "POST /channels/{channel_id}/messages": 3,
         "PUT /channels/{channel_id}/messages/pins/{message_id}": 1,  # the guide, pinned
@@ -53,11 +54,11 @@ async def test_setup_creates_the_structure_in_the_minimum_number_of_requests(wor
     assert report["flags"] & 64, "the report must be ephemeral"
     assert report["embeds"][0]["title"] == "Workshop structure is ready"
     assert routes(sb) == SETUP_ROUTES
-    assert len(sb.requests) == 10
+    assert len(sb.requests) == 11
     assert not sb.rejected
 
     channels = owned(sb, world.guild_id)
-    assert set(channels) == {"Workshop info", "announcements", "lobby", "help"}
+    assert set(channels) == {"Workshop info", "announcements", "lobby", "help", "backstage"}
     category = channels["Workshop info"]
     assert category["type"] == CATEGORY
     for name in ("announcements", "lobby", "help"):
@@ -267,7 +268,13 @@ async def test_japanese_workshop_names_its_channels_in_japanese(world: World) ->
     sb = world.sb
     await world.start_bot(locale="ja")
     await (await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")).wait_followups(1)
-    assert set(owned(sb, world.guild_id)) == {"ワークショップ案内", "お知らせ", "ロビー", "ヘルプ"}
+    assert set(owned(sb, world.guild_id)) == {
+        "ワークショップ案内",
+        "お知らせ",
+        "ロビー",
+        "ヘルプ",
+        "バックステージ",
+    }
 
 
 async def test_setup_survives_a_rate_limit_without_duplicates(world: World) -> None:
@@ -277,7 +284,13 @@ async def test_setup_survives_a_rate_limit_without_duplicates(world: World) -> N
     sb.inject_fault("POST /channels/{channel_id}/messages", status=502, times=1)
     result = await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")
     await result.wait_followups(1, timeout=10)
-    assert set(owned(sb, world.guild_id)) == {"Workshop info", "announcements", "lobby", "help"}
+    assert set(owned(sb, world.guild_id)) == {
+        "Workshop info",
+        "announcements",
+        "lobby",
+        "help",
+        "backstage",
+    }
     assert len(sb.messages(int(owned(sb, world.guild_id)["lobby"]["id"]))) == 1
 
 

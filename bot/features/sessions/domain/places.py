@@ -53,10 +53,17 @@ def _use(kind: ChannelKind) -> Perm:
 STAGE_MODERATOR = _READ | _WRITE | Perm.CONNECT | Perm.SPEAK | Perm.MUTE_MEMBERS | Perm.MOVE_MEMBERS
 
 
+#: A chair or speaker in their own voice channel before the doors open (sound check, check-in).
+SPEAKER_VOICE = _READ | _WRITE | _VOICE_USE
+
+
 def people_overwrite(kind: ChannelKind) -> Perm:
-    """What a session's chair and speakers get on their own place, as member overwrites: stage
-    moderators on a Stage (in every phase: they prepare before the doors open); nothing else."""
-    return STAGE_MODERATOR if kind is ChannelKind.STAGE else Perm(0)
+    """What a session's chair and speakers get on their own place, as member overwrites, while
+    it is scheduled or open (they prepare before the doors open, and joining checks them in):
+    stage moderators on a Stage, Connect and Speak on a voice channel; nothing on a text one."""
+    if kind is ChannelKind.STAGE:
+        return STAGE_MODERATOR
+    return SPEAKER_VOICE if kind is ChannelKind.VOICE else Perm(0)
 
 
 def _organizers(kind: ChannelKind) -> OverwriteSpec:
