@@ -34,6 +34,7 @@ from bot.rehearsal.crowd import Crowd
 from bot.rehearsal.feedback import Finale
 from bot.rehearsal.options import Options, RehearsalError, parse_until, refuse_real_discord
 from bot.rehearsal.plan import Plan, plan_rehearsal
+from bot.rehearsal.qa import QaRehearsal
 from bot.rehearsal.show import Plain
 from bot.rehearsal.summary import Observed, print_summary
 from bot.rehearsal.text import Text
@@ -53,6 +54,7 @@ class Rehearsal(Crowd):
         self.sb = Sandbox()
         self.clock = FakeClock()
         self.truth = Truth()
+        self.qa = QaRehearsal(self, options.seed)
         self.text = Text(settings.locale)
         self.watch = Watcher(self.sb, self.say, self.text, settings.zone)
         self.bot: WorkshopBot | None = None
@@ -196,6 +198,7 @@ class Rehearsal(Crowd):
         self.breakouts.plan(sessions, self.zone)
         await self._posters_setup(sessions, plan)
         self.agenda_truth = await press_interested(self, sessions, self.options.seed)
+        await self.qa.prepare(sessions)
         start = self.clock.now()
         span = (end - start).total_seconds()
         speed = self.options.speed or max(1.0, span / 55)
@@ -217,7 +220,10 @@ class Rehearsal(Crowd):
             due = await bot.services.scheduler.next_due()
             upcoming = actions[index].at if index < len(actions) else None
             breakout = self.breakouts.next_at()
-            candidates = [t for t in (due, upcoming, breakout) if t is not None and t <= end]
+            qa_next = self.qa.next_moment(self.clock.now())
+            candidates = [
+                t for t in (due, upcoming, breakout, qa_next) if t is not None and t <= end
+            ]
             target = max(min(candidates), self.clock.now()) if candidates else end
             await self._move_to(target, start, speed)
             batch = []
@@ -226,6 +232,7 @@ class Rehearsal(Crowd):
                 index += 1
             await self._act(batch, plan)
             await self.breakouts.step()
+            await self.qa.step(self.clock.now())
             await self.watch.step(bot, self.guild_id, self.stamp())
             await self.finale.step()  # ratings for the sessions that closed
             breakout = self.breakouts.next_at()

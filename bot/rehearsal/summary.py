@@ -147,6 +147,13 @@ async def print_summary(rehearsal: Rehearsal, wall: float, speed: float) -> int:
     breakout_lines, breakouts_ok = await rehearsal.breakouts.summary()
     for line in breakout_lines:
         say(line)
+    qa_lines, qa_ok = await rehearsal.qa.summary()
+    if qa_lines:
+        say("")
+        say(t("qa_heading"))
+        for line in qa_lines:
+            say(line)
+    mismatches += 0 if qa_ok else 1
     say("")
     say(
         t(

@@ -20,7 +20,7 @@ from bot.features.qa.domain import (
 )
 from bot.features.qa.render import questions_csv
 from bot.features.qa.repo import QuestionRepository
-from bot.features.sessions.domain.model import Session, SessionStatus, may_chair
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus, may_chair
 from bot.features.sessions.service import SessionService
 from bot.store.audit_repo import AuditRepository
 
@@ -72,7 +72,7 @@ class QuestionService:
         now = self._clock.now()
         check_window(session.start, session.end, now, title=title)
         channel_id = await self._sessions.places.channel_id(session.id, session.guild_id)
-        if channel_id is None:
+        if channel_id is None or session.kind is SessionKind.POSTER:  # a forum: no chat
             raise InvalidInput("qa.no_chat", title=title)
         async with self._asking[(session.id, author_id)]:  # the quota holds under double clicks
             check_quota(await self._repo.count_by(session.id, author_id), title=title)

@@ -21,7 +21,7 @@ from bot.domain.clock import Clock
 from bot.features.qa.domain import next_signal
 from bot.features.qa.render import QaRenderer
 from bot.features.qa.repo import QuestionRepository
-from bot.features.sessions.domain.model import Session, SessionStatus
+from bot.features.sessions.domain.model import Session, SessionKind, SessionStatus
 from bot.features.sessions.service import SessionService
 from bot.gateway.base import translate_errors
 from bot.store.job_repo import Job, JobRepository
@@ -81,7 +81,8 @@ class TimeSignals:
         now = self._clock.now()
         sent = await self._repo.notices(session.id, NOTICE)
         minutes = None
-        if session.status is not SessionStatus.CLOSED:
+        # A poster session's place is a forum (one post per board): no chat to signal in.
+        if session.status is not SessionStatus.CLOSED and session.kind is not SessionKind.POSTER:
             minutes = next_signal(session.end, self._signals, sent, now)
         async with self._uow.transaction() as tx:
             if minutes is None:
@@ -101,6 +102,8 @@ class TimeSignals:
     async def run(self, job: Job) -> Outcome:
         session = await self._sessions.get_any(job.subject_id)
         if session is None or session.cancelled or session.status is SessionStatus.CLOSED:
+            return Outcome.DROPPED
+        if session.kind is SessionKind.POSTER:
             return Outcome.DROPPED
         now = self._clock.now()
         sent = await self._repo.notices(session.id, NOTICE)
