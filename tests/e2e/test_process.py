@@ -54,7 +54,7 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
     log = world.tmp / "sync.log"
     proc = await cli(world, "sync", "--guild", str(world.guild_id), log=log)
     assert await asyncio.wait_for(proc.wait(), 60) == 0, log.read_text()
-    assert "registered 12 commands" in log.read_text()
+    assert "registered 14 commands" in log.read_text()
     commands = {c["name"]: c for c in world.sb.commands(world.guild_id)}
     assert set(commands) == {
         "workshop",
@@ -67,6 +67,8 @@ async def test_sync_registers_commands_with_japanese_localizations(world: World)
         "help",
         "breakout",
         "hallway",
+        "ask",
+        "questions",
         "feedback",
         "registration",
     }
@@ -115,6 +117,7 @@ async def test_kill_9_in_the_middle_of_setup_then_restart_leaves_no_duplicates(
         # The start-up convergence ends with the guide pinned in #help: only then is there
         # nothing left for setup to do (else setup may race it and report the guide as new).
         await eventually(lambda: guide_pinned(sb, world))
+        await eventually(lambda: any(c["name"] == "backstage" for c in sb.channels(world.guild_id)))
         result = await sb.invoke(world.guild_id, world.organizer_id, "workshop setup")
         await result.wait_followups(1, timeout=10)
         embed = result.followups[0]["embeds"][0]
@@ -124,7 +127,7 @@ async def test_kill_9_in_the_middle_of_setup_then_restart_leaves_no_duplicates(
         assert await asyncio.wait_for(proc.wait(), 30) == 0
 
     names = sorted(c["name"] for c in sb.channels(world.guild_id) if c["type"] in (0, 4))
-    assert names == ["Workshop info", "announcements", "help", "lobby"]
+    assert names == ["Workshop info", "announcements", "backstage", "help", "lobby"]
     assert len(board_messages(sb, world)) == 1
     text = log.read_text()
     assert "Traceback" not in text, text

@@ -260,7 +260,7 @@ async def test_workshop_setup_refused_leaves_the_server_as_it_was(
     await result.wait_followups(1)
     assert result.followups[0]["embeds"], result.followups[0]
     names = sorted(c["name"] for c in sb.channels(world.guild_id))
-    assert names == ["Workshop info", "announcements", "help", "lobby"]
+    assert names == ["Workshop info", "announcements", "backstage", "help", "lobby"]
 
 
 async def test_a_room_discord_refuses_never_existed(world: World, warnings: Warnings) -> None:

@@ -189,12 +189,14 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
     names = "、".join(
         [
             "/agenda",
+            "/ask",
             "/attendance",
             "/breakout",
             "/feedback",
             "/hallway",
             "/help",
             "/poster",
+            "/questions",
             "/registration",
             "/room",
             "/schedule",
@@ -203,7 +205,7 @@ async def test_sync_and_refusals_speak_the_workshop_locale(world: World) -> None
         ]
     )
     assert stdout.strip().splitlines()[-1] == (
-        f"サーバー {world.guild_id} にコマンドを 12 個登録しました：{names}"
+        f"サーバー {world.guild_id} にコマンドを 14 個登録しました：{names}"
     )
 
     wrong = {**env, "DISCORD_TOKEN": "not-the-sandbox-token"}

@@ -248,12 +248,13 @@ class SpeakerCheckin:
         return item.discord_id if self._port.channel(guild_id, item.discord_id) else None
 
     async def converge(self, guild_id: int) -> None:
-        """Start-up and programme changes: #backstage (once set up) lets in this programme's
-        chairs and speakers; every upcoming session has its check-in jobs."""
-        if await self._objects.get(guild_id, BACKSTAGE) is not None:
-            wish = await self._wish(guild_id)
-            if wish is not None:
-                await self._channels.ensure(guild_id, wish, "backstage: the programme changed")
+        """Start-up and programme changes: #backstage (once the base structure exists) lets in
+        this programme's chairs and speakers; every upcoming session has its check-in jobs."""
+        # Once `/workshop setup` made the info category, #backstage belongs to the structure: a
+        # start after a crash in the middle of setup (or an upgrade) makes it like the rest.
+        wish = await self._wish(guild_id)
+        if wish is not None:
+            await self._channels.ensure(guild_id, wish, "backstage")
         await self.plan(guild_id)
 
     async def plan(self, guild_id: int) -> None:
@@ -319,12 +320,17 @@ class SpeakerCheckin:
         return Outcome.DONE
 
     async def _send_prompt(self, session: Session, user_id: int) -> str:
-        text = self.t(
-            "qa.checkin_prompt",
-            title=one_line(session.title, 100),
-            start=to_epoch(session.start),
+        """The prompt: its text in an embed (the session's title is user text: an embed never
+        pings), the I'm here button under it."""
+        embed = discord.Embed(
+            description=self.t(
+                "qa.checkin_prompt",
+                title=one_line(session.title, 100),
+                start=to_epoch(session.start),
+            ),
+            colour=0x57F287,
         )
-        if await self._direct.send(user_id, content=text, view=self._button(session.id)):
+        if await self._direct.send(user_id, embed=embed, view=self._button(session.id)):
             self.prompts["dm"] += 1
             return "dm"
         backstage = await self.backstage_id(session.guild_id)
@@ -332,21 +338,25 @@ class SpeakerCheckin:
             log.info("session %s: no #backstage to ask user %s in", session.id, user_id)
             return "backstage"
         await self._post(
-            backstage,
-            f"<@{user_id}> " + text,
-            view=self._button(session.id),
-            users=[user_id],
+            backstage, f"<@{user_id}>", embed=embed, view=self._button(session.id), users=[user_id]
         )
         self.prompts["backstage"] += 1
         return "backstage"
 
     @translate_errors
     async def _post(
-        self, channel_id: int, content: str, *, view: discord.ui.View | None, users: list[int]
+        self,
+        channel_id: int,
+        content: str,
+        *,
+        view: discord.ui.View | None,
+        users: list[int],
+        embed: discord.Embed | None = None,
     ) -> int:
         channel = self._client.get_partial_messageable(channel_id)
         message = await channel.send(
             content=content,
+            embed=embed or discord.utils.MISSING,
             view=view or discord.utils.MISSING,
             allowed_mentions=discord.AllowedMentions(
                 everyone=False, roles=False, users=[discord.Object(u) for u in users] or False

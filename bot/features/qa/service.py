@@ -174,6 +174,11 @@ class QuestionService:
             questions = [q for q in questions if q.guild_id == guild_id]
         return questions_csv(questions)
 
+    async def archive_file(self, guild_id: int) -> tuple[bytes, int]:
+        """The wrap-up archive's questions.csv: (bytes, rows)."""
+        count = len(await self._repo.of_guild(guild_id))
+        return await self.questions_csv(guild_id), count
+
     # -- personal data (forget-me) -------------------------------------------------------------
 
     async def count_questions(self, guild_id: int, user_id: int) -> int:

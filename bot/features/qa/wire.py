@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.archive import ArchivePart
 from bot.core.bus import SessionChanged
 from bot.core.feature import Core, Feature, SetupStep
 from bot.core.privacy import PersonalData
@@ -105,6 +106,7 @@ def wire(core: Core) -> Feature:
                 "question_votes", questions.count_votes, questions.forget_votes, "qa.personal_votes"
             ),
         ),
+        archive=(ArchivePart("questions.csv", "qa.archive_file", questions.archive_file),),
         exposes={
             "qa": questions,
             "time_signals": signals,

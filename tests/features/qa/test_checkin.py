@@ -59,7 +59,7 @@ async def test_check_in_by_dm_backstage_and_voice_across_a_restart(world: World)
 
     await world.run_jobs(T_MINUS_15)
     (dm,) = sb.dms(world.attendee_id)
-    assert "Talk" in dm["content"] and here_button(dm) == "qa:here:1"
+    assert "Talk" in dm["embeds"][0]["description"] and here_button(dm) == "qa:here:1"
     assert len(sb.dms(voice_user)) == 1 and len(sb.dms(missing)) == 1
     assert sb.dms(closed) == []
     (prompt,) = [m for m in sb.messages(int(room["id"])) if m.get("components")]

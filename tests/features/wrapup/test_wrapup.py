@@ -26,6 +26,7 @@ FILES = [
     "programme.csv",
     "attendance.csv",
     "registration.csv",
+    "questions.csv",
     "feedback.csv",
 ]
 
@@ -68,7 +69,7 @@ async def test_wrap_up_locks_thanks_and_archives(world: World) -> None:
     sb.clear_requests()
     result = await wrap_up(world)
     text = result.followups[0]["content"]
-    assert text.startswith("Wrapped up: ") and "The archive (5 files," in text
+    assert text.startswith("Wrapped up: ") and "The archive (6 files," in text
     assert result.followups[0]["flags"] & 64, "the archive (personal data) only to the organizer"
 
     # Every place the bot made is locked; the channel made by hand is left alone.
@@ -123,7 +124,7 @@ async def test_wrap_up_locks_thanks_and_archives(world: World) -> None:
     out = world.tmp / "archive.zip"
     code, stdout, stderr = await run_cli(world, "export", "archive", "--out", str(out))
     assert code == 0, stderr
-    assert stdout.startswith(f"{out}: the archive of guild {world.guild_id}, 5 files")
+    assert stdout.startswith(f"{out}: the archive of guild {world.guild_id}, 6 files")
     offline = zipfile.ZipFile(out)
     assert offline.namelist() == FILES
     for name in ("programme.csv", "attendance.csv", "feedback.csv"):
