@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.core.direct import DirectMessages
+from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels, SetupReport
 from bot.core.scheduler import Handler, Outcome
 from bot.domain.clock import Clock, from_epoch, to_epoch
@@ -164,11 +165,12 @@ class SpeakerCheckin:
         uow: UnitOfWork,
         poke: Callable[[], None],
         button: ButtonView,
+        gate: Gate,
     ) -> None:
         self._client = client
         self._port = port
         self._objects = objects
-        self._channels = OwnedChannels(port, objects, clock)
+        self._channels = OwnedChannels(port, objects, clock, gate=gate)
         self.repo = repo
         self._sessions = sessions
         self._jobs = jobs

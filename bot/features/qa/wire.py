@@ -73,6 +73,7 @@ def wire(core: Core) -> Feature:
         uow=UnitOfWork(core.db),
         poke=core.scheduler.poke,
         button=lambda session_id: buttons["here"].prompt_view(session_id),
+        gate=core.gate,
     )
     here = CheckinButton.bound(checkin, core.catalog, settings.locale)
     buttons["here"] = here
