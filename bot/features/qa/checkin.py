@@ -234,6 +234,9 @@ class SpeakerCheckin:
             overwrites=tuple(overwrites),
             topic=self.t("qa.backstage_topic"),
             enforce_overwrites=True,
+            # Outside the registration gate: #backstage is hidden from @everyone already, and
+            # the gate would let every registered member see it (it grants member roles View).
+            public=True,
         )
 
     async def setup(self, guild_id: int, report: SetupReport) -> None:

@@ -34,7 +34,8 @@ async def test_the_gate_hides_the_event_until_one_registers(world: World) -> Non
     await world.settle(0.3)
     welcome_channel, _ = welcome(world)
     made = [c for c in sb.channels(world.guild_id) if c["name"] not in ("general", "General")]
-    gated = [c for c in made if c["id"] != welcome_channel["id"]]
+    backstage = next(c for c in made if c["name"] == "backstage")  # never for attendees
+    gated = [c for c in made if c["id"] not in (welcome_channel["id"], backstage["id"])]
     assert sorted(c["name"] for c in gated) == [
         "Day 1 · 7/1 (Wed)",  # the session's category
         "ML",  # a topic room
@@ -53,6 +54,8 @@ async def test_the_gate_hides_the_event_until_one_registers(world: World) -> Non
     await confirm(world, (await import_file(world)).followups[0])
     await register(world, attendee, "1001", "山田 太郎")
     assert all(can_view(world, attendee, c) for c in gated), "registered: the event opens"
+    backstage = next(c for c in sb.channels(world.guild_id) if c["name"] == "backstage")
+    assert not can_view(world, attendee, backstage), "#backstage stays for organizers and speakers"
     other = int(sb.add_member(world.guild_id, name="late")["id"])
     assert not any(can_view(world, other, c) for c in gated)
     assert not sb.rejected, [(r.status, r.route) for r in sb.rejected]
