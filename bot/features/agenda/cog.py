@@ -4,9 +4,7 @@ does the work, render.py the embeds; every reply is ephemeral (it is about the r
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -19,13 +17,11 @@ from bot.features.agenda.domain import Mode
 from bot.features.agenda.render import AgendaRender
 from bot.features.agenda.service import AgendaService
 from bot.features.agenda.views import AgendaPages
-from bot.features.sessions.calendar import calendar_title, schedule_ics
-from bot.features.sessions.service import SessionService
+from bot.features.sessions.guild_calendar import GuildCalendar
 from bot.features.sessions.transformers import SessionOption
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
-    from bot.domain.clock import Clock
 
 MODE_CHOICES = [
     app_commands.Choice(
@@ -43,23 +39,15 @@ class AgendaCog(commands.Cog):
     def __init__(
         self,
         service: AgendaService,
-        sessions: SessionService,
         render: AgendaRender,
         pages: AgendaPages,
         *,
-        clock: Clock,
-        zone: ZoneInfo,
-        title: str | None,
-        workshop_title: Callable[[int], Awaitable[str | None]],
+        calendar: GuildCalendar,
     ) -> None:
         self._service = service
-        self._sessions = sessions
         self._render = render
         self._pages = pages
-        self._clock = clock
-        self._zone = zone
-        self._title = title
-        self._workshop_title = workshop_title
+        self._calendar = calendar
 
     @agenda.command(name="show", description="My sessions from now on, next first")
     async def show(self, interaction: discord.Interaction[WorkshopBot]) -> None:
@@ -100,22 +88,7 @@ class AgendaCog(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         sessions = await self._service.agenda_sessions(guild.id, interaction.user.id)
-        channels, _ = await self._sessions.places.discord_ids(guild.id)
-
-        def channel_url(session_id: int) -> str | None:
-            channel = channels.get(session_id)
-            return f"https://discord.com/channels/{guild.id}/{channel}" if channel else None
-
-        data = schedule_ics(
-            sessions,
-            guild_id=guild.id,
-            calendar_name=calendar_title(
-                self._title, await self._workshop_title(guild.id), guild.name
-            ),
-            channel_url=lambda session: channel_url(session.id),
-            now=self._clock.now(),
-            zone=self._zone,
-        )
+        data = await self._calendar.ics(guild.id, guild.name, sessions)
         text = self._render.t("export_ready", locale_of(interaction), count=len(sessions))
         await interaction.response.send_message(
             text, file=discord.File(io.BytesIO(data), filename="my-agenda.ics"), ephemeral=True

@@ -20,6 +20,7 @@ from bot.features.agenda.repo import AgendaRepository
 from bot.features.agenda.service import AgendaConfig, AgendaService
 from bot.features.agenda.views import AddButton, AgendaPages
 from bot.features.sessions.domain.model import Session
+from bot.features.sessions.guild_calendar import GuildCalendar
 from bot.features.sessions.hooks import READER
 from bot.features.sessions.service import SessionService
 from bot.gateway.agenda import RAW_DISPATCH, AgendaGateway, InterestPayload, tap_raw_interest
@@ -96,22 +97,12 @@ def wire(core: Core) -> Feature:
             if isinstance(payload, InterestPayload):
                 agenda.observe(payload)
 
-    imports = core.services.find("imports", object)
-    workshop_title = getattr(imports, "workshop_title", None)
-
-    async def no_title(guild_id: int) -> str | None:
-        return None
-
     def cog(client: WorkshopBot) -> AgendaCog:
         return AgendaCog(
             agenda,
-            sessions,
             render,
             pages,
-            clock=core.clock,
-            zone=settings.zone,
-            title=settings.title,
-            workshop_title=workshop_title or no_title,
+            calendar=core.services.get("calendar", GuildCalendar),
         )
 
     return Feature(

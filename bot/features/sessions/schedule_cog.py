@@ -5,22 +5,19 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.ui import locale_of
-from bot.features.sessions.calendar import calendar_title, schedule_ics
+from bot.features.sessions.guild_calendar import GuildCalendar
 from bot.features.sessions.transformers import DayOption
 from bot.features.sessions.views import SHOW, ProgrammePages
 
 if TYPE_CHECKING:
     from bot.core.bot import WorkshopBot
-    from bot.domain.clock import Clock
     from bot.features.sessions.service import SessionService
     from bot.i18n import Catalog
 
@@ -36,18 +33,12 @@ class ScheduleCog(commands.Cog):
         pages: ProgrammePages,
         *,
         catalog: Catalog,
-        clock: Clock,
-        zone: ZoneInfo,
-        title: str | None,
-        workshop_title: Callable[[int], Awaitable[str | None]],
+        calendar: GuildCalendar,
     ) -> None:
         self._sessions = sessions
         self._pages = pages
         self._catalog = catalog
-        self._clock = clock
-        self._zone = zone
-        self._title = title  # the calendar's name (the setting)
-        self._workshop_title = workshop_title  # else the one a schedule file named (a guild's)
+        self._calendar = calendar
 
     @schedule.command(name="show", description="Running and upcoming sessions")
     @app_commands.describe(day="Only this day")
@@ -65,22 +56,7 @@ class ScheduleCog(commands.Cog):
         guild = interaction.guild
         assert guild is not None
         sessions = await self._sessions.programme(guild.id)
-        channels, _ = await self._sessions.places.discord_ids(guild.id)
-
-        def channel_url(session_id: int) -> str | None:
-            channel = channels.get(session_id)
-            return f"https://discord.com/channels/{guild.id}/{channel}" if channel else None
-
-        data = schedule_ics(
-            sessions,
-            guild_id=guild.id,
-            calendar_name=calendar_title(
-                self._title, await self._workshop_title(guild.id), guild.name
-            ),
-            channel_url=lambda session: channel_url(session.id),
-            now=self._clock.now(),
-            zone=self._zone,
-        )
+        data = await self._calendar.ics(guild.id, guild.name, sessions)
         text = self._catalog.t("sessions.export_ready", locale_of(interaction), count=len(sessions))
         await interaction.response.send_message(
             text, file=discord.File(io.BytesIO(data), filename="programme.ics"), ephemeral=True

@@ -14,6 +14,7 @@ from bot.features.sessions import keys
 from bot.features.sessions.announcer import Announcer
 from bot.features.sessions.archive import ProgrammeFiles
 from bot.features.sessions.cog import SessionCog
+from bot.features.sessions.guild_calendar import GuildCalendar
 from bot.features.sessions.hooks import READER, ReaderAgenda
 from bot.features.sessions.import_repo import ImportRepository
 from bot.features.sessions.imports import WORKER_MODULES, ImportService, PosterBoards
@@ -116,15 +117,25 @@ def wire(core: Core) -> Feature:
             zone=settings.zone,
         )
 
+    async def place_ids(guild_id: int) -> dict[int, int]:
+        channels, _ = await sessions.places.discord_ids(guild_id)
+        return channels
+
+    # The .ics of `/schedule export`, and of later features' lists (`/agenda export`).
+    calendar = GuildCalendar(
+        place_ids,
+        clock=core.clock,
+        zone=settings.zone,
+        title=settings.title,
+        workshop_title=imports.workshop_title,
+    )
+
     def schedule_cog(bot: WorkshopBot) -> ScheduleCog:
         return ScheduleCog(
             sessions,
             pages,
             catalog=core.catalog,
-            clock=core.clock,
-            zone=settings.zone,
-            title=settings.title,
-            workshop_title=imports.workshop_title,
+            calendar=calendar,
         )
 
     programme_files = ProgrammeFiles(
@@ -142,6 +153,7 @@ def wire(core: Core) -> Feature:
             "sessions": sessions,
             "texts": texts,
             "imports": imports,
+            "calendar": calendar,
         },
         archive=(
             ArchivePart("programme.ics", "archive.programme_ics", programme_files.ics),
