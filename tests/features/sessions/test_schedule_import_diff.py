@@ -187,3 +187,25 @@ def test_an_exported_session_without_external_id_matches_itself_by_session_ref()
     preview = diff_import([renamed], [stored])
     assert len(preview.changed) == 1 and preview.changed[0].fields == ("title",)
     assert preview.changed[0].row.draft.external_id is None
+
+
+def test_a_file_that_names_no_chair_keeps_the_one_set_by_hand() -> None:
+    existing = stored_from(FIRST)
+    existing[1] = existing[1].model_copy(update={"chair_id": 7, "speaker_ids": (8, 9)})
+    preview = diff_import(parse_schedule("s.csv", FIRST.encode(), TOKYO).rows, existing, TOKYO)
+    assert preview.counts["unchanged"] == 4, "no chair column: the chair set by hand stays"
+
+    named = FIRST.replace(
+        "title,start,duration,kind,track,id", "title,start,duration,kind,track,id,chair"
+    )
+    named = named.replace(
+        "Talk A,2026-07-01 10:00,60,talk,A,a1", "Talk A,2026-07-01 10:00,60,talk,A,a1,ada"
+    )
+    named = "\n".join(
+        line if "ada" in line or line.startswith("title") else line + ","
+        for line in named.splitlines()
+    )
+    preview = diff_import(parse_schedule("s.csv", named.encode(), TOKYO).rows, existing, TOKYO)
+    assert [(c.before.id, c.fields) for c in preview.changed] == [(2, ("chair_id",))], (
+        "a file that names a chair decides (here: nobody matched, so no member)"
+    )

@@ -164,6 +164,18 @@ def _conflicts_within(rows: list[ImportRow]) -> list[ImportProblem]:
     return found
 
 
+def _keep_people(row: ImportRow, before: Session) -> ImportRow:
+    """A file that names no chair (or no speakers) for a session keeps the ones an organizer
+    set with `/session edit`: most schedule files know titles and times, not Discord members.
+    A file that names someone decides (an unmatched name leaves no member)."""
+    keep: dict[str, object] = {}
+    if not row.chair and before.chair_id is not None:
+        keep["chair_id"] = before.chair_id
+    if not row.draft.speakers and before.speaker_ids:
+        keep["speaker_ids"] = before.speaker_ids
+    return replace(row, draft=row.draft.model_copy(update=keep)) if keep else row
+
+
 def diff_import(
     rows: Iterable[ImportRow | SessionDraft],
     existing: Sequence[Session],
@@ -192,6 +204,8 @@ def diff_import(
         before = matcher.match(row.draft)
         if before is not None and own_reference(row.draft, before):
             row = replace(row, draft=row.draft.with_changes(external_id=None))
+        if before is not None and isinstance(item, ImportRow):
+            row = _keep_people(row, before)
         changed = () if before is None else _changed_fields(row.draft, before)
         if before is None:
             preview.new.append(row)
