@@ -10,16 +10,13 @@ idempotent: giving a role twice changes nothing)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from bot.core.ratelimit import MemberLimits
 from bot.core.untrusted import UntrustedRunner
 from bot.domain.clock import Clock
 from bot.domain.errors import DiscordRefused, InvalidInput, NotFound
-from bot.domain.organizers import configured_role_ids
-from bot.domain.structure import ItemKind
 from bot.features.registration.domain.matching import names_match, receipt_key
 from bot.features.registration.domain.registrants import (
     Plan,
@@ -28,8 +25,9 @@ from bot.features.registration.domain.registrants import (
     read_and_plan,
     roles_for,
 )
-from bot.features.registration.keys import ATTEMPT, role_purpose
+from bot.features.registration.keys import ATTEMPT
 from bot.features.registration.repo import Link, RegistrationRepository
+from bot.features.registration.roles import RolePort, TicketRoles
 from bot.store.structure_repo import StructureRepository
 
 log = logging.getLogger(__name__)
@@ -38,45 +36,6 @@ log = logging.getLogger(__name__)
 WORKER_MODULES = ("bot.features.registration.domain.registrants",)
 
 NICK_MAX = 32
-
-
-class RolePort(Protocol):
-    def roles(self, guild_id: int) -> list[tuple[int, str]]: ...
-
-    def role_infos(self, guild_id: int) -> Sequence[RoleInfoLike]: ...
-
-    def bot_top_position(self, guild_id: int) -> int: ...
-
-    def owner_id(self, guild_id: int) -> int | None: ...
-
-    async def create_role(self, guild_id: int, name: str, reason: str) -> int: ...
-
-    async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> bool: ...
-
-    async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> bool: ...
-
-    async def set_nick(self, guild_id: int, user_id: int, nick: str, reason: str) -> bool: ...
-
-    async def edit_member(
-        self,
-        guild_id: int,
-        user_id: int,
-        *,
-        roles: list[int] | None,
-        nick: str | None,
-        reason: str,
-    ) -> bool: ...
-
-
-class RoleInfoLike(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def position(self) -> int: ...
-    @property
-    def managed(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -131,13 +90,14 @@ class RegistrationService:
         runner: UntrustedRunner | None = None,
         objects: StructureRepository | None = None,
     ) -> None:
-        self._objects = objects  # the roles it creates are the bot's: teardown deletes them
         self._repo = repo
         self._port = port
         self._clock = clock
         self._limits = limits
         self.config = config
         self._runner = runner
+        # The ticket roles: found by name or id, created when missing, recorded as the bot's.
+        self.roles = TicketRoles(port, clock, config.roles, objects)
 
     # -- import ------------------------------------------------------------------------------
     async def _plan(self, guild_id: int, data: bytes) -> Preview:
@@ -201,7 +161,7 @@ class RegistrationService:
             keep = set(await self._role_ids_of(guild_id, link.user_id, create=False))
             gone = [
                 r
-                for r in self._resolve(guild_id, roles_for(registrant.types, self.config.roles))
+                for r in self.roles.resolve(guild_id, roles_for(registrant.types, self.config.roles))
                 if r not in keep
             ]
             for role_id in gone:
@@ -212,66 +172,9 @@ class RegistrationService:
         return removed
 
     # -- roles -------------------------------------------------------------------------------
-    def _resolve(self, guild_id: int, entries: list[str]) -> list[int]:
-        ids, _ = configured_role_ids(entries, self._port.roles(guild_id))
-        return ids
-
     async def ensure_roles(self, guild_id: int) -> bool:
-        """Every role of `registration.roles`, created when missing (below the bot's role);
-        refused with the fix when one cannot be given by the bot. True when one was created."""
-        created: list[int] = []
-        await self._ensure(guild_id, list(dict.fromkeys(self.config.roles.values())), created)
-        return bool(created)
-
-    async def _ensure(
-        self, guild_id: int, entries: list[str], created: list[int] | None = None
-    ) -> list[int]:
-        ids: list[int] = []
-        top = self._port.bot_top_position(guild_id)
-        infos = {info.id: info for info in self._port.role_infos(guild_id)}
-        for entry in entries:
-            found, _ = configured_role_ids([entry], self._port.roles(guild_id))
-            if not found:
-                if entry.isdigit():
-                    raise InvalidInput("registration.role_missing", role=entry)
-                found = [await self._create_role(guild_id, entry)]
-                if created is not None:
-                    created.extend(found)
-                log.info("registration: created role %r in guild %s", entry, guild_id)
-            for role_id in found:
-                info = infos.get(role_id)
-                if info is not None and (info.managed or info.position >= top):
-                    raise InvalidInput("registration.role_above_bot", role=info.name)
-                if role_id not in ids:
-                    ids.append(role_id)
-            if len(found) == 1:
-                await self._adopt(guild_id, entry, found[0])
-        return ids
-
-    async def _create_role(self, guild_id: int, name: str) -> int:
-        """Create a ticket role, recorded as the bot's own (intent first, then the id: a crash
-        in between leaves an intent the next `_ensure` fulfils with the role found by name)."""
-        purpose = role_purpose(name)
-        if self._objects is not None:
-            await self._objects.intend(guild_id, purpose, ItemKind.ROLE, None, self._clock.now())
-        try:
-            role_id = await self._port.create_role(guild_id, name, "registration role")
-        except BaseException:
-            if self._objects is not None:
-                await self._objects.forget(guild_id, purpose)
-            raise
-        if self._objects is not None:
-            await self._objects.record(guild_id, purpose, role_id, self._clock.now())
-        return role_id
-
-    async def _adopt(self, guild_id: int, name: str, role_id: int) -> None:
-        """A role this bot began to create before a crash, found by name: record it. A role
-        an organizer made by hand has no intent and stays theirs."""
-        if self._objects is None:
-            return
-        item = await self._objects.get(guild_id, role_purpose(name))
-        if item is not None and item.discord_id is None:
-            await self._objects.record(guild_id, item.purpose, role_id, self._clock.now())
+        """Every role of `registration.roles`, created when missing (see roles.py)."""
+        return await self.roles.ensure_all(guild_id)
 
     async def _role_ids_of(self, guild_id: int, user_id: int, *, create: bool) -> list[int]:
         entries: list[str] = []
@@ -283,8 +186,8 @@ class RegistrationService:
                 if entry not in entries:
                     entries.append(entry)
         if create:
-            return await self._ensure(guild_id, entries)
-        return self._resolve(guild_id, entries)
+            return await self.roles.ensure(guild_id, entries)
+        return self.roles.resolve(guild_id, entries)
 
     async def give(
         self, guild_id: int, user_id: int, has: frozenset[int] = frozenset()
@@ -396,7 +299,7 @@ class RegistrationService:
 
     async def _take_roles(self, guild_id: int, user_id: int) -> None:
         keep = set(await self._role_ids_of(guild_id, user_id, create=False))
-        for role_id in set(self._resolve(guild_id, list(self.config.roles.values()))) - keep:
+        for role_id in set(self.roles.resolve(guild_id, list(self.config.roles.values()))) - keep:
             await self._port.remove_role(guild_id, user_id, role_id, "registration: relinked")
 
     async def status(self, guild_id: int) -> Status:
