@@ -24,18 +24,18 @@ from bot.core.direct import DirectMessages
 from bot.core.gate import Gate
 from bot.core.owned import ChannelWish, OwnedChannels, SetupReport
 from bot.core.scheduler import Handler, Outcome
-from bot.domain.clock import Clock, from_epoch, to_epoch
+from bot.domain.clock import Clock, to_epoch
 from bot.domain.errors import NotFound, NotOrganizer
 from bot.domain.organizers import configured_role_ids
 from bot.domain.permissions import Perm
 from bot.domain.ports import PosterPort
 from bot.domain.structure import ChannelKind, Purpose, ResolvedOverwrite
 from bot.domain.text_safety import one_line
+from bot.features.qa.checkin_repo import CheckinRepository
 from bot.features.sessions.domain.model import Session, SessionStatus
 from bot.features.sessions.service import SessionService
 from bot.gateway.base import translate_errors
 from bot.i18n import Catalog
-from bot.store.db import Database
 from bot.store.job_repo import Job, JobRepository
 from bot.store.structure_repo import StructureRepository
 from bot.store.uow import Transaction, UnitOfWork
@@ -53,89 +53,6 @@ BACKSTAGE_PEOPLE = (
 )
 BACKSTAGE_BOT = BACKSTAGE_PEOPLE | Perm.ATTACH_FILES
 BACKSTAGE_HIDDEN = Perm.VIEW_CHANNEL
-
-
-@dataclass(frozen=True)
-class CheckinRow:
-    session_id: int
-    user_id: int
-    role: str
-    prompted_at: datetime | None
-    via: str | None
-    checked_in_at: datetime | None
-    how: str | None
-
-
-class CheckinRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    async def of_session(self, session_id: int) -> list[CheckinRow]:
-        rows = await self._db.fetch_all(
-            "SELECT session_id, user_id, role, prompted_at, via, checked_in_at, how "
-            "FROM checkins WHERE session_id = ? ORDER BY rowid",
-            (session_id,),
-        )
-        return [
-            CheckinRow(
-                r[0],
-                r[1],
-                r[2],
-                from_epoch(r[3]) if r[3] is not None else None,
-                r[4],
-                from_epoch(r[5]) if r[5] is not None else None,
-                r[6],
-            )
-            for r in rows
-        ]
-
-    async def intend(self, guild_id: int, session_id: int, user_id: int, role: str) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR IGNORE INTO checkins (session_id, user_id, guild_id, role) "
-                "VALUES (?, ?, ?, ?)",
-                (session_id, user_id, guild_id, role),
-            )
-
-    async def prompted(self, session_id: int, user_id: int, via: str, now: datetime) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE checkins SET prompted_at = ?, via = ? WHERE session_id = ? AND user_id = ?",
-                (to_epoch(now), via, session_id, user_id),
-            )
-
-    async def check_in(
-        self, guild_id: int, session_id: int, user_id: int, role: str, how: str, now: datetime
-    ) -> bool:
-        """True when this checked them in (False: they were already)."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT OR IGNORE INTO checkins (session_id, user_id, guild_id, role) "
-                "VALUES (?, ?, ?, ?)",
-                (session_id, user_id, guild_id, role),
-            )
-            cursor = await conn.execute(
-                "UPDATE checkins SET checked_in_at = ?, how = ? "
-                "WHERE session_id = ? AND user_id = ? AND checked_in_at IS NULL",
-                (to_epoch(now), how, session_id, user_id),
-            )
-            return cursor.rowcount > 0
-
-    async def late_noticed(self, session_id: int) -> bool:
-        value = await self._db.fetch_value(
-            "SELECT count(*) FROM qa_notices WHERE session_id = ? AND kind = 'late'",
-            (session_id,),
-        )
-        return bool(value)
-
-    async def record_late(self, session_id: int, message_id: int | None, now: datetime) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO qa_notices (session_id, kind, minutes, message_id, sent_at)"
-                " VALUES (?, 'late', 5, ?, ?)",
-                (session_id, message_id, to_epoch(now)),
-            )
-            return cursor.rowcount > 0
 
 
 @dataclass(frozen=True)

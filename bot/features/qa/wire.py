@@ -11,7 +11,8 @@ from bot.core.feature import Core, Feature, SetupStep
 from bot.core.privacy import PersonalData
 from bot.core.reconcile import Converge
 from bot.features.qa.cards import QuestionCards
-from bot.features.qa.checkin import CheckinConfig, CheckinRepository, SpeakerCheckin
+from bot.features.qa.checkin import CheckinConfig, SpeakerCheckin
+from bot.features.qa.checkin_repo import CheckinRepository
 from bot.features.qa.cog import QaCog
 from bot.features.qa.render import QaRenderer
 from bot.features.qa.repo import QuestionRepository

@@ -161,7 +161,9 @@ class RegistrationService:
             keep = set(await self._role_ids_of(guild_id, link.user_id, create=False))
             gone = [
                 r
-                for r in self.roles.resolve(guild_id, roles_for(registrant.types, self.config.roles))
+                for r in self.roles.resolve(
+                    guild_id, roles_for(registrant.types, self.config.roles)
+                )
                 if r not in keep
             ]
             for role_id in gone:
