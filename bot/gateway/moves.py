@@ -65,6 +65,8 @@ class MovesMixin(GatewayBase):
         channel = self._client.get_channel(channel_id)
         if not isinstance(channel, discord.VoiceChannel):
             return False
+        if channel_id in self._deleted or channel_id in self._deleting:
+            return False  # the bot is deleting it: the cache has not heard yet
         try:
             with self._needs(
                 None, Perm.SET_VOICE_CHANNEL_STATUS | Perm.MANAGE_CHANNELS, channel_id
