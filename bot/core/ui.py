@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import discord
 
-from bot.core.tree import answer_error
+from bot.core.checks import member_is_organizer
+from bot.core.tree import NotOrganizerCheck, answer_error
 
 if TYPE_CHECKING:
     from typing import Self
@@ -73,6 +74,37 @@ class WorkshopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=NE
             await self.run(interaction)
         except Exception as exc:
             await answer_error(interaction, exc)
+
+
+class FileDecisionButton(WorkshopButton, template=NEVER):
+    """Confirm or Discard under the preview of a file an organizer uploaded (a schedule, a
+    registrants list). A subclass gives `PREFIX` and a `template=` matching
+    `<PREFIX>:(?P<action>ok|no):(?P<id>\\d+)`, and `run`; only organizers may press."""
+
+    PREFIX: ClassVar[str]
+
+    def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
+        super().__init__(
+            discord.ui.Button(
+                label=label or action,
+                style=discord.ButtonStyle.success
+                if action == "ok"
+                else discord.ButtonStyle.secondary,
+                custom_id=f"{self.PREFIX}:{action}:{import_id}",
+                disabled=disabled,
+            )
+        )
+        self.action, self.import_id = action, import_id
+
+    @classmethod
+    def decode(cls, match: re.Match[str]) -> Self:
+        return cls(match["action"], int(match["id"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if member_is_organizer(interaction):
+            return True
+        await answer_error(interaction, NotOrganizerCheck())
+        return False
 
 
 class PageButton(WorkshopButton, template=NEVER):

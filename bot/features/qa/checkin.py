@@ -303,8 +303,8 @@ class SpeakerCheckin:
 
     async def joined_voice(self, guild_id: int, user_id: int, channel_id: int) -> None:
         """Someone joined a voice or stage channel: the session's chair or speaker checks in."""
-        channels, _ = await self._sessions.places.discord_ids(guild_id)
-        session_id = next((sid for sid, cid in channels.items() if cid == channel_id), None)
+        # On every voice join: one indexed lookup, not the whole programme's places.
+        session_id = await self._sessions.places.session_of_channel(channel_id)
         if session_id is None:
             return
         session = await self._sessions.get_any(session_id)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 import discord
 
 from bot.core.checks import member_is_organizer
-from bot.core.tree import NotOrganizerCheck, answer_error
-from bot.core.ui import WorkshopButton, bind, locale_of
+from bot.core.tree import answer_error
+from bot.core.ui import FileDecisionButton, WorkshopButton, bind, locale_of
 from bot.features.registration.keys import ONBOARD_TEMPLATE, REGISTER_ID
 from bot.features.registration.render import RegistrationRender
 from bot.features.registration.service import RegistrationService
@@ -135,7 +135,9 @@ class OnboardButton(WorkshopButton, template=ONBOARD_TEMPLATE):
             await interaction.response.send_message(content=content or "…", ephemeral=True)
 
 
-class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
+class ImportButton(FileDecisionButton, template=IMPORT_TEMPLATE):
+    PREFIX = "regimp"  # released: never change
+
     service: ClassVar[RegistrationService]
     render: ClassVar[RegistrationRender]
 
@@ -151,23 +153,6 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
     ) -> type[ImportButton]:
         return bind(cls, IMPORT_TEMPLATE, service=service, render=render, on_applied=on_applied)
 
-    def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
-        super().__init__(
-            discord.ui.Button(
-                label=label or action,
-                style=discord.ButtonStyle.success
-                if action == "ok"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"regimp:{action}:{import_id}",
-                disabled=disabled,
-            )
-        )
-        self.action, self.import_id = action, import_id
-
-    @classmethod
-    def decode(cls, match: re.Match[str]) -> ImportButton:
-        return cls(match["action"], int(match["id"]))
-
     @classmethod
     def preview_buttons(cls, import_id: int, locale: str) -> discord.ui.View:
         t = cls.render.t
@@ -175,12 +160,6 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
         view.add_item(cls("ok", import_id, label=t("confirm", locale)))
         view.add_item(cls("no", import_id, label=t("discard", locale)))
         return view
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if member_is_organizer(interaction):
-            return True
-        await answer_error(interaction, NotOrganizerCheck())
-        return False
 
     async def run(self, interaction: discord.Interaction[WorkshopBot]) -> None:
         locale = locale_of(interaction)

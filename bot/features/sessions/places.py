@@ -146,6 +146,11 @@ class SessionPlaces:
             (channels if key.what == keys.CHANNEL else events)[key.session_id] = item.discord_id
         return channels, events
 
+    async def session_of_channel(self, channel_id: int) -> int | None:
+        """The session whose place `channel_id` is (one indexed lookup), else None."""
+        item = await self._objects.by_discord_id(channel_id)
+        return None if item is None else keys.channel_session(item.purpose)
+
     # -- layout ----------------------------------------------------------------------------------
 
     def _placements(self, sessions: list[Session], *, community: bool) -> dict[int, Placement]:

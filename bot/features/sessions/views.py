@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import discord
 
-from bot.core.checks import member_is_organizer
-from bot.core.tree import NotOrganizerCheck, answer_error
-from bot.core.ui import PageButton, WorkshopButton, bind, locale_of, page_buttons
+from bot.core.ui import (
+    FileDecisionButton,
+    PageButton,
+    WorkshopButton,
+    bind,
+    locale_of,
+    page_buttons,
+)
 from bot.features.sessions.hooks import ReaderAgenda
 from bot.features.sessions.render import Places, SessionRenderer
 
@@ -142,7 +147,9 @@ class ProgrammePageButton(PageButton, template=PAGE_TEMPLATE):
         )
 
 
-class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
+class ImportButton(FileDecisionButton, template=IMPORT_TEMPLATE):
+    PREFIX = "imp"  # released: never change
+
     imports: ClassVar[ImportService]
     render: ClassVar[SessionRenderer]
     catalog: ClassVar[Catalog]
@@ -154,23 +161,6 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
         """The Confirm / Discard class of one bot, knowing its import service and texts."""
         return bind(cls, IMPORT_TEMPLATE, imports=imports, render=render, catalog=catalog)
 
-    def __init__(self, action: str, import_id: int, *, label: str = "", disabled: bool = False):
-        super().__init__(
-            discord.ui.Button(
-                label=label or action,
-                style=discord.ButtonStyle.success
-                if action == "ok"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"imp:{action}:{import_id}",
-                disabled=disabled,
-            )
-        )
-        self.action, self.import_id = action, import_id
-
-    @classmethod
-    def decode(cls, match: re.Match[str]) -> ImportButton:
-        return cls(match["action"], int(match["id"]))
-
     @classmethod
     def preview_buttons(cls, import_id: int, locale: str, *, can_apply: bool) -> discord.ui.View:
         """The preview's Confirm (only when the file can be applied) and Discard."""
@@ -181,12 +171,6 @@ class ImportButton(WorkshopButton, template=IMPORT_TEMPLATE):
         )
         view.add_item(cls("no", import_id, label=t("import.discard", locale)))
         return view
-
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        if member_is_organizer(interaction):
-            return True
-        await answer_error(interaction, NotOrganizerCheck())
-        return False
 
     async def run(self, interaction: discord.Interaction[WorkshopBot]) -> None:
         locale = locale_of(interaction)
